@@ -1,0 +1,35 @@
+package trainwatch.config;
+
+import java.util.List;
+
+/**
+ * A validated run config (DESIGN.md "Run config"). Built only by
+ * {@link ConfigParser}, which applies the documented defaults and rejects
+ * unknown keys; every instance is valid.
+ */
+public record RunConfig(
+        String name,
+        String dataset,          // spiral | shapes | mnist | fashion-mnist
+        ModelConfig model,
+        OptimizerConfig optimizer,
+        ScheduleConfig schedule,
+        double l2,
+        double dropout,          // probability of dropping a unit, 0 = off
+        int batchSize,
+        int epochs,
+        long seed,
+        int trainSize,
+        int valSize,
+        int evalEvery,           // iterations between val_loss/val_acc
+        int filtersEvery,        // iterations between first-layer snapshots
+        int maxIterations        // 0 = no cap beyond epochs
+) {
+    /** model.type mlp: hidden sizes; cnn: filters, kernel, then dense hidden sizes. */
+    public record ModelConfig(String type, List<Integer> hidden, int filters, int kernel) {}
+
+    /** type: sgd | momentum | nesterov | adagrad | rmsprop | adam | lbfgs. */
+    public record OptimizerConfig(String type, double lr, double momentum, double beta1, double beta2, double eps, double decay) {}
+
+    /** type: constant | step | exponential | inverse | plateau; unit: iteration | epoch. */
+    public record ScheduleConfig(String type, double factor, int every, String unit, double gamma, double power, int patience, double minLr) {}
+}

@@ -1,0 +1,18 @@
+package trainwatch.event;
+
+import java.util.Objects;
+
+/**
+ * Something a careful person would notice while babysitting a run.
+ * kind: e.g. "nonfinite", "loss_exploding", "update_ratio_high", "update_ratio_low", "overfitting", "plateau".
+ * tag: the metric it concerns (e.g. "update_ratio/conv1"), may be empty.
+ * advice: what to try.
+ */
+public record Alert(long seq, long step, long wallMs, String kind, String tag, String message, String advice) implements RunEvent {
+    public Alert {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(message, "message");
+        tag = tag == null ? "" : tag;
+        advice = advice == null ? "" : advice;
+    }
+}

@@ -1,0 +1,21 @@
+package trainwatch.event;
+
+import java.util.Locale;
+
+/** A run's lifecycle (DESIGN.md "Run lifecycle"). Stored and sent in lower case. */
+public enum RunStatus {
+    QUEUED, RUNNING, FINISHED, FAILED, DIVERGED, STOPPED, INTERRUPTED;
+
+    /** A final status is never followed by another one. */
+    public boolean isFinal() {
+        return this != QUEUED && this != RUNNING;
+    }
+
+    public String wire() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static RunStatus fromWire(String s) {
+        return valueOf(s.toUpperCase(Locale.ROOT));
+    }
+}

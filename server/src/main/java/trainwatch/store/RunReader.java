@@ -1,0 +1,47 @@
+package trainwatch.store;
+
+import java.util.List;
+
+import trainwatch.event.Alert;
+import trainwatch.event.CheckResult;
+import trainwatch.event.FilterSnapshot;
+import trainwatch.event.Scalars;
+
+/** Read side of one run directory; safe while another process writes it. */
+public interface RunReader extends AutoCloseable {
+    String id();
+
+    String configJson();
+
+    RunState state();
+
+    /** Every tag seen so far. */
+    List<String> tags();
+
+    /** One tag downsampled into at most {@code points} buckets over [from, to] (inclusive; Long.MIN/MAX for open ends). */
+    Series series(String tag, int points, long from, long to);
+
+    /** The newest record of every tag merged into one (step per tag may differ: see latestStep). */
+    Scalars latest();
+
+    long lastSeq();
+
+    List<Long> filterSteps();
+
+    /** Snapshot with data, or null when that step has none. */
+    FilterSnapshot filters(long step);
+
+    List<Alert> alerts();
+
+    /** Sanity checks from the log plus check files (checks/*.json) written by check processes. */
+    List<CheckResult> checks();
+
+    /** Byte position from which every record with seq > afterSeq can be read, or -1 when the log no longer has them cheaply (resync). */
+    long positionAfter(long afterSeq);
+
+    /** Records from a byte position to the current valid end, at most maxRecords. */
+    TailBatch readFrom(long position, int maxRecords);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,33 @@
+package trainwatch.store;
+
+import java.nio.file.Path;
+
+import trainwatch.event.RunStatus;
+
+/**
+ * The single writer of a run directory (holds the trainer lock). Appends go
+ * to the framed log through a buffer; {@link #flush()} makes them visible to
+ * readers (page cache: survives kill -9 of this process). Each method returns
+ * the record's seq.
+ */
+public interface RunWriter extends AutoCloseable {
+    long scalars(long step, String[] tags, double[] values);
+
+    long filters(long step, int[] shape, float[] data);
+
+    /** Appends a StatusChange and rewrites status.json (with this process's pid while running). */
+    long status(RunStatus status, String reason);
+
+    long alert(long step, String kind, String tag, String message, String advice);
+
+    long check(String check, String outcome, String summary, String detailsJson);
+
+    /** Where the trainer keeps its checkpoints (runs/<id>/checkpoints/). */
+    Path checkpointDir();
+
+    void flush();
+
+    /** Flushes, fsyncs, releases the lock. */
+    @Override
+    void close();
+}

@@ -1,0 +1,11 @@
+package trainwatch.store;
+
+/**
+ * One tag over a step range at screen resolution (DESIGN.md scalars route).
+ * total = raw points in [from, to]; when total <= points these are the raw
+ * points (min = max = last); else equal-width step buckets, empty ones left
+ * out, step = the step of the bucket's last point, min/max over finite values
+ * (NaN when the bucket had none), nonfinite = NaN/Inf count. The newest point
+ * in range is always the last entry. seq = last seq the answer reflects.
+ */
+public record Series(String tag, long seq, long total, long[] step, double[] last, double[] min, double[] max, int[] nonfinite) {}
