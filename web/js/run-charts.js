@@ -124,6 +124,10 @@ export class RunCharts {
     }
     const data = this.data(c.layout, src, c.log);
     c.u.setData(data, !this.zoom);
+    box.dataset.points = data[0].length;        // what a reader (or a browser test) can check
+    box.dataset.lastStep = data[0].length ? data[0][data[0].length - 1] : '';
+    box.dataset.drawn = (Number(box.dataset.drawn) || 0) + 1;
+    box.dataset.maxGap = maxGap(data[0]);
     if (this.zoom) c.u.setScale('x', { min: this.zoom.from, max: this.zoom.to });
     const down = tags.some((t) => src.get(t)?.downsampled);
     const nf = tags.reduce((n, t) => n + (src.get(t)?.nonfinite.reduce((a, b) => a + b, 0) || 0), 0);
@@ -238,6 +242,13 @@ export class RunCharts {
     this.unresize();
     for (const id of [...this.charts.keys()]) this.destroy(id);
   }
+}
+
+/** Widest step distance between neighbouring points: a lost stretch of a run shows up here. */
+function maxGap(x) {
+  let g = 0;
+  for (let i = 1; i < x.length; i++) g = Math.max(g, x[i] - x[i - 1]);
+  return g;
 }
 
 function tagOrder(a, b) {
