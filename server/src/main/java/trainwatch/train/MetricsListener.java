@@ -7,6 +7,7 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -66,6 +67,10 @@ final class MetricsListener extends BaseTrainingListener {
         if (h.rank() > 2) h = h.reshape('c', h.size(0), h.length() / h.size(0));
         Layer out = net.getOutputLayer();
         INDArray logits = h.mmul(out.getParam("W")).addiRowVector(out.getParam("b"));
+        if (!Double.isFinite(logits.sumNumber().doubleValue())) {
+            trainAcc = Double.NaN; // argmax over NaN logits is meaningless
+            return;
+        }
         long[] predicted = logits.argMax(1).toLongVector();
         int[] labels = batchLabels;
         int n = Math.min(predicted.length, labels.length);
@@ -78,7 +83,7 @@ final class MetricsListener extends BaseTrainingListener {
     public void onGradientCalculation(Model model) {
         MultiLayerNetwork net = (MultiLayerNetwork) model;
         for (int j = 0; j < layerIndex.length; j++)
-            weightNormBefore[j] = net.getLayer(layerIndex[j]).getParam("W").norm2Number().doubleValue();
+            weightNormBefore[j] = norm(net.getLayer(layerIndex[j]).getParam("W"));
         regScore = withReg ? net.calcRegularizationScore(true) : 0.0;
     }
 
@@ -88,10 +93,21 @@ final class MetricsListener extends BaseTrainingListener {
         score = net.score();
         Gradient g = net.gradient();
         for (int j = 0; j < layerIndex.length; j++) {
-            updateNorm[j] = g.getGradientFor(layerIndex[j] + "_W").norm2Number().doubleValue();
+            updateNorm[j] = norm(g.getGradientFor(layerIndex[j] + "_W"));
             Double rate = net.getLearningRate(layerIndex[j]);
             lr[j] = rate == null ? Double.NaN : rate;
         }
+    }
+
+    /**
+     * ||a||. A float norm overflows once elements pass ~1e19 although every
+     * element is finite; only then is it recomputed in double, so Inf/NaN
+     * here means the array really holds Inf/NaN.
+     */
+    static double norm(INDArray a) {
+        double n = a.norm2Number().doubleValue();
+        if (Double.isFinite(n) || a.dataType() == DataType.DOUBLE) return n;
+        return a.castTo(DataType.DOUBLE).norm2Number().doubleValue();
     }
 
     double updateRatio(int j) {

@@ -40,7 +40,7 @@ public final class Trainer {
             // VirtualMachineError included: a caught OOM still gets a readable final status
             String reason = reason(t);
             System.err.println("training failed: " + reason);
-            t.printStackTrace();
+            if (!(t instanceof Optimizers.UnsupportedOptimizerException)) t.printStackTrace();
             long iterations = session == null ? 0 : session.iterations();
             try {
                 out.status(RunStatus.FAILED, reason);
