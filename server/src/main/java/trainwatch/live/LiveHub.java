@@ -8,11 +8,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import trainwatch.store.RunStore;
+import trainwatch.store.RunReader;
 
 /**
  * Streams runs to WebSocket clients. One tailer thread polls every watched run's log
@@ -27,7 +28,7 @@ public final class LiveHub implements AutoCloseable {
     private static final long IDLE_CLOSE_MS = 30_000;
     private static final long LAGGARD_DISCONNECT_MS = 20_000;
 
-    private final RunStore store;
+    private final Function<String, RunReader> openReader;
     private final LiveLimits limits;
     private final AlertSink alerts;
     private final Clock clock;
@@ -36,8 +37,8 @@ public final class LiveHub implements AutoCloseable {
     private final ScheduledExecutorService tailer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "trainwatch-live-tailer"));
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "trainwatch-live-timers"));
 
-    public LiveHub(RunStore store, LiveLimits limits, AlertSink alerts, Clock clock) {
-        this.store = store;
+    public LiveHub(Function<String, RunReader> openReader, LiveLimits limits, AlertSink alerts, Clock clock) {
+        this.openReader = openReader;
         this.limits = limits;
         this.alerts = alerts;
         this.clock = clock;
@@ -90,7 +91,7 @@ public final class LiveHub implements AutoCloseable {
     }
 
     private RunFeed feed(String id) {
-        return feeds.computeIfAbsent(id, k -> new RunFeed(k, store.reader(k), limits, alerts, clock.millis()));
+        return feeds.computeIfAbsent(id, k -> new RunFeed(k, openReader.apply(k), limits, alerts, clock.millis()));
     }
 
     private void tick() {
