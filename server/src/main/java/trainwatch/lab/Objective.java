@@ -22,7 +22,7 @@ import org.nd4j.linalg.learning.regularization.Regularization;
  */
 public final class Objective {
     private final MultiLayerNetwork net;
-    private final DataSet batch;
+    private DataSet batch;
     private final boolean withRegularization;
     private long evaluations;
 
@@ -38,6 +38,11 @@ public final class Objective {
 
     public DataSet batch() {
         return batch;
+    }
+
+    /** Swaps in the same examples in another order (a trainer reshuffling its one full batch): the function is unchanged. */
+    public void setBatch(DataSet batch) {
+        this.batch = batch;
     }
 
     /** The network's flat parameters (a live view: writing it changes the network). */
