@@ -128,6 +128,7 @@ export class RunCharts {
     box.dataset.lastStep = data[0].length ? data[0][data[0].length - 1] : '';
     box.dataset.drawn = (Number(box.dataset.drawn) || 0) + 1;
     box.dataset.maxGap = maxGap(data[0]);
+    if (!box.dataset.firstDrawMs && data[0].length) box.dataset.firstDrawMs = performance.now().toFixed(1);
     if (this.zoom) c.u.setScale('x', { min: this.zoom.from, max: this.zoom.to });
     const down = tags.some((t) => src.get(t)?.downsampled);
     const nf = tags.reduce((n, t) => n + (src.get(t)?.nonfinite.reduce((a, b) => a + b, 0) || 0), 0);
