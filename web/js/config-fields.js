@@ -17,6 +17,7 @@ export function effective(v) {
   if (!out['model.type']) out['model.type'] = spiral ? 'mlp' : 'cnn';
   if (!out['optimizer.type']) out['optimizer.type'] = spiral ? 'sgd' : 'adam';
   if (!out['schedule.type']) out['schedule.type'] = 'constant';
+  if (!out['schedule.unit']) out['schedule.unit'] = 'epoch';
   return out;
 }
 

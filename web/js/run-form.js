@@ -3,7 +3,7 @@
 
 import { h, mount, setText } from './dom.js';
 import { api } from './api.js';
-import { FIELDS, getPath, setPath, parseValue } from './config-fields.js';
+import { FIELDS, getPath, setPath, parseValue, effective } from './config-fields.js';
 
 export class RunForm {
   constructor({ onCreated }) {
@@ -47,8 +47,11 @@ export class RunForm {
 
   applyWhen() {
     const v = this.values();
+    const eff = effective(v);
     for (const f of FIELDS) {
       this.rows.get(f.path).hidden = f.when ? !f.when(v) : false;
+      const input = this.inputs.get(f.path);
+      if (f.kind === 'select' && input.options[0].value === '') input.options[0].textContent = 'default (' + (eff[f.path] || '') + ')';
       if (f.placeholder) this.inputs.get(f.path).placeholder = typeof f.placeholder === 'function' ? f.placeholder(v) : f.placeholder;
     }
   }

@@ -112,6 +112,8 @@ export function runsPage(root, params) {
   }
 
   refresh();
+  if (params.get('clone')) form.cloneFrom(params.get('clone'));   // #/?clone=ID and #/?new=1 open the form
+  else if (params.has('new')) form.toggle(true);
   return () => { live.close(); clearTimeout(timer); };
 }
 
