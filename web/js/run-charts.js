@@ -4,7 +4,7 @@
 import { h, mount } from './dom.js';
 import { api } from './api.js';
 import { TagSeries, POINTS, align, project, plottable, smooth } from './series.js';
-import { makeChart, markersPlugin, ratioBandPlugin, autoResize, PALETTE } from './charts/chart.js';
+import { makeChart, markersPlugin, ratioBandPlugin, PALETTE } from './charts/chart.js';
 
 const SMOOTHED = new Set(['loss', 'train_acc']);
 
@@ -44,7 +44,6 @@ export class RunCharts {
       this.boxes.set(c.id, { box, plot, note });
       this.el.appendChild(box);
     }
-    this.unresize = autoResize(() => [...this.charts.values()].map((c) => c.u), () => [...this.charts.values()].map((c) => c.el));
   }
 
   tags() { return [...this.series.keys()]; }
@@ -240,7 +239,6 @@ export class RunCharts {
 
   dispose() {
     cancelAnimationFrame(this.frame);
-    this.unresize();
     for (const id of [...this.charts.keys()]) this.destroy(id);
   }
 }

@@ -10,7 +10,7 @@ export function normalizeRun(r) {
     status: r.status?.status ?? r.status ?? 'queued',
     reason: r.reason ?? r.status?.reason ?? '',
     step: nonNegative(r.step ?? r.progress?.step),
-    totalSteps: r.totalSteps ?? r.total_steps ?? r.progress?.totalSteps ?? r.progress?.total ?? null,
+    totalSteps: r.totalSteps ?? r.total_steps ?? r.total ?? r.progress?.totalSteps ?? r.progress?.total ?? null,
     created: r.created ?? r.createdMs ?? r.created_ms ?? null,
     loss: num(r.loss ?? r.latest_loss ?? r.latestLoss ?? latest.loss),
     valAcc: num(r.val_acc ?? r.valAcc ?? latest.val_acc),
