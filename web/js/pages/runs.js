@@ -79,7 +79,7 @@ export function runsPage(root, params) {
   }
 
   function row(r) {
-    if (!r.totalSteps) r.totalSteps = totalOf(r);
+    if (!r.totalSteps && !FINAL.has(r.status)) r.totalSteps = totalOf(r);
     const p = progressOf(r);
     const box = h('input', { type: 'checkbox', checked: state.selected.has(r.id), title: 'select for compare',
       on: { change: () => { box.checked ? state.selected.add(r.id) : state.selected.delete(r.id); compareBtn.disabled = state.selected.size < 2; } } });
