@@ -43,6 +43,7 @@ final class FrameReader {
      * valid frames follow are added to {@code problems}.
      */
     long scan(long from, long limit, Visitor v, List<String> problems) {
+        invalidate(); // bytes past a torn tail may have been rewritten since the last read
         long pos = from;
         while (pos < limit) {
             int len = check(pos, limit);
@@ -62,6 +63,7 @@ final class FrameReader {
 
     /** Hands the valid frame at pos to v; false when none starts there. */
     boolean visitOne(long pos, long limit, Visitor v) {
+        invalidate();
         int len = check(pos, limit);
         if (len < 0) return false;
         v.frame(pos, win, (int) (pos - winStart) + LogFormat.FRAME, len);
@@ -70,6 +72,7 @@ final class FrameReader {
 
     /** True when a complete valid frame starts at pos (and ends by limit). */
     boolean validAt(long pos, long limit) {
+        invalidate();
         return check(pos, limit) >= 0;
     }
 
