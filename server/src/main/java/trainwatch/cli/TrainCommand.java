@@ -140,10 +140,10 @@ public final class TrainCommand {
         TrainOutcome outcome;
         ProgressPrinter progress = new ProgressPrinter(out, terminal, config.epochs(), System::nanoTime);
         try (writer) {
-            writer.status(RunStatus.RUNNING, "");
             out.println("run " + id + " (" + config.name() + "): " + store.dir(id));
             out.flush();
             try {
+                // the trainer writes status running and its final status itself
                 outcome = training.train(config, data, writer, progress, stop::requested);
                 if (outcome == null) outcome = new TrainOutcome(RunStatus.FAILED, "the trainer returned no outcome", 0);
             } catch (Exception | OutOfMemoryError | StackOverflowError e) {
@@ -151,7 +151,7 @@ public final class TrainCommand {
                 outcome = new TrainOutcome(RunStatus.FAILED, oneLine(e), 0);
             }
             progress.finish();
-            if (!store.state(id).status().isFinal()) writer.status(outcome.status(), outcome.reason());
+            if (!store.state(id).status().isFinal()) writer.status(outcome.status(), outcome.reason()); // it could not
         }
         RunState end = store.state(id);
         RunStatus status = end.status();
