@@ -7,6 +7,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.function.BooleanSupplier;
 
 import trainwatch.config.ConfigException;
 import trainwatch.config.ConfigParser;
@@ -16,11 +18,14 @@ import trainwatch.data.Dataset;
 import trainwatch.data.DatasetException;
 import trainwatch.data.Datasets;
 import trainwatch.event.RunStatus;
+import trainwatch.lab.AlertRules;
 import trainwatch.store.RunReader;
 import trainwatch.store.RunState;
 import trainwatch.store.RunStore;
 import trainwatch.store.RunWriter;
+import trainwatch.train.ProgressObserver;
 import trainwatch.train.TrainOutcome;
+import trainwatch.train.Trainer;
 
 /**
  * `train CONFIG.json [--runs DIR]`: validates the config (exit 2, one line on
@@ -55,12 +60,17 @@ public final class TrainCommand {
         StopSignal stop = new StopSignal();
         stop.install(STOP_WAIT);
         try {
-            return new TrainCommand(DefaultTraining.INSTANCE, System.out, System.err, DatasetCatalog.dataDir(),
+            return new TrainCommand(TrainCommand::withAlerts, System.out, System.err, DatasetCatalog.dataDir(),
                     System.console() != null, stop).execute(args);
         } finally {
             stop.finished();
             stop.uninstall();
         }
+    }
+
+    /** The real trainer, with the lab's alert rules watching the metric stream (alerts are stored with the run). */
+    static TrainOutcome withAlerts(RunConfig config, Dataset data, RunWriter writer, ProgressObserver progress, BooleanSupplier stop) {
+        return Trainer.train(config, data, writer, progress, stop, List.of(new AlertRules()));
     }
 
     int execute(String[] args) {
