@@ -38,6 +38,7 @@ public final class TrainCommand {
     static final int OK = 0, FAILED = 1, BAD_CONFIG = 2;
     /** How long a signal waits for the trainer to notice the stop flag and close the store. */
     static final Duration STOP_WAIT = Duration.ofSeconds(120);
+    static final long MAX_CONFIG_BYTES = 1 << 20;
 
     private final Training training;
     private final PrintStream out;
@@ -88,6 +89,8 @@ public final class TrainCommand {
     private int fresh(RunStore store, Path file) {
         String json;
         try {
+            if (Files.isRegularFile(file) && Files.size(file) > MAX_CONFIG_BYTES)
+                return fail(BAD_CONFIG, file + " is larger than " + MAX_CONFIG_BYTES / 1024 + " KB: not a run config");
             json = Files.readString(file);
         } catch (NoSuchFileException e) {
             return fail(BAD_CONFIG, "cannot read " + file + ": no such file");
@@ -105,15 +108,24 @@ public final class TrainCommand {
             return fail(BAD_CONFIG, e.getMessage());
         }
         if (stop.requested()) return StopSignal.EXIT_STOPPED;
-        String id = store.newId();
-        store.create(id, ConfigParser.toJson(config), RunStatus.QUEUED, "");
-        return train(store, id, store.openWriter(id), config, data);
+        String id;
+        RunWriter writer;
+        try {
+            id = store.newId();
+            store.create(id, ConfigParser.toJson(config), RunStatus.QUEUED, "");
+            writer = store.openWriter(id);
+        } catch (RuntimeException e) {
+            return fail(FAILED, "cannot create a run under " + store.root() + ": " + oneLine(e));
+        }
+        return train(store, id, writer, config, data);
     }
 
     /** A run the server created (config.json + status queued): this process becomes its trainer. */
     private int takeOver(RunStore store, String id) {
         if (!RunStore.validId(id)) return fail(BAD_CONFIG, "invalid run id " + id);
         if (!store.exists(id)) return fail(BAD_CONFIG, "no run " + id + " under " + store.root());
+        RunStatus before = store.state(id).status();
+        if (before != RunStatus.QUEUED) return fail(BAD_CONFIG, "run " + id + " is " + before.wire() + ", not queued: nothing to take over");
         RunWriter writer;
         try {
             writer = store.openWriter(id);
