@@ -33,8 +33,8 @@ class ImageTrainingTest {
     }
 
     @Test
-    void initial_loss_of_an_mlp_and_a_cnn_on_an_mnist_shaped_fixture_is_within_0_25_of_ln_10() {
-        Dataset mnist = Fixtures.mnistLike(128, 64, 9);
+    void initial_loss_of_an_mlp_and_a_cnn_on_an_mnist_shaped_idx_fixture_is_within_0_25_of_ln_10() throws Exception {
+        Dataset mnist = Fixtures.mnist(dir.resolve("data"), 128, 64, 9);
         RunConfig mlp = Fixtures.mlp("mnist", List.of(100), Fixtures.opt("sgd", 0.1), 64, 1, 9);
         assertEquals(LN10, firstSteps(mlp, mnist).value(0, "loss"), 0.25, "mlp");
         RunConfig cnn = Fixtures.cnn(Fixtures.opt("sgd", 0.1), 64, 1, 9);
@@ -68,8 +68,8 @@ class ImageTrainingTest {
     }
 
     @Test
-    void an_mlp_on_images_records_its_first_layer_transposed_to_hidden_by_image() {
-        Dataset data = Fixtures.mnistLike(64, 16, 3);
+    void an_mlp_on_images_records_its_first_layer_transposed_to_hidden_by_image() throws Exception {
+        Dataset data = Fixtures.mnist(dir.resolve("data"), 64, 16, 3);
         RunConfig cfg = Fixtures.mlp("mnist", List.of(7), Fixtures.opt("sgd", 0.1), 64, 1, 3);
         MultiLayerNetwork net = Models.build(cfg, data);
         assertArrayEquals(new int[] {7, 1, 28, 28}, FirstLayerWeights.shape(net, data.exampleShape()));
