@@ -98,7 +98,7 @@ final class TrainingSession {
                 String[] t = tags.tags(eval);
                 double[] v = tags.values(metrics, examplesPerSec, val);
                 out.scalars(step, t, v);
-                for (RunMonitor m : monitors) m.onScalars(step, t, v, out);
+                notifyMonitors(t, v);
                 if (step == 0) sanityChecks();
                 progress.onIteration(step, total, epoch, metrics.score, metrics.trainAcc, examplesPerSec);
                 int bad = StepTags.firstNonFinite(t, v);
@@ -117,6 +117,19 @@ final class TrainingSession {
         }
         Checkpoints.save(net, out.checkpointDir(), Checkpoints.FINAL);
         return new TrainOutcome(RunStatus.FINISHED, "", step);
+    }
+
+    /** A failing monitor is logged and dropped: an alert rule's bug must not end a long run. */
+    private void notifyMonitors(String[] t, double[] v) {
+        for (int i = 0; i < monitors.size(); i++) {
+            try {
+                monitors.get(i).onScalars(step, t, v, out);
+            } catch (RuntimeException e) {
+                System.err.println("monitor " + monitors.get(i).getClass().getName() + " failed at step " + step + " and is switched off: " + e);
+                e.printStackTrace();
+                monitors.remove(i--);
+            }
+        }
     }
 
     private void sanityChecks() {

@@ -110,4 +110,20 @@ class LifecycleTest {
         assertEquals(1, out.alerts.size());
         assertEquals(4, out.alerts.get(0).step());
     }
+
+    @Test
+    void a_monitor_that_throws_is_switched_off_and_the_run_goes_on() {
+        RunConfig cfg = Fixtures.mlp("spiral", List.of(10), Fixtures.opt("sgd", 0.5), 50, 2, 2);
+        MemoryRunWriter out = new MemoryRunWriter(dir);
+        List<Long> seen = new ArrayList<>();
+        RunMonitor broken = (step, tags, values, writer) -> {
+            throw new IllegalStateException("rule bug");
+        };
+        RunMonitor counting = (step, tags, values, writer) -> seen.add(step);
+
+        TrainOutcome outcome = Trainer.train(cfg, Fixtures.spiral(50, 2), out, ProgressObserver.NONE, () -> false, List.of(broken, counting));
+
+        assertEquals(RunStatus.FINISHED, outcome.status(), outcome.reason());
+        assertEquals(6, seen.size());
+    }
 }
