@@ -29,8 +29,8 @@ final class Optimizers {
             case "rmsprop" -> new RmsProp(lr, or(o.decay(), RmsProp.DEFAULT_RMSPROP_RMSDECAY), or(o.eps(), RmsProp.DEFAULT_RMSPROP_EPSILON));
             case "adam" -> new Adam(lr, or(o.beta1(), Adam.DEFAULT_ADAM_BETA1_MEAN_DECAY),
                     or(o.beta2(), Adam.DEFAULT_ADAM_BETA2_VAR_DECAY), or(o.eps(), Adam.DEFAULT_ADAM_EPSILON));
-            case "lbfgs" -> throw new UnsupportedOptimizerException(
-                    "optimizer lbfgs is run by the lab (trainwatch.lab), which this build does not contain");
+            // L-BFGS (trainwatch.lab.LbfgsFitter) never applies this updater; it only carries the step length reported as lr
+            case "lbfgs" -> new Sgd(lr);
             default -> throw new UnsupportedOptimizerException("unknown optimizer.type " + o.type());
         };
         if (s != null) u.setLrAndSchedule(lr, s);

@@ -4,13 +4,16 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 import trainwatch.config.RunConfig;
 import trainwatch.data.Dataset;
 import trainwatch.event.RunStatus;
+import trainwatch.lab.LbfgsFitter;
 import trainwatch.store.RunWriter;
 
 /**
@@ -30,6 +33,7 @@ final class TrainingSession {
     private final List<RunMonitor> monitors;
     private final MultiLayerNetwork net;
     private final MetricsListener metrics;
+    private final Consumer<DataSet> fit;
     private final MiniBatches batches;
     private final Validation validation;
     private final PlateauPolicy plateau;
@@ -52,7 +56,10 @@ final class TrainingSession {
         this.net = Models.build(cfg, data);
         this.metrics = new MetricsListener(net, cfg.l2() > 0);
         net.setListeners(metrics);
-        this.batches = new MiniBatches(data.trainX(), data.trainY(), data.features(), data.numClasses(), cfg.batchSize(), cfg.seed());
+        boolean lbfgs = "lbfgs".equals(cfg.optimizer().type()); // full batch, one L-BFGS iteration per step (trainwatch.lab)
+        this.fit = lbfgs ? new LbfgsFitter(net)::fit : net::fit;
+        this.batches = new MiniBatches(data.trainX(), data.trainY(), data.features(), data.numClasses(),
+                lbfgs ? Math.max(1, data.trainCount()) : cfg.batchSize(), cfg.seed());
         this.validation = new Validation(data.valX(), data.valY(), data.features(), data.numClasses());
         this.plateau = Schedules.isPlateau(cfg.schedule())
                 ? new PlateauPolicy(cfg.optimizer().lr(), cfg.schedule().factor(), cfg.schedule().patience(), cfg.schedule().minLr())
@@ -84,7 +91,7 @@ final class TrainingSession {
                 MiniBatches.Batch batch = batches.batch(b);
                 metrics.setBatchLabels(batch.labels());
                 long t0 = System.nanoTime();
-                net.fit(batch.data());
+                fit.accept(batch.data());
                 double examplesPerSec = batch.labels().length / ((System.nanoTime() - t0) / 1e9);
                 boolean eval = !validation.isEmpty() && ((step + 1) % evalEvery == 0 || step == total - 1);
                 double[] val = eval ? validation.evaluate(net) : null;
