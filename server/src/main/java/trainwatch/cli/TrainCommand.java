@@ -1,12 +1,206 @@
 package trainwatch.cli;
 
-/** `train` command (being written). */
-public final class TrainCommand {
-    private TrainCommand() {}
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BooleanSupplier;
 
-    /** Returns the process exit code, or -1 to keep the process running. */
+import trainwatch.config.ConfigException;
+import trainwatch.config.ConfigParser;
+import trainwatch.config.DatasetCatalog;
+import trainwatch.config.RunConfig;
+import trainwatch.data.Dataset;
+import trainwatch.data.DatasetException;
+import trainwatch.data.Datasets;
+import trainwatch.event.RunStatus;
+import trainwatch.lab.AlertRules;
+import trainwatch.store.RunReader;
+import trainwatch.store.RunState;
+import trainwatch.store.RunStore;
+import trainwatch.store.RunWriter;
+import trainwatch.train.ProgressObserver;
+import trainwatch.train.TrainOutcome;
+import trainwatch.train.Trainer;
+
+/**
+ * `train CONFIG.json [--runs DIR]`: validates the config (exit 2, one line on
+ * stderr, nothing written), loads the data, creates runs/&lt;id&gt;/ and trains.
+ * `train --run ID [--runs DIR]`: takes over a queued run the server created.
+ * Exit codes: 0 finished, 1 failed or diverged, 2 bad config, 130 stopped by
+ * SIGINT/SIGTERM (status `stopped`, the run readable).
+ */
+public final class TrainCommand {
+    static final int OK = 0, FAILED = 1, BAD_CONFIG = 2;
+    /** How long a signal waits for the trainer to notice the stop flag and close the store. */
+    static final Duration STOP_WAIT = Duration.ofSeconds(120);
+    static final long MAX_CONFIG_BYTES = 1 << 20;
+
+    private final Training training;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Path dataDir;
+    private final boolean terminal;
+    private final StopSignal stop;
+
+    TrainCommand(Training training, PrintStream out, PrintStream err, Path dataDir, boolean terminal, StopSignal stop) {
+        this.training = training;
+        this.out = out;
+        this.err = err;
+        this.dataDir = dataDir;
+        this.terminal = terminal;
+        this.stop = stop;
+    }
+
+    /** Returns the process exit code. */
     public static int run(String[] args) {
-        System.err.println("train: being written");
-        return 2;
+        StopSignal stop = new StopSignal();
+        stop.install(STOP_WAIT);
+        try {
+            return new TrainCommand(TrainCommand::withAlerts, System.out, System.err, DatasetCatalog.dataDir(),
+                    System.console() != null, stop).execute(args);
+        } finally {
+            stop.finished();
+            stop.uninstall();
+        }
+    }
+
+    /** The real trainer, with the lab's alert rules watching the metric stream (alerts are stored with the run). */
+    static TrainOutcome withAlerts(RunConfig config, Dataset data, RunWriter writer, ProgressObserver progress, BooleanSupplier stop) {
+        return Trainer.train(config, data, writer, progress, stop, List.of(new AlertRules()));
+    }
+
+    int execute(String[] args) {
+        TrainArgs a;
+        try {
+            a = TrainArgs.parse(args);
+        } catch (TrainArgs.UsageException e) {
+            return fail(BAD_CONFIG, e.getMessage() + "\n" + TrainArgs.USAGE);
+        }
+        RunStore store = new RunStore(a.runsDir(), Clock.systemUTC());
+        return a.configFile() != null ? fresh(store, a.configFile()) : takeOver(store, a.runId());
+    }
+
+    /** A new run from a config file: nothing is written until config and data are known to be good. */
+    private int fresh(RunStore store, Path file) {
+        String json;
+        try {
+            if (Files.isRegularFile(file) && Files.size(file) > MAX_CONFIG_BYTES)
+                return fail(BAD_CONFIG, file + " is larger than " + MAX_CONFIG_BYTES / 1024 + " KB: not a run config");
+            json = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            return fail(BAD_CONFIG, "cannot read " + file + ": no such file");
+        } catch (IOException | RuntimeException e) {
+            return fail(BAD_CONFIG, "cannot read " + file + ": " + oneLine(e));
+        }
+        RunConfig config;
+        Dataset data;
+        try {
+            config = ConfigParser.parse(json, dataDir);
+            data = Datasets.load(config, dataDir);
+        } catch (ConfigException e) {
+            return fail(BAD_CONFIG, e.getMessage());
+        } catch (DatasetException e) {
+            return fail(BAD_CONFIG, e.getMessage());
+        }
+        if (stop.requested()) return StopSignal.EXIT_STOPPED;
+        String id;
+        RunWriter writer;
+        try {
+            id = store.newId();
+            store.create(id, ConfigParser.toJson(config), RunStatus.QUEUED, "");
+            writer = store.openWriter(id);
+        } catch (RuntimeException e) {
+            return fail(FAILED, "cannot create a run under " + store.root() + ": " + oneLine(e));
+        }
+        return train(store, id, writer, config, data);
+    }
+
+    /** A run the server created (config.json + status queued): this process becomes its trainer. */
+    private int takeOver(RunStore store, String id) {
+        if (!RunStore.validId(id)) return fail(BAD_CONFIG, "invalid run id " + id);
+        if (!store.exists(id)) return fail(BAD_CONFIG, "no run " + id + " under " + store.root());
+        RunStatus before = store.state(id).status();
+        if (before != RunStatus.QUEUED) return fail(BAD_CONFIG, "run " + id + " is " + before.wire() + ", not queued: nothing to take over");
+        RunWriter writer;
+        try {
+            writer = store.openWriter(id);
+        } catch (RuntimeException e) {
+            return fail(FAILED, "cannot take over run " + id + ": " + oneLine(e));
+        }
+        String json;
+        try (RunReader reader = store.reader(id)) {
+            json = reader.configJson();
+        }
+        RunConfig config;
+        try {
+            config = ConfigParser.parse(json, dataDir);
+        } catch (ConfigException e) {
+            return endEarly(writer, BAD_CONFIG, "bad config: " + e.getMessage());
+        }
+        Dataset data;
+        try {
+            data = Datasets.load(config, dataDir);
+        } catch (DatasetException e) {
+            return endEarly(writer, FAILED, e.getMessage());
+        }
+        return train(store, id, writer, config, data);
+    }
+
+    private int endEarly(RunWriter writer, int code, String reason) {
+        try (writer) {
+            writer.status(RunStatus.FAILED, reason);
+        }
+        return fail(code, reason);
+    }
+
+    private int train(RunStore store, String id, RunWriter writer, RunConfig config, Dataset data) {
+        TrainOutcome outcome;
+        ProgressPrinter progress = new ProgressPrinter(out, terminal, config.epochs(), System::nanoTime);
+        try (writer) {
+            out.println("run " + id + " (" + config.name() + "): " + store.dir(id));
+            out.flush();
+            try {
+                // the trainer writes status running and its final status itself
+                outcome = training.train(config, data, writer, progress, stop::requested);
+                if (outcome == null) outcome = new TrainOutcome(RunStatus.FAILED, "the trainer returned no outcome", 0);
+            } catch (Exception | OutOfMemoryError | StackOverflowError e) {
+                e.printStackTrace(err); // kept in the run's log when the server started us
+                outcome = new TrainOutcome(RunStatus.FAILED, oneLine(e), 0);
+            }
+            progress.finish();
+            if (!store.state(id).status().isFinal()) writer.status(outcome.status(), outcome.reason()); // it could not
+        }
+        RunState end = store.state(id);
+        RunStatus status = end.status();
+        String reason = end.reason();
+        String summary = "run " + id + " " + status.wire() + (reason.isEmpty() ? "" : ": " + reason);
+        if (status == RunStatus.FINISHED || status == RunStatus.STOPPED) out.println(summary);
+        else err.println("error: " + summary);
+        out.flush();
+        return exitCode(status);
+    }
+
+    static int exitCode(RunStatus status) {
+        return switch (status) {
+            case FINISHED -> OK;
+            case STOPPED -> StopSignal.EXIT_STOPPED;
+            default -> FAILED;
+        };
+    }
+
+    private int fail(int code, String message) {
+        err.println("error: " + message);
+        err.flush();
+        return code;
+    }
+
+    static String oneLine(Throwable e) {
+        String msg = e.getMessage() == null ? "" : ": " + e.getMessage();
+        return (e.getClass().getSimpleName() + msg).replaceAll("\\s+", " ").trim();
     }
 }

@@ -1,19 +1,132 @@
 package trainwatch.config;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import trainwatch.config.RunConfig.ModelConfig;
+import trainwatch.config.RunConfig.OptimizerConfig;
+import trainwatch.config.RunConfig.ScheduleConfig;
+
 /**
- * JSON text -> validated {@link RunConfig}. Applies defaults, rejects unknown
- * keys and wrong types, and reports every problem with the field and the value.
- * Also checks that a file-backed dataset's files exist (naming the setup command).
+ * JSON text -> validated {@link RunConfig} (docs/config.md). Applies defaults,
+ * rejects unknown keys and wrong types, and reports every problem with the
+ * field and the value, first one first (schema order; within an object,
+ * unknown keys first). Also checks that a file-backed dataset's files exist
+ * (naming the setup command). Reads the JSON as a tree, never binds it, so
+ * each problem gets its own message; no ND4J here (the server uses it too).
  */
 public final class ConfigParser {
+    static final List<String> KEYS = List.of("name", "dataset", "model", "optimizer", "schedule", "l2", "dropout",
+            "batchSize", "epochs", "seed", "trainSize", "valSize", "evalEvery", "filtersEvery", "maxIterations");
+    static final int MAX_NAME = 100;
+    static final long MAX_SEED = (1L << 53) - 1; // survives a trip through JavaScript numbers
+
+    static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(JsonParser.Feature.ALLOW_COMMENTS)
+            .build();
+
     private ConfigParser() {}
 
+    /** Parses with the data directory of {@link DatasetCatalog#dataDir()}. */
     public static RunConfig parse(String json) throws ConfigException {
-        throw new IllegalStateException("being written (config helper)");
+        return parse(json, DatasetCatalog.dataDir());
     }
 
-    /** The same config as JSON, with every default filled in (what runs/<id>/config.json holds). */
+    public static RunConfig parse(String json, Path dataDir) throws ConfigException {
+        List<FieldError> errors = new ArrayList<>();
+        ObjectNode root = readObject(json, errors);
+        if (root == null) throw new ConfigException(errors);
+        RunConfig config = parse(root, dataDir, errors);
+        if (!errors.isEmpty()) throw new ConfigException(errors);
+        return config;
+    }
+
+    private static RunConfig parse(ObjectNode root, Path dataDir, List<FieldError> errors) {
+        Fields f = new Fields(root, "", errors);
+        f.rejectUnknown(KEYS);
+        String rawName = f.string("name").orElse("");
+        if (rawName.codePointCount(0, rawName.length()) > MAX_NAME)
+            f.error("name", "must be at most " + MAX_NAME + " characters (got " + rawName.codePointCount(0, rawName.length()) + ")");
+        String datasetId = f.choice("dataset", DatasetCatalog.ids(), DatasetCatalog.SHAPES.id());
+        DatasetCatalog ds = DatasetCatalog.byId(datasetId).orElseThrow();
+        if (f.absentOrOneOf("dataset", DatasetCatalog.ids())) checkFiles(f, ds, dataDir);
+        Defaults d = Defaults.of(ds);
+
+        ModelConfig model = ModelSection.parse(f.object("model"), ds, d);
+        OptimizerConfig optimizer = OptimizerSection.parse(f.object("optimizer"), d);
+        ScheduleConfig schedule = ScheduleSection.parse(f.object("schedule"));
+        double l2 = f.number("l2", d.l2(), v -> v >= 0, "must be >= 0");
+        double dropout = f.number("dropout", 0.0, v -> v >= 0 && v < 1, "must be in [0, 1)");
+        int batchSize = (int) f.integer("batchSize", d.batchSize(), 1, 65_536);
+        int epochs = (int) f.integer("epochs", d.epochs(), 1, 100_000);
+        long seed = f.integer("seed", 42, 0, MAX_SEED);
+        int trainSize = (int) f.integer("trainSize", d.trainSize(), 1, ds.maxTrain());
+        int valSize = (int) f.integer("valSize", d.valSize(), 1, ds.maxVal());
+        if (ds.fileExamples() > 0 && (long) trainSize + valSize > ds.fileExamples())
+            f.error("trainSize", "+ valSize must be at most " + ds.fileExamples() + ", the examples in " + ds.id()
+                    + "'s training file (got " + trainSize + " + " + valSize + ")");
+        int evalEvery = (int) f.integer("evalEvery", 50, 1, 1_000_000_000);
+        int filtersEvery = (int) f.integer("filtersEvery", 25, 1, 1_000_000_000);
+        int maxIterations = (int) f.integer("maxIterations", 0, 0, 1_000_000_000);
+
+        String name = rawName.isBlank() ? ds.id() + "-" + model.type() + "-" + optimizer.type() : rawName;
+        if (name.codePointCount(0, name.length()) > MAX_NAME) name = name.substring(0, name.offsetByCodePoints(0, MAX_NAME));
+        return new RunConfig(name, ds.id(), model, optimizer, schedule, l2, dropout, batchSize, epochs, seed,
+                trainSize, valSize, evalEvery, filtersEvery, maxIterations);
+    }
+
+    private static void checkFiles(Fields f, DatasetCatalog ds, Path dataDir) {
+        List<Path> missing = ds.missingFiles(dataDir);
+        if (missing.isEmpty()) return;
+        String files = missing.stream().map(p -> p + "[.gz]").collect(Collectors.joining(", "));
+        f.error("dataset", ds.id() + " is not set up (missing " + files + "): run `" + DatasetCatalog.SETUP_COMMAND + "`");
+    }
+
+    /** The root object, or null after recording why the text is not one. */
+    private static ObjectNode readObject(String json, List<FieldError> errors) {
+        if (json == null || json.isBlank()) {
+            errors.add(new FieldError("", "config is empty (expected a JSON object)"));
+            return null;
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            errors.add(new FieldError("", "config is not valid JSON: " + describe(e)));
+            return null;
+        }
+        if (root == null || !root.isObject()) {
+            String kind = root == null ? "nothing" : root.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+            errors.add(new FieldError("", "config must be a JSON object (got " + kind + ")"));
+            return null;
+        }
+        return (ObjectNode) root;
+    }
+
+    /** Jackson's reason on one line, with where it happened. */
+    private static String describe(JsonProcessingException e) {
+        String msg = e.getOriginalMessage() == null ? "parse error" : e.getOriginalMessage();
+        msg = msg.replaceAll("\\s+", " ").trim();
+        if (msg.length() > 200) msg = msg.substring(0, 200) + "...";
+        var loc = e.getLocation();
+        return loc == null ? msg : msg + " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
+    }
+
+    /** The same config as JSON, with every default filled in (what runs/&lt;id&gt;/config.json holds); parses back to an equal config. */
     public static String toJson(RunConfig config) {
-        throw new IllegalStateException("being written (config helper)");
+        return ConfigWriter.write(config);
     }
 }

@@ -1,0 +1,54 @@
+package trainwatch.cli;
+
+import java.nio.file.Path;
+
+/**
+ * `train CONFIG.json [--runs DIR]` or `train --run ID [--runs DIR]` (the
+ * second form takes over a run directory the server created as queued).
+ * Exactly one of configFile / runId is set.
+ */
+record TrainArgs(Path configFile, String runId, Path runsDir) {
+    static final String USAGE = "usage: train CONFIG.json [--runs DIR] | train --run ID [--runs DIR]";
+
+    static TrainArgs parse(String[] args) throws UsageException {
+        Path config = null;
+        String run = null;
+        Path runs = Path.of("runs");
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--runs" -> runs = Path.of(value(args, ++i, a));
+                case "--run" -> {
+                    if (run != null) throw new UsageException("--run given twice");
+                    run = value(args, ++i, a);
+                }
+                default -> {
+                    if (a.startsWith("--runs=")) runs = Path.of(nonEmpty(a.substring(7), "--runs"));
+                    else if (a.startsWith("--run=")) run = nonEmpty(a.substring(6), "--run");
+                    else if (a.startsWith("-") && !a.equals("-")) throw new UsageException("unknown option " + a);
+                    else if (config != null) throw new UsageException("only one CONFIG.json, got " + config + " and " + a);
+                    else config = Path.of(a);
+                }
+            }
+        }
+        if (config == null && run == null) throw new UsageException("missing CONFIG.json");
+        if (config != null && run != null) throw new UsageException("give CONFIG.json or --run ID, not both");
+        return new TrainArgs(config, run, runs);
+    }
+
+    private static String value(String[] args, int i, String option) throws UsageException {
+        if (i >= args.length) throw new UsageException(option + " needs a value");
+        return nonEmpty(args[i], option);
+    }
+
+    private static String nonEmpty(String v, String option) throws UsageException {
+        if (v.isEmpty()) throw new UsageException(option + " needs a value");
+        return v;
+    }
+
+    static final class UsageException extends Exception {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+}

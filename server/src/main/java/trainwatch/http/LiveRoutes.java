@@ -1,0 +1,84 @@
+package trainwatch.http;
+
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.javalin.http.Context;
+import io.javalin.websocket.WsConfig;
+import io.javalin.websocket.WsContext;
+import io.javalin.websocket.WsMessageContext;
+
+import trainwatch.live.LiveClient;
+import trainwatch.live.LiveHub;
+import trainwatch.live.RunListFeed;
+import trainwatch.live.Wire;
+import trainwatch.run.Json;
+import trainwatch.run.RunService;
+
+/** The WebSocket endpoints: /api/runs/{id}/live[?after=SEQ] and /api/live. */
+final class LiveRoutes {
+    private static final String CLIENT = "trainwatch.client";
+    private static final long PING_SECONDS = 15;
+
+    private final RunService runs;
+    private final LiveHub hub;
+    private final RunListFeed list;
+
+    LiveRoutes(RunService runs, LiveHub hub, RunListFeed list) {
+        this.runs = runs;
+        this.hub = hub;
+        this.list = list;
+    }
+
+    /** Refused before the upgrade (plain JSON errors): foreign Origin, bad id, unknown run, bad after. */
+    void beforeRunUpgrade(Context ctx) {
+        Csrf.checkOrigin(ctx.header("Origin"), ctx.header("Host"));
+        runs.requireRun(ctx.pathParam("id"));
+        Params.optionalLong("after", ctx.queryParam("after"));
+    }
+
+    void beforeListUpgrade(Context ctx) {
+        Csrf.checkOrigin(ctx.header("Origin"), ctx.header("Host"));
+    }
+
+    void run(WsConfig ws) {
+        ws.onConnect(ctx -> {
+            ctx.enableAutomaticPings(PING_SECONDS, TimeUnit.SECONDS);
+            Long after = Params.optionalLong("after", ctx.queryParam("after"));
+            ctx.attribute(CLIENT, hub.connect(ctx.pathParam("id"), new JettySink(ctx.session), after));
+        });
+        ws.onMessage(this::message);
+        ws.onClose(ctx -> leave(ctx, true));
+        ws.onError(ctx -> leave(ctx, true));
+    }
+
+    void runList(WsConfig ws) {
+        ws.onConnect(ctx -> {
+            ctx.enableAutomaticPings(PING_SECONDS, TimeUnit.SECONDS);
+            ctx.attribute(CLIENT, list.connect(new JettySink(ctx.session)));
+        });
+        ws.onMessage(this::message);
+        ws.onClose(ctx -> leave(ctx, false));
+        ws.onError(ctx -> leave(ctx, false));
+    }
+
+    /** Clients have nothing to say but {"type":"ping"}; anything else gets an error message and the connection stays open. */
+    private void message(WsMessageContext ctx) {
+        LiveClient c = ctx.attribute(CLIENT);
+        if (c == null) return;
+        JsonNode msg = Json.tree(ctx.message());
+        if (msg != null && msg.isObject() && "ping".equals(msg.path("type").asText())) {
+            c.offer(Wire.pong());
+            return;
+        }
+        c.offer(Wire.error(msg == null ? "not JSON: the server accepts only {\"type\":\"ping\"}" : "unknown message: the server accepts only {\"type\":\"ping\"}"));
+    }
+
+    private void leave(WsContext ctx, boolean run) {
+        LiveClient c = ctx.attribute(CLIENT);
+        if (c == null) return;
+        if (run) hub.disconnect(ctx.pathParam("id"), c);
+        else list.disconnect(c);
+    }
+}

@@ -1,0 +1,85 @@
+package trainwatch.http;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+
+import io.javalin.Javalin;
+
+import trainwatch.live.AlertSink;
+import trainwatch.live.AlertWebhook;
+import trainwatch.live.LiveHub;
+import trainwatch.live.LiveLimits;
+import trainwatch.live.RunListFeed;
+import trainwatch.run.ChildJvm;
+import trainwatch.run.Launcher;
+import trainwatch.run.ReaderPool;
+import trainwatch.run.RunIndex;
+import trainwatch.run.RunService;
+import trainwatch.run.Supervisor;
+import trainwatch.store.RunStore;
+
+/** Wires store, supervisor, runs service, live hub and web app together; `serve` and the tests start it the same way. */
+public final class TrainwatchServer implements AutoCloseable {
+    /** launcher null = child JVMs of this class path; webhook null = none; webDir null = the jar's web/. */
+    public record Options(String host, int port, Path runs, int maxParallel, URI webhook, Path webDir, Launcher launcher,
+                          LiveLimits limits, long stopTimeoutMs, List<String> childJvmArgs) {
+        public Options {
+            if (limits == null) limits = LiveLimits.DEFAULT;
+            if (childJvmArgs == null) childJvmArgs = List.of();
+        }
+
+        public static Options defaults(Path runs) {
+            return new Options("127.0.0.1", 7070, runs, Math.max(1, Runtime.getRuntime().availableProcessors() / 2), null, null,
+                    null, LiveLimits.DEFAULT, 10_000, List.of());
+        }
+    }
+
+    public final RunStore store;
+    public final Supervisor supervisor;
+    public final RunService runs;
+    public final LiveHub hub;
+    public final RunListFeed list;
+    public final HttpApp.Stats stats = new HttpApp.Stats();
+    private final ReaderPool readers;
+    private final Javalin app;
+
+    public TrainwatchServer(Options o) throws java.io.IOException {
+        Files.createDirectories(o.runs());
+        Clock clock = Clock.systemUTC();
+        store = new RunStore(o.runs().toAbsolutePath().normalize(), clock);
+        Launcher launcher = o.launcher() != null ? o.launcher() : new ChildJvm(store.root(), o.childJvmArgs());
+        supervisor = new Supervisor(store, launcher, clock, o.maxParallel(), o.stopTimeoutMs());
+        readers = new ReaderPool(store, 32);
+        RunIndex index = new RunIndex(store, readers);
+        runs = new RunService(store, readers, index, supervisor);
+        AlertSink alerts = o.webhook() == null ? AlertSink.NONE : new AlertWebhook(o.webhook());
+        hub = new LiveHub(store::reader, o.limits(), alerts, clock);
+        list = new RunListFeed(index::refresh, hub::watch, o.limits());
+        app = HttpApp.create(o.host(), o.port(), o.webDir(), runs, hub, list, stats);
+    }
+
+    /** Recovers the runs on disk (re-attach / interrupted / re-queue), then listens. */
+    public TrainwatchServer start() {
+        supervisor.start();
+        hub.start();
+        list.start(1000);
+        app.start();
+        return this;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+        list.close();
+        hub.close();
+        supervisor.close();
+        readers.close();
+    }
+}

@@ -1,0 +1,149 @@
+package trainwatch.live;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import trainwatch.store.RunReader;
+
+/**
+ * Streams runs to WebSocket clients. One tailer thread polls every watched run's log
+ * every tick (~20 ms) and hands each new batch, encoded once, to every client of that
+ * run; sends are asynchronous and bounded per client (LiveClient), so no client can
+ * slow the tailer, another client, or the trainer (a separate process that never waits
+ * on the server at all). Runs with live trainers stay watched without clients, so
+ * resumes come from memory and every alert reaches the AlertSink.
+ */
+public final class LiveHub implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LiveHub.class);
+    private static final long IDLE_CLOSE_MS = 30_000;
+    private static final long LAGGARD_DISCONNECT_MS = 20_000;
+
+    private final Function<String, RunReader> openReader;
+    private final LiveLimits limits;
+    private final AlertSink alerts;
+    private final Clock clock;
+    private final Map<String, RunFeed> feeds = new ConcurrentHashMap<>();
+    private volatile Set<String> watched = Set.of();
+    private final ScheduledExecutorService tailer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "trainwatch-live-tailer"));
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "trainwatch-live-timers"));
+
+    public LiveHub(Function<String, RunReader> openReader, LiveLimits limits, AlertSink alerts, Clock clock) {
+        this.openReader = openReader;
+        this.limits = limits;
+        this.alerts = alerts;
+        this.clock = clock;
+    }
+
+    public void start() {
+        tailer.scheduleWithFixedDelay(this::tick, limits.tickMs(), limits.tickMs(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Runs to keep tailing without clients (those with live trainers); others close when idle. */
+    public void watch(Set<String> ids) {
+        watched = Set.copyOf(ids);
+        for (String id : ids) {
+            try {
+                feed(id);
+            } catch (RuntimeException e) {
+                LOG.debug("run {}: cannot watch yet: {}", id, e.toString());
+            }
+        }
+    }
+
+    /** A new client of a run's live stream (the caller checked the run exists). */
+    public LiveClient connect(String id, ClientSink sink, Long after) {
+        LiveClient c = new LiveClient(new WatchedSink(sink), limits, after == null ? -1 : after);
+        feed(id).join(c, after);
+        return c;
+    }
+
+    public void disconnect(String id, LiveClient c) {
+        RunFeed f = feeds.get(id);
+        if (f != null) f.leave(c);
+        else c.detach();
+    }
+
+    /** The run is being deleted: close its clients and its reader. */
+    public void forget(String id) {
+        RunFeed f = feeds.remove(id);
+        if (f != null) f.close(1001, "run deleted");
+    }
+
+    /** Clients of a run right now (tests and benchmarks look at their buffers). */
+    public List<LiveClient> clients(String id) {
+        RunFeed f = feeds.get(id);
+        return f == null ? List.of() : f.clients();
+    }
+
+    public long lastSeq(String id) {
+        RunFeed f = feeds.get(id);
+        return f == null ? -1 : f.lastSeq();
+    }
+
+    private RunFeed feed(String id) {
+        return feeds.computeIfAbsent(id, k -> new RunFeed(k, openReader.apply(k), limits, alerts, clock.millis()));
+    }
+
+    private void tick() {
+        long now = clock.millis();
+        for (RunFeed f : feeds.values()) {
+            try {
+                f.poll(now);
+            } catch (RuntimeException e) {
+                LOG.warn("run {}: live tail failed: {}", f.id, e.toString());
+            }
+            if (!watched.contains(f.id) && now - f.idleSince(now) > IDLE_CLOSE_MS && feeds.remove(f.id, f)) f.close(1001, "idle");
+        }
+    }
+
+    /** Wraps the socket so a client closed for lagging is dropped outright if it never reads its close frame. */
+    private final class WatchedSink implements ClientSink {
+        private final ClientSink inner;
+
+        WatchedSink(ClientSink inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public void send(String text, java.util.function.Consumer<Throwable> done) {
+            inner.send(text, done);
+        }
+
+        @Override
+        public void close(int code, String reason) {
+            inner.close(code, reason);
+            if (code == LiveClient.LAGGING) timers.schedule(inner::disconnect, LAGGARD_DISCONNECT_MS, TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public void disconnect() {
+            inner.disconnect();
+        }
+    }
+
+    static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    @Override
+    public void close() {
+        tailer.shutdownNow();
+        timers.shutdownNow();
+        for (String id : List.copyOf(feeds.keySet())) {
+            RunFeed f = feeds.remove(id);
+            if (f != null) f.close(1001, "server stopping");
+        }
+    }
+}

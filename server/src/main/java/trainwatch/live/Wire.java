@@ -1,0 +1,188 @@
+package trainwatch.live;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import trainwatch.event.Alert;
+import trainwatch.event.CheckResult;
+import trainwatch.event.FilterSnapshot;
+import trainwatch.event.RunEvent;
+import trainwatch.event.RunStatus;
+import trainwatch.event.Scalars;
+import trainwatch.event.StatusChange;
+import trainwatch.run.Json;
+
+/**
+ * The live messages of docs/api.md. Consecutive Scalars records become one columnar
+ * {@code scalars} message (records of one step merge into one column entry; null where
+ * a tag has no value); any other record ends the batch so messages stay in seq order.
+ */
+public final class Wire {
+    private Wire() {}
+
+    /** Events (in seq order) -> messages, at most maxPerMessage records per scalars message. */
+    public static List<Frame> frames(List<RunEvent> events, int maxPerMessage) {
+        List<Frame> out = new ArrayList<>();
+        List<Scalars> batch = new ArrayList<>();
+        for (RunEvent e : events) {
+            if (e instanceof Scalars s) {
+                batch.add(s);
+                if (batch.size() >= maxPerMessage) flush(batch, out);
+                continue;
+            }
+            flush(batch, out);
+            out.add(single(e));
+        }
+        flush(batch, out);
+        return out;
+    }
+
+    private static void flush(List<Scalars> batch, List<Frame> out) {
+        if (batch.isEmpty()) return;
+        out.add(scalars(batch));
+        batch.clear();
+    }
+
+    static Frame scalars(List<Scalars> records) {
+        List<Long> steps = new ArrayList<>();
+        List<Long> times = new ArrayList<>();
+        Map<String, List<Double>> cols = new LinkedHashMap<>();
+        for (Scalars r : records) {
+            int last = steps.size() - 1;
+            if (last < 0 || steps.get(last) != r.step() || collides(cols, r, last)) {
+                steps.add(r.step());
+                times.add(r.wallMs());
+                last++;
+            }
+            for (int i = 0; i < r.tags().length; i++) {
+                List<Double> col = cols.computeIfAbsent(r.tags()[i], k -> new ArrayList<>());
+                while (col.size() <= last) col.add(null);
+                col.set(last, r.values()[i]);
+            }
+        }
+        StringWriter w = new StringWriter(64 + records.size() * 24);
+        try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(w)) {
+            g.writeStartObject();
+            g.writeStringField("type", "scalars");
+            g.writeNumberField("seq", records.get(records.size() - 1).seq());
+            g.writeArrayFieldStart("step");
+            for (long s : steps) g.writeNumber(s);
+            g.writeEndArray();
+            g.writeArrayFieldStart("t");
+            for (long t : times) g.writeNumber(t);
+            g.writeEndArray();
+            g.writeObjectFieldStart("values");
+            for (var c : cols.entrySet()) {
+                g.writeArrayFieldStart(c.getKey());
+                List<Double> col = c.getValue();
+                for (int i = 0; i < steps.size(); i++) {
+                    Double v = i < col.size() ? col.get(i) : null;
+                    if (v == null) g.writeNull();
+                    else g.writeNumber(v); // NaN/Infinity become strings (QUOTE_NON_NUMERIC_NUMBERS)
+                }
+                g.writeEndArray();
+            }
+            g.writeEndObject();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new Frame(w.toString(), records.get(records.size() - 1).seq());
+    }
+
+    private static boolean collides(Map<String, List<Double>> cols, Scalars r, int index) {
+        for (String t : r.tags()) {
+            List<Double> col = cols.get(t);
+            if (col != null && col.size() > index && col.get(index) != null) return true;
+        }
+        return false;
+    }
+
+    static Frame single(RunEvent e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (e instanceof Scalars s) return scalars(List.of(s));
+        if (e instanceof CheckResult c) return check(c, c.seq());
+        if (e instanceof FilterSnapshot f) {
+            m.put("type", "filters");
+            m.put("seq", f.seq());
+            m.put("step", f.step());
+            m.put("t", f.wallMs());
+            m.put("shape", f.shape());
+        } else if (e instanceof StatusChange s) {
+            m.put("type", "status");
+            m.put("seq", s.seq());
+            m.put("t", s.wallMs());
+            m.put("status", s.status().wire());
+            m.put("reason", s.reason());
+        } else if (e instanceof Alert a) {
+            m.put("type", "alert");
+            m.put("seq", a.seq());
+            m.put("step", a.step());
+            m.put("t", a.wallMs());
+            m.put("kind", a.kind());
+            m.put("tag", a.tag());
+            m.put("message", a.message());
+            m.put("advice", a.advice());
+        }
+        return new Frame(Json.write(m), e.seq());
+    }
+
+    /** A check result; those written by check processes to their own files carry the stream's current seq. */
+    static Frame check(CheckResult c, long seq) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", "check");
+        m.put("seq", seq);
+        m.put("t", c.wallMs());
+        m.put("check", c.check());
+        m.put("outcome", c.outcome());
+        m.put("summary", c.summary());
+        JsonNode details = Json.tree(c.detailsJson());
+        m.put("details", details == null ? c.detailsJson() : details);
+        return new Frame(Json.write(m), seq);
+    }
+
+    static Frame hello(String run, long seq, RunStatus status, String reason) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", "hello");
+        m.put("run", run);
+        m.put("seq", seq);
+        m.put("status", status.wire());
+        m.put("reason", reason);
+        return new Frame(Json.write(m), -1);
+    }
+
+    /** A status seen in status.json only (written by the server: queued, interrupted). */
+    static Frame status(long seq, long t, RunStatus status, String reason) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", "status");
+        m.put("seq", seq);
+        m.put("t", t);
+        m.put("status", status.wire());
+        m.put("reason", reason);
+        return new Frame(Json.write(m), -1);
+    }
+
+    static Frame resync(long seq) {
+        return new Frame(Json.write(Map.of("type", "resync", "seq", seq)), -1);
+    }
+
+    public static Frame error(String message) {
+        return new Frame(Json.write(Map.of("type", "error", "error", message)), -1);
+    }
+
+    public static Frame pong() {
+        return new Frame("{\"type\":\"pong\"}", -1);
+    }
+
+    static Frame message(Map<String, Object> m) {
+        return new Frame(Json.write(m), -1);
+    }
+}

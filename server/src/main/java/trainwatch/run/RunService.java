@@ -1,0 +1,154 @@
+package trainwatch.run;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import trainwatch.config.ConfigException;
+import trainwatch.config.ConfigParser;
+import trainwatch.config.FieldError;
+import trainwatch.config.RunConfig;
+import trainwatch.event.FilterSnapshot;
+import trainwatch.event.RunStatus;
+import trainwatch.store.RunStore;
+import trainwatch.store.Series;
+
+/** What the REST API can ask of runs; throws {@link RunException} for the caller's mistakes. */
+public final class RunService {
+    public static final Set<String> CHECKS = Set.of("overfit", "gradients");
+    static final int MAX_POINTS = 100_000;
+    static final int LOG_TAIL_BYTES = 512 * 1024;
+
+    private final RunStore store;
+    private final ReaderPool readers;
+    private final RunIndex index;
+    private final Supervisor supervisor;
+
+    public RunService(RunStore store, ReaderPool readers, RunIndex index, Supervisor supervisor) {
+        this.store = store;
+        this.readers = readers;
+        this.index = index;
+        this.supervisor = supervisor;
+    }
+
+    /** Validates with the CLI's parser (same messages), creates the run as 'queued' and queues it. */
+    public String create(String body) {
+        RunConfig config;
+        try {
+            config = ConfigParser.parse(body);
+        } catch (ConfigException e) {
+            List<Problem> problems = new ArrayList<>();
+            for (FieldError fe : e.errors()) problems.add(new Problem(fe.field(), fe.message()));
+            if (problems.isEmpty()) problems.add(new Problem("", e.getMessage()));
+            throw RunException.invalid(problems);
+        }
+        String id = store.newId();
+        store.create(id, ConfigParser.toJson(config), RunStatus.QUEUED, "");
+        supervisor.submit(id);
+        return id;
+    }
+
+    public List<RunSummary> list() {
+        return List.copyOf(index.refresh().values());
+    }
+
+    public Map<String, Object> get(String id) {
+        requireRun(id);
+        return readers.with(id, r -> RunViews.detail(id, r));
+    }
+
+    public Series scalars(String id, String tag, int points, long from, long to) {
+        requireRun(id);
+        if (tag == null || tag.isBlank()) throw RunException.invalid("tag", "is required (e.g. tag=loss)");
+        if (points < 1 || points > MAX_POINTS) throw RunException.invalid("points", "must be between 1 and " + MAX_POINTS + " (got " + points + ")");
+        if (from > to) throw RunException.invalid("from", "must be <= to (got from=" + from + ", to=" + to + ")");
+        return readers.with(id, r -> {
+            if (!r.tags().contains(tag)) throw RunException.notFound("run " + id + " has no tag " + tag);
+            return r.series(tag, points, from, to);
+        });
+    }
+
+    /** step = null for the latest snapshot. */
+    public Map<String, Object> filters(String id, Long step) {
+        requireRun(id);
+        return readers.with(id, r -> {
+            List<Long> steps = r.filterSteps();
+            if (steps.isEmpty()) throw RunException.notFound("run " + id + " has no filter snapshots (only runs on image data record them)");
+            long want = step == null ? steps.get(steps.size() - 1) : step;
+            FilterSnapshot snap = r.filters(want);
+            if (snap == null || snap.data() == null) throw RunException.notFound("run " + id + " has no filter snapshot at step " + want);
+            ByteBuffer buf = ByteBuffer.allocate(snap.data().length * 4).order(ByteOrder.LITTLE_ENDIAN);
+            buf.asFloatBuffer().put(snap.data());
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("step", snap.step());
+            m.put("steps", steps);
+            m.put("shape", snap.shape());
+            m.put("data", Base64.getEncoder().encodeToString(buf.array()));
+            return m;
+        });
+    }
+
+    public List<Map<String, Object>> alerts(String id) {
+        requireRun(id);
+        return readers.with(id, r -> RunViews.alerts(r.alerts()));
+    }
+
+    /** The end of the trainer's own output (stdout + stderr), at most 512 KB. */
+    public String log(String id) {
+        requireRun(id);
+        Path log = store.dir(id).resolve(ChildJvm.TRAINER_LOG);
+        if (!Files.isRegularFile(log)) throw RunException.notFound("run " + id + " has no trainer log (it was not started by this server)");
+        try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
+            long len = f.length();
+            long start = Math.max(0, len - LOG_TAIL_BYTES);
+            byte[] bytes = new byte[(int) (len - start)];
+            f.seek(start);
+            f.readFully(bytes);
+            return new String(bytes, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw RunException.conflict("the trainer log of run " + id + " cannot be read: " + e.getMessage());
+        }
+    }
+
+    public void stop(String id) {
+        requireRun(id);
+        supervisor.stop(id);
+    }
+
+    public void delete(String id) {
+        requireRun(id);
+        RunStatus s = store.state(id).status();
+        if (supervisor.isActive(id) || !s.isFinal() && store.trainerAlive(id))
+            throw RunException.conflict("run " + id + " is " + s.wire() + ": stop it before deleting it");
+        readers.evict(id);
+        index.forget(id);
+        store.delete(id);
+    }
+
+    public void startCheck(String id, String check) {
+        requireRun(id);
+        if (!CHECKS.contains(check)) throw RunException.notFound("no check named " + check + " (overfit, gradients)");
+        supervisor.startCheck(id, check);
+    }
+
+    /** A malformed id (path tricks included) is rejected before the disk is touched; an unknown one is 404. */
+    public void requireRun(String id) {
+        if (!RunStore.validId(id)) throw RunException.invalid("id", "must match [a-z0-9-]{1,64} (got " + abbreviate(id) + ")");
+        if (!store.exists(id)) throw RunException.notFound("no run with id " + id);
+    }
+
+    private static String abbreviate(String id) {
+        if (id == null) return "null";
+        return id.length() > 80 ? id.substring(0, 80) + "..." : id;
+    }
+}

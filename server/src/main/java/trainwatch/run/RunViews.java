@@ -1,0 +1,118 @@
+package trainwatch.run;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import trainwatch.event.Alert;
+import trainwatch.event.CheckResult;
+import trainwatch.event.Scalars;
+import trainwatch.event.Tags;
+import trainwatch.store.RunReader;
+import trainwatch.store.RunState;
+import trainwatch.store.Series;
+
+/** Builds the JSON-shaped views of a run from its reader (list rows, the detail page, alerts, checks). */
+final class RunViews {
+    private RunViews() {}
+
+    static RunSummary summary(String id, RunReader r) {
+        RunState s = r.state();
+        JsonNode config = Json.tree(r.configJson());
+        Scalars latest = r.latest();
+        Double loss = latest == null ? null : latest.value(Tags.LOSS);
+        Double valAcc = latest == null ? null : latest.value(Tags.VAL_ACC);
+        Double best = null;
+        Long bestStep = null;
+        if (r.tags().contains(Tags.VAL_ACC)) {
+            Series va = r.series(Tags.VAL_ACC, 100_000, Long.MIN_VALUE, Long.MAX_VALUE);
+            for (int i = 0; i < va.step().length; i++) {
+                double v = va.max()[i];
+                if (Double.isFinite(v) && (best == null || v > best)) {
+                    best = v;
+                    bestStep = va.step()[i];
+                }
+            }
+        }
+        return new RunSummary(id, text(config, "name"), text(config, "dataset"), s.status().wire(), s.reason(),
+                latest == null ? -1 : latest.step(), s.createdMs(), s.updatedMs(), r.lastSeq(), loss, valAcc, best, bestStep);
+    }
+
+    static Map<String, Object> detail(String id, RunReader r) {
+        RunSummary sum = summary(id, r);
+        JsonNode config = Json.tree(r.configJson());
+        Scalars latest = r.latest();
+        Map<String, Object> values = new LinkedHashMap<>();
+        if (latest != null) for (int i = 0; i < latest.tags().length; i++) values.put(latest.tags()[i], latest.values()[i]);
+        Map<String, Object> progress = new LinkedHashMap<>();
+        progress.put("step", sum.step());
+        progress.put("total", totalSteps(config));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", id);
+        m.put("name", sum.name());
+        m.put("status", sum.status());
+        m.put("reason", sum.reason());
+        m.put("created", sum.created());
+        m.put("updated", sum.updated());
+        m.put("pid", r.state().pid());
+        m.put("seq", sum.seq());
+        m.put("config", config);
+        m.put("progress", progress);
+        m.put("latest", values);
+        m.put("best_val_acc", sum.bestValAcc());
+        m.put("best_val_acc_step", sum.bestValAccStep());
+        m.put("tags", r.tags());
+        m.put("filter_steps", r.filterSteps().size());
+        m.put("checks", checks(r.checks()));
+        m.put("alerts", alerts(r.alerts()));
+        return m;
+    }
+
+    static List<Map<String, Object>> alerts(List<Alert> alerts) {
+        return alerts.stream().map(RunViews::alert).toList();
+    }
+
+    static Map<String, Object> alert(Alert a) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("seq", a.seq());
+        m.put("step", a.step());
+        m.put("t", a.wallMs());
+        m.put("kind", a.kind());
+        m.put("tag", a.tag());
+        m.put("message", a.message());
+        m.put("advice", a.advice());
+        return m;
+    }
+
+    static List<Map<String, Object>> checks(List<CheckResult> checks) {
+        return checks.stream().map(RunViews::check).toList();
+    }
+
+    static Map<String, Object> check(CheckResult c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("seq", c.seq());
+        m.put("t", c.wallMs());
+        m.put("check", c.check());
+        m.put("outcome", c.outcome());
+        m.put("summary", c.summary());
+        JsonNode details = Json.tree(c.detailsJson());
+        m.put("details", details == null ? c.detailsJson() : details);
+        return m;
+    }
+
+    /** Planned iterations from the config, or null when it cannot be told without the dataset (an estimate for the progress bar). */
+    private static Long totalSteps(JsonNode config) {
+        if (config == null) return null;
+        long cap = config.path("maxIterations").asLong(0);
+        long train = config.path("trainSize").asLong(0), batch = config.path("batchSize").asLong(0), epochs = config.path("epochs").asLong(0);
+        Long planned = train > 0 && batch > 0 && epochs > 0 ? epochs * ((train + batch - 1) / batch) : null;
+        if (cap > 0) return planned == null ? cap : Math.min(cap, planned);
+        return planned;
+    }
+
+    private static String text(JsonNode n, String field) {
+        return n == null || !n.hasNonNull(field) ? "" : n.get(field).asText();
+    }
+}

@@ -1,0 +1,158 @@
+package trainwatch.train;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.factory.Nd4j;
+
+import trainwatch.config.RunConfig;
+import trainwatch.data.Dataset;
+import trainwatch.event.RunStatus;
+import trainwatch.lab.LbfgsFitter;
+import trainwatch.store.RunWriter;
+
+/**
+ * One run's training loop: batches -> fit -> one scalars record per step
+ * (step = 0-based iteration; step s's loss is measured before update s,
+ * val_* at step s after it), filters before the fit of every
+ * filtersEvery-th step (so step 0 shows the initial weights), a checkpoint
+ * after each epoch and at the end, and a divergence stop on the first
+ * non-finite value.
+ */
+final class TrainingSession {
+    private final RunConfig cfg;
+    private final Dataset data;
+    private final RunWriter out;
+    private final ProgressObserver progress;
+    private final BooleanSupplier stopRequested;
+    private final List<RunMonitor> monitors;
+    private final MultiLayerNetwork net;
+    private final MetricsListener metrics;
+    private final MiniBatches batches;
+    private final Validation validation;
+    private final PlateauPolicy plateau;
+    private final StepTags tags;
+    private final int[] filterShape;
+    private final LbfgsFitter lbfgs;
+    private long step;
+    /** Epoch checkpoints at most this often: a full-batch spiral run has an epoch per iteration. */
+    long minCheckpointGapNanos = 10_000_000_000L;
+    private long lastCheckpointNanos = Long.MIN_VALUE / 2;
+
+    TrainingSession(RunConfig cfg, Dataset data, RunWriter out, ProgressObserver progress,
+                    BooleanSupplier stopRequested, List<RunMonitor> monitors) {
+        this.cfg = cfg;
+        this.data = data;
+        this.out = out;
+        this.progress = progress;
+        this.stopRequested = stopRequested;
+        this.monitors = new ArrayList<>(monitors);
+        Nd4j.getRandom().setSeed(cfg.seed());
+        this.net = Models.build(cfg, data);
+        this.metrics = new MetricsListener(net, cfg.l2() > 0);
+        net.setListeners(metrics);
+        this.batches = new MiniBatches(data.trainX(), data.trainY(), data.features(), data.numClasses(), cfg.batchSize(), cfg.seed());
+        this.validation = new Validation(data.valX(), data.valY(), data.features(), data.numClasses());
+        this.plateau = Schedules.isPlateau(cfg.schedule())
+                ? new PlateauPolicy(cfg.optimizer().lr(), cfg.schedule().factor(), cfg.schedule().patience(), cfg.schedule().minLr())
+                : null;
+        this.tags = new StepTags(metrics.layerName, cfg.l2() > 0);
+        this.filterShape = FirstLayerWeights.shape(net, data.exampleShape());
+        this.lbfgs = Optimizers.isLbfgs(cfg.optimizer()) ? new LbfgsFitter(net) : null;
+        if (lbfgs != null && batches.perEpoch() != 1)
+            throw new Optimizers.UnsupportedOptimizerException("optimizer lbfgs needs the full batch: batchSize must be >= the "
+                    + data.trainCount() + " training examples (got " + cfg.batchSize() + ")");
+    }
+
+    long iterations() {
+        return step;
+    }
+
+    long totalSteps() {
+        long total = (long) cfg.epochs() * batches.perEpoch();
+        return cfg.maxIterations() > 0 ? Math.min(total, cfg.maxIterations()) : total;
+    }
+
+    TrainOutcome run() throws IOException {
+        long total = totalSteps();
+        int evalEvery = Math.max(1, cfg.evalEvery());
+        int filtersEvery = Math.max(1, cfg.filtersEvery());
+        for (int epoch = 0; epoch < cfg.epochs() && step < total; epoch++) {
+            batches.shuffle();
+            int perEpoch = batches.perEpoch();
+            int b = 0;
+            for (; b < perEpoch && step < total; b++) {
+                if (stopRequested.getAsBoolean()) return stopped();
+                if (filterShape != null && step % filtersEvery == 0) out.filters(step, filterShape, FirstLayerWeights.data(net));
+                MiniBatches.Batch batch = batches.batch(b);
+                metrics.setBatchLabels(batch.labels());
+                long t0 = System.nanoTime();
+                if (lbfgs != null) lbfgs.fit(batch.data());
+                else net.fit(batch.data());
+                double examplesPerSec = batch.labels().length / ((System.nanoTime() - t0) / 1e9);
+                boolean eval = !validation.isEmpty() && ((step + 1) % evalEvery == 0 || step == total - 1);
+                double[] val = eval ? validation.evaluate(net) : null;
+                String[] t = tags.tags(eval);
+                double[] v = tags.values(metrics, examplesPerSec, val);
+                out.scalars(step, t, v);
+                notifyMonitors(t, v);
+                if (step == 0) sanityChecks();
+                progress.onIteration(step, total, epoch, metrics.score, metrics.trainAcc, examplesPerSec);
+                int bad = StepTags.firstNonFinite(t, v);
+                if (bad >= 0) return diverged(t[bad], v[bad]);
+                if (val != null && plateau != null) applyPlateau(val[0]);
+                out.flush();
+                step++;
+            }
+            if (b == perEpoch) {
+                net.incrementEpochCount();
+                if (System.nanoTime() - lastCheckpointNanos >= minCheckpointGapNanos) {
+                    Checkpoints.save(net, out.checkpointDir(), Checkpoints.epochName(epoch + 1));
+                    lastCheckpointNanos = System.nanoTime();
+                }
+            }
+        }
+        Checkpoints.save(net, out.checkpointDir(), Checkpoints.FINAL);
+        return new TrainOutcome(RunStatus.FINISHED, "", step);
+    }
+
+    /** A failing monitor is logged and dropped: an alert rule's bug must not end a long run. */
+    private void notifyMonitors(String[] t, double[] v) {
+        for (int i = 0; i < monitors.size(); i++) {
+            try {
+                monitors.get(i).onScalars(step, t, v, out);
+            } catch (RuntimeException e) {
+                System.err.println("monitor " + monitors.get(i).getClass().getName() + " failed at step " + step + " and is switched off: " + e);
+                e.printStackTrace();
+                monitors.remove(i--);
+            }
+        }
+    }
+
+    private void sanityChecks() {
+        SanityChecks.initialLoss(out, data.numClasses(), metrics.score, metrics.regScore);
+        if (cfg.l2() > 0) SanityChecks.regRaisesLoss(out, cfg.l2(), metrics.score, metrics.regScore);
+    }
+
+    private void applyPlateau(double valLoss) {
+        double before = plateau.lr();
+        double after = plateau.onEvaluation(valLoss);
+        if (after != before) net.setLearningRate(after);
+    }
+
+    private TrainOutcome stopped() throws IOException {
+        Checkpoints.save(net, out.checkpointDir(), Checkpoints.FINAL);
+        return new TrainOutcome(RunStatus.STOPPED, "stop requested at step " + step, step);
+    }
+
+    private TrainOutcome diverged(String tag, double value) {
+        String reason = tag + " became " + value + " at step " + step;
+        out.alert(step, "nonfinite", tag, reason,
+                "lower the learning rate (now " + cfg.optimizer().lr() + "), check the input scaling, or add l2");
+        out.flush();
+        return new TrainOutcome(RunStatus.DIVERGED, reason, step + 1);
+    }
+}

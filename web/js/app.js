@@ -1,0 +1,33 @@
+// Hash router: #/ runs, #/run/ID, #/compare?ids=a,b&tag=loss (every view has a shareable URL).
+
+import { runsPage } from './pages/runs.js';
+import { runPage } from './pages/run.js';
+import { comparePage } from './pages/compare.js';
+
+const root = document.getElementById('page');
+let cleanup = null;
+
+function route() {
+  if (cleanup) { cleanup(); cleanup = null; }
+  const hash = location.hash.replace(/^#/, '') || '/';
+  const [path, query] = hash.split('?');
+  const params = new URLSearchParams(query || '');
+  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  document.title = 'trainwatch';
+  root.replaceChildren();
+  if (parts[0] === 'run' && parts[1]) cleanup = runPage(root, parts[1]);
+  else if (parts[0] === 'compare') cleanup = comparePage(root, params);
+  else cleanup = runsPage(root, params);
+  for (const a of document.querySelectorAll('nav a')) a.classList.toggle('active', a.dataset.route === (parts[0] || 'runs'));
+}
+
+let lastPath = null;
+window.addEventListener('hashchange', () => {
+  // the compare page rewrites its own query; only a new path is a new page
+  const path = location.hash.split('?')[0];
+  if (path === lastPath && path.startsWith('#/compare')) return;
+  lastPath = path;
+  route();
+});
+lastPath = location.hash.split('?')[0];
+route();

@@ -1,0 +1,145 @@
+// Runs page: every run live, sortable and filterable, the New-run form, and the
+// one-click demo for an empty dashboard.
+
+import { h, mount, setText } from '../dom.js';
+import { api, LiveSocket, listLivePath } from '../api.js';
+import { fmtNum, fmtPct, fmtTime, fmtInt, FINAL } from '../format.js';
+import { normalizeRun, progressOf } from '../runs-model.js';
+import { DEMO_CONFIG } from '../config-fields.js';
+import { RunForm } from '../run-form.js';
+
+const COLUMNS = [
+  { key: 'name', label: 'name' },
+  { key: 'status', label: 'status' },
+  { key: 'step', label: 'progress' },
+  { key: 'loss', label: 'loss' },
+  { key: 'valAcc', label: 'val_acc' },
+  { key: 'bestValAcc', label: 'best val_acc @ step' },
+  { key: 'created', label: 'created' },
+];
+
+export function runsPage(root, params) {
+  const state = { runs: [], sort: 'created', desc: true, filter: params.get('q') || '', selected: new Set(), loaded: false };
+  const form = new RunForm({ onCreated: (id) => { location.hash = '#/run/' + encodeURIComponent(id); } });
+  const filterInput = h('input.filter', { type: 'search', placeholder: 'filter by name', value: state.filter,
+    on: { input: () => { state.filter = filterInput.value; draw(); } } });
+  const compareBtn = h('button#compare-selected', { on: { click: () => {
+    location.hash = '#/compare?ids=' + [...state.selected].map(encodeURIComponent).join(',');
+  } } }, 'Compare selected');
+  const newBtn = h('button.primary#new-run', { on: { click: () => form.toggle() } }, 'New run');
+  const message = h('div.page-message');
+  const body = h('div.runs-body');
+  mount(root,
+    h('div.toolbar', h('h2', 'Runs'), filterInput, h('span.spacer'), compareBtn, newBtn),
+    form.el, message, body);
+
+  async function refresh() {
+    try {
+      state.runs = (await api.listRuns()).map(normalizeRun);
+      state.loaded = true;
+      setText(message, '');
+    } catch (e) {
+      setText(message, 'Could not load runs: ' + e.message);
+    }
+    draw();
+  }
+
+  let timer = null;
+  const refreshSoon = () => { if (!timer) timer = setTimeout(() => { timer = null; refresh(); }, 400); };
+  const live = new LiveSocket(listLivePath, {
+    onMessage: (msg) => {
+      if (mergeLive(state.runs, msg)) { state.loaded = true; draw(); } else refreshSoon();
+    },
+    onState: (s) => { if (s === 'live') refreshSoon(); },   // after a reconnect: catch up over REST
+  });
+
+  function draw() {
+    compareBtn.disabled = state.selected.size < 2;
+    if (!state.loaded) return;
+    if (!state.runs.length) { mount(body, emptyState()); return; }
+    const f = state.filter.trim().toLowerCase();
+    const rows = state.runs.filter((r) => !f || String(r.name).toLowerCase().includes(f));
+    rows.sort((a, b) => compare(a[state.sort], b[state.sort]) * (state.desc ? -1 : 1));
+    mount(body, h('table.runs#runs-table',
+      h('thead', h('tr', h('th', ''), COLUMNS.map((c) => h('th.sortable', {
+        class: state.sort === c.key ? (state.desc ? 'sortable desc' : 'sortable asc') : 'sortable',
+        on: { click: () => { state.desc = state.sort === c.key ? !state.desc : c.key !== 'name'; state.sort = c.key; draw(); } },
+      }, c.label)), h('th', ''))),
+      h('tbody', rows.map(row))));
+  }
+
+  function row(r) {
+    const p = progressOf(r);
+    const box = h('input', { type: 'checkbox', checked: state.selected.has(r.id), title: 'select for compare',
+      on: { change: () => { box.checked ? state.selected.add(r.id) : state.selected.delete(r.id); compareBtn.disabled = state.selected.size < 2; } } });
+    return h('tr', { dataset: { id: r.id } },
+      h('td', box),
+      h('td.name', h('a', { href: '#/run/' + encodeURIComponent(r.id) }, r.name)),
+      h('td', h('span', { class: 'status status-' + r.status, title: r.reason || '' }, r.status)),
+      h('td.progress-cell', p != null ? h('div.bar', h('div.fill', { style: { width: (p * 100).toFixed(1) + '%' } })) : null,
+        h('span.small', r.step != null ? 'step ' + fmtInt(r.step) + (r.totalSteps ? ' / ' + fmtInt(r.totalSteps) : '') : '')),
+      h('td.num', fmtNum(r.loss)),
+      h('td.num', fmtPct(r.valAcc)),
+      h('td.num', r.bestValAcc != null ? fmtPct(r.bestValAcc) + ' @ ' + fmtInt(r.bestStep) : '–'),
+      h('td.small', fmtTime(r.created)),
+      h('td.actions',
+        h('button', { on: { click: () => form.cloneFrom(r.id) } }, 'Clone'),
+        FINAL.has(r.status) ? null : h('button.stop', { on: { click: () => act(() => api.stopRun(r.id)) } }, 'Stop'),
+        FINAL.has(r.status) ? h('button.danger', { on: { click: () => {
+          if (confirm('Delete run "' + r.name + '" and all its data?')) act(() => api.deleteRun(r.id));
+        } } }, 'Delete') : null));
+  }
+
+  async function act(fn) {
+    try { await fn(); } catch (e) { setText(message, e.message); }
+    refresh();
+  }
+
+  function emptyState() {
+    const status = h('p.small');
+    return h('div.empty#empty-state',
+      h('h3', 'No runs yet'),
+      h('p', 'Start a demo: a small CNN learning generated shapes with Adam. Curves and first-layer filters appear within seconds.'),
+      h('button.primary#demo-run', { on: { click: async (ev) => {
+        ev.target.disabled = true;
+        try {
+          const res = await api.createRun(DEMO_CONFIG);
+          location.hash = '#/run/' + encodeURIComponent(res.id);
+        } catch (e) { setText(status, e.message); ev.target.disabled = false; }
+      } } }, 'Start demo run'),
+      status,
+      h('p.small', 'Or configure your own with "New run".'));
+  }
+
+  refresh();
+  if (params.get('clone')) form.cloneFrom(params.get('clone'));   // #/?clone=ID and #/?new=1 open the form
+  else if (params.has('new')) form.toggle(true);
+  return () => { live.close(); clearTimeout(timer); };
+}
+
+function compare(a, b) {
+  if (a == null) return b == null ? 0 : -1;
+  if (b == null) return 1;
+  if (typeof a === 'number' && typeof b === 'number') return (Number.isNaN(a) ? -Infinity : a) - (Number.isNaN(b) ? -Infinity : b);
+  return String(a).localeCompare(String(b));
+}
+
+/** Applies an /api/live message (hello with every row, run = one new or changed row, removed); returns whether anything changed. */
+function mergeLive(runs, msg) {
+  if (msg.type === 'hello' && Array.isArray(msg.runs)) {
+    runs.splice(0, runs.length, ...msg.runs.map(normalizeRun));
+    return true;
+  }
+  if ((msg.type === 'removed' || msg.type === 'deleted') && msg.id) {
+    const i = runs.findIndex((r) => r.id === msg.id);
+    if (i >= 0) runs.splice(i, 1);
+    return i >= 0;
+  }
+  const item = msg.run || (msg.type === 'run' ? msg : null);
+  if (!item || !item.id) return false;
+  const n = normalizeRun(item);
+  const i = runs.findIndex((r) => r.id === n.id);
+  if (i >= 0) runs[i] = Object.assign(runs[i], n);
+  else runs.push(n);
+  return true;
+}
