@@ -110,7 +110,8 @@ class TrainProcessSignalTest {
         assertTrue(before.size() >= 150, "records seen while it ran: " + before.size());
         assertTrue(after.size() >= before.size());
         assertEquals(before, after.subList(0, before.size()), "every record seen before the kill reads back unchanged");
-        for (int i = 0; i < after.size(); i++) assertEquals(i, after.get(i).step(), "steps are contiguous");
+        List<Long> steps = after.stream().map(Scalars::step).distinct().toList();
+        for (int i = 0; i < steps.size(); i++) assertEquals(i, steps.get(i), "steps are contiguous from 0");
         for (Scalars s : after) assertTrue(Double.isFinite(s.value("loss")), s.toString());
     }
 
