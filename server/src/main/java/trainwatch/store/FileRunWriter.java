@@ -125,8 +125,13 @@ final class FileRunWriter implements RunWriter {
         long end = end();
         sums.onScalars(start, end, seq, step, ids, values, n);
         lastStep = step;
-        if (wall - lastFlushMs >= AUTO_FLUSH_MS) flush();
+        maybeFlush(wall);
         return seq;
+    }
+
+    /** Readers see records at the latest AUTO_FLUSH_MS after they were written, even if the trainer never flushes. */
+    private void maybeFlush(long wall) {
+        if (wall - lastFlushMs >= AUTO_FLUSH_MS) flush();
     }
 
     /** Tag ids of a record's tags, defining new ones (the trainer usually passes the same array each step). */
@@ -178,6 +183,7 @@ final class FileRunWriter implements RunWriter {
         for (int d : shape) buf.putInt(d);
         end();
         rare.room(8).putLong(start);
+        maybeFlush(wall);
         return seq;
     }
 
@@ -228,6 +234,7 @@ final class FileRunWriter implements RunWriter {
         for (byte[] s : utf8) buf.putInt(s.length).put(s);
         end();
         rare.room(8).putLong(start);
+        maybeFlush(wall);
         return seq;
     }
 

@@ -39,6 +39,18 @@ class GradientCheckTest {
     }
 
     @Test
+    void a_step_large_enough_to_cross_relu_and_max_pool_kinks_is_flagged_and_left_out() {
+        MultiLayerNetwork net = LabNets.cnn(DataType.DOUBLE, 8, 2, 5, 3, 0.0, 3);
+        GradientCheck coarse = new GradientCheck(new GradientCheck.Options(new double[] {0.5}, 8, 1, 0, 0));
+        GradientReport r = coarse.run(net, LabNets.randomImages(3, 8, 3, 2, DataType.DOUBLE), 0.0);
+        GradientReport.Phase data = r.phases().get(0);
+        assertFalse(data.kinkEntries().isEmpty(), "h = 0.5 moves pre-activations across 0 and changes pool winners");
+        int flagged = data.best().stream().mapToInt(GradientReport.LayerStats::kinks).sum();
+        assertEquals(data.kinkEntries().size(), flagged);
+        assertTrue(r.summary().contains("straddled a kink"), r.summary());
+    }
+
+    @Test
     void a_backprop_bug_planted_in_one_layer_is_caught_as_probably_wrong() {
         MultiLayerNetwork net = LabNets.mlp(DataType.DOUBLE, new ScaledBackpropTanh(1.5), 0.01, new NoOp(), 7, 3, 8);
         GradientReport r = check.run(net, LabNets.spiral(2, 3, 1, DataType.DOUBLE), 0.01);
