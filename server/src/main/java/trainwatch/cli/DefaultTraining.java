@@ -17,6 +17,6 @@ final class DefaultTraining implements Training {
 
     @Override
     public TrainOutcome train(RunConfig config, Dataset data, RunWriter writer, ProgressObserver progress, BooleanSupplier stop) {
-        return Trainer.train(config, data, writer, progress, stop, List.of(new AlertRules()));
+        return Trainer.train(config, data, writer, progress, stop, List.of(AlertRules.forConfig(config)));
     }
 }
