@@ -4,7 +4,7 @@
 import { h, mount } from './dom.js';
 import { api } from './api.js';
 import { TagSeries, POINTS, align, project, plottable, smooth } from './series.js';
-import { makeChart, markersPlugin, ratioBandPlugin, autoResize, PALETTE } from './charts/chart.js';
+import { makeChart, markersPlugin, ratioBandPlugin, PALETTE } from './charts/chart.js';
 
 const SMOOTHED = new Set(['loss', 'train_acc']);
 
@@ -44,7 +44,6 @@ export class RunCharts {
       this.boxes.set(c.id, { box, plot, note });
       this.el.appendChild(box);
     }
-    this.unresize = autoResize(() => [...this.charts.values()].map((c) => c.u), () => [...this.charts.values()].map((c) => c.el));
   }
 
   tags() { return [...this.series.keys()]; }
@@ -124,6 +123,11 @@ export class RunCharts {
     }
     const data = this.data(c.layout, src, c.log);
     c.u.setData(data, !this.zoom);
+    box.dataset.points = data[0].length;        // what a reader (or a browser test) can check
+    box.dataset.lastStep = data[0].length ? data[0][data[0].length - 1] : '';
+    box.dataset.drawn = (Number(box.dataset.drawn) || 0) + 1;
+    box.dataset.maxGap = maxGap(data[0]);
+    if (!box.dataset.firstDrawMs && data[0].length) box.dataset.firstDrawMs = performance.now().toFixed(1);
     if (this.zoom) c.u.setScale('x', { min: this.zoom.from, max: this.zoom.to });
     const down = tags.some((t) => src.get(t)?.downsampled);
     const nf = tags.reduce((n, t) => n + (src.get(t)?.nonfinite.reduce((a, b) => a + b, 0) || 0), 0);
@@ -235,9 +239,15 @@ export class RunCharts {
 
   dispose() {
     cancelAnimationFrame(this.frame);
-    this.unresize();
     for (const id of [...this.charts.keys()]) this.destroy(id);
   }
+}
+
+/** Widest step distance between neighbouring points: a lost stretch of a run shows up here. */
+function maxGap(x) {
+  let g = 0;
+  for (let i = 1; i < x.length; i++) g = Math.max(g, x[i] - x[i - 1]);
+  return g;
 }
 
 function tagOrder(a, b) {

@@ -3,7 +3,7 @@
 
 import { h, mount, setText } from './dom.js';
 import { api } from './api.js';
-import { FIELDS, getPath, setPath, parseValue } from './config-fields.js';
+import { FIELDS, getPath, setPath, parseValue, effective } from './config-fields.js';
 
 export class RunForm {
   constructor({ onCreated }) {
@@ -16,8 +16,8 @@ export class RunForm {
     const groups = new Map();
     for (const f of FIELDS) {
       const input = f.kind === 'select'
-        ? h('select', { name: f.path }, f.options.map((o) => h('option', { value: o, selected: o === f.value }, o)))
-        : h('input', { name: f.path, type: 'text', value: f.value ?? '', placeholder: f.placeholder || (f.hint ?? 'default') });
+        ? h('select', { name: f.path }, f.options.map((o) => h('option', { value: o, selected: o === f.value }, o || '(default)')))
+        : h('input', { name: f.path, type: 'text', value: f.value ?? '' });
       input.dataset.field = f.path;
       input.addEventListener('change', () => this.applyWhen());
       const err = h('div.field-error', { dataset: { field: f.path } });
@@ -47,7 +47,13 @@ export class RunForm {
 
   applyWhen() {
     const v = this.values();
-    for (const f of FIELDS) this.rows.get(f.path).hidden = f.when ? !f.when(v) : false;
+    const eff = effective(v);
+    for (const f of FIELDS) {
+      this.rows.get(f.path).hidden = f.when ? !f.when(v) : false;
+      const input = this.inputs.get(f.path);
+      if (f.kind === 'select' && input.options[0].value === '') input.options[0].textContent = 'default (' + (eff[f.path] || '') + ')';
+      if (f.placeholder) this.inputs.get(f.path).placeholder = typeof f.placeholder === 'function' ? f.placeholder(v) : f.placeholder;
+    }
   }
 
   config() {
@@ -105,7 +111,7 @@ export class RunForm {
         if (v === undefined) continue;
         this.inputs.get(f.path).value = Array.isArray(v) ? v.join(', ') : String(v);
       }
-      this.inputs.get('name').value = (cfg.name || 'run') + '-clone';
+      this.inputs.get('name').value = (cfg.name || 'run').slice(0, 94) + '-clone';
       this.applyWhen();
       this.toggle(true);
       this.el.scrollIntoView({ block: 'nearest' });

@@ -9,8 +9,8 @@ export function normalizeRun(r) {
     name: r.name ?? r.config?.name ?? r.id,
     status: r.status?.status ?? r.status ?? 'queued',
     reason: r.reason ?? r.status?.reason ?? '',
-    step: r.step ?? r.progress?.step ?? null,
-    totalSteps: r.totalSteps ?? r.total_steps ?? r.progress?.totalSteps ?? r.progress?.total ?? null,
+    step: nonNegative(r.step ?? r.progress?.step),
+    totalSteps: r.totalSteps ?? r.total_steps ?? r.total ?? r.progress?.totalSteps ?? r.progress?.total ?? null,
     created: r.created ?? r.createdMs ?? r.created_ms ?? null,
     loss: num(r.loss ?? r.latest_loss ?? r.latestLoss ?? latest.loss),
     valAcc: num(r.val_acc ?? r.valAcc ?? latest.val_acc),
@@ -24,4 +24,8 @@ export function progressOf(run) {
   if (run.totalSteps && run.step != null) return Math.min(1, (run.step + 1) / run.totalSteps);
   if (run.status === 'finished') return 1;
   return null;
+}
+
+function nonNegative(v) {
+  return v == null || v < 0 ? null : v;
 }

@@ -13,7 +13,7 @@ export const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '
  * syncKey, onZoom(from, to), onReset(), plugins, height}
  */
 export function makeChart(o) {
-  const width = Math.max(300, o.el.clientWidth || 600);
+  const width = Math.max(200, o.el.clientWidth || 600);
   const u = new uPlot({
     width,
     height: o.height || 240,
@@ -55,6 +55,9 @@ export function makeChart(o) {
       }],
     },
   }, emptyData(o.series.length), o.el);
+  const unfit = fitWidth(u, o.el);
+  const destroy = u.destroy.bind(u);
+  u.destroy = () => { unfit(); destroy(); };
   return u;
 }
 
@@ -78,22 +81,19 @@ function stepLabel(v) {
   return String(Math.round(v));
 }
 
-/** Keeps charts as wide as their boxes. */
-export function autoResize(charts, getEls) {
-  let pending = false;
-  const onResize = () => {
-    if (pending) return;
-    pending = true;
-    requestAnimationFrame(() => {
-      pending = false;
-      charts().forEach((u, i) => {
-        const el = getEls()[i];
-        if (u && el && el.clientWidth && Math.abs(el.clientWidth - u.width) > 4) u.setSize({ width: el.clientWidth, height: u.height });
-      });
+/** Keeps a chart as wide as its box (boxes change width as other charts appear). */
+export function fitWidth(u, el) {
+  let frame = 0;
+  const ro = new ResizeObserver(() => {
+    if (frame) return;
+    frame = requestAnimationFrame(() => {
+      frame = 0;
+      const w = el.clientWidth;
+      if (w > 0 && Math.abs(w - u.width) > 2) u.setSize({ width: w, height: u.height });
     });
-  };
-  window.addEventListener('resize', onResize);
-  return () => window.removeEventListener('resize', onResize);
+  });
+  ro.observe(el);
+  return () => { ro.disconnect(); cancelAnimationFrame(frame); };
 }
 
 /**

@@ -95,6 +95,8 @@ export function comparePage(root, params) {
     const { x, idx } = align(list);
     const cols = [x].concat(list.map((s, i) => s ? project(smooth(plottable(s.last, st.log), st.tag.startsWith('val_') ? 0 : st.smoothing), idx[i], x.length) : new Array(x.length).fill(null)));
     st.chart.setData(cols);
+    plot.dataset.runs = list.filter((s) => s && s.length).length;   // runs that drew a line
+    plot.dataset.points = x.length;
   }
 
   function drawDiff() {

@@ -47,8 +47,10 @@ export function runsPage(root, params) {
   let timer = null;
   const refreshSoon = () => { if (!timer) timer = setTimeout(() => { timer = null; refresh(); }, 400); };
   const live = new LiveSocket(listLivePath, {
-    onMessage: (msg) => { mergeLive(state.runs, msg) ? draw() : null; refreshSoon(); },
-    onState: (s) => { if (s === 'live') refreshSoon(); },
+    onMessage: (msg) => {
+      if (mergeLive(state.runs, msg)) { state.loaded = true; draw(); } else refreshSoon();
+    },
+    onState: (s) => { if (s === 'live') refreshSoon(); },   // after a reconnect: catch up over REST
   });
 
   function draw() {
@@ -110,6 +112,8 @@ export function runsPage(root, params) {
   }
 
   refresh();
+  if (params.get('clone')) form.cloneFrom(params.get('clone'));   // #/?clone=ID and #/?new=1 open the form
+  else if (params.has('new')) form.toggle(true);
   return () => { live.close(); clearTimeout(timer); };
 }
 
@@ -120,20 +124,22 @@ function compare(a, b) {
   return String(a).localeCompare(String(b));
 }
 
-/** Applies a run-list message in place when it carries run fields; returns whether anything changed. */
+/** Applies an /api/live message (hello with every row, run = one new or changed row, removed); returns whether anything changed. */
 function mergeLive(runs, msg) {
-  const items = msg.runs || (msg.run ? [msg.run] : msg.id ? [msg] : []);
-  let changed = false;
-  for (const item of items) {
-    const n = normalizeRun(item);
-    const i = runs.findIndex((r) => r.id === n.id);
-    if (msg.type === 'deleted' || msg.type === 'delete') { if (i >= 0) { runs.splice(i, 1); changed = true; } continue; }
-    if (i < 0) continue;  // new runs come with the refetch
-    for (const [k, v] of Object.entries(n)) {
-      if (v == null || v === '' || (k === 'status' && item.status == null) || (k === 'name' && item.name == null)) continue;
-      runs[i][k] = v;
-    }
-    changed = true;
+  if (msg.type === 'hello' && Array.isArray(msg.runs)) {
+    runs.splice(0, runs.length, ...msg.runs.map(normalizeRun));
+    return true;
   }
-  return changed;
+  if ((msg.type === 'removed' || msg.type === 'deleted') && msg.id) {
+    const i = runs.findIndex((r) => r.id === msg.id);
+    if (i >= 0) runs.splice(i, 1);
+    return i >= 0;
+  }
+  const item = msg.run || (msg.type === 'run' ? msg : null);
+  if (!item || !item.id) return false;
+  const n = normalizeRun(item);
+  const i = runs.findIndex((r) => r.id === n.id);
+  if (i >= 0) runs[i] = Object.assign(runs[i], n);
+  else runs.push(n);
+  return true;
 }

@@ -24,6 +24,16 @@ public interface RunReader extends AutoCloseable {
     /** The newest record of every tag merged into one (step per tag may differ: see latestStep). */
     Scalars latest();
 
+    /** Step of the tag's newest point, or -1 when it has none. */
+    default long latestStep(String tag) {
+        return -1;
+    }
+
+    /** Corruption found so far (bad CRC, undecodable records, unreadable check files): detected, skipped, never returned as values. */
+    default List<String> problems() {
+        return List.of();
+    }
+
     long lastSeq();
 
     List<Long> filterSteps();

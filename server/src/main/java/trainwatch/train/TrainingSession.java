@@ -4,10 +4,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 import trainwatch.config.RunConfig;
@@ -33,12 +31,12 @@ final class TrainingSession {
     private final List<RunMonitor> monitors;
     private final MultiLayerNetwork net;
     private final MetricsListener metrics;
-    private final Consumer<DataSet> fit;
     private final MiniBatches batches;
     private final Validation validation;
     private final PlateauPolicy plateau;
     private final StepTags tags;
     private final int[] filterShape;
+    private final LbfgsFitter lbfgs;
     private long step;
     /** Epoch checkpoints at most this often: a full-batch spiral run has an epoch per iteration. */
     long minCheckpointGapNanos = 10_000_000_000L;
@@ -56,16 +54,17 @@ final class TrainingSession {
         this.net = Models.build(cfg, data);
         this.metrics = new MetricsListener(net, cfg.l2() > 0);
         net.setListeners(metrics);
-        boolean lbfgs = "lbfgs".equals(cfg.optimizer().type()); // full batch, one L-BFGS iteration per step (trainwatch.lab)
-        this.fit = lbfgs ? new LbfgsFitter(net)::fit : net::fit;
-        this.batches = new MiniBatches(data.trainX(), data.trainY(), data.features(), data.numClasses(),
-                lbfgs ? Math.max(1, data.trainCount()) : cfg.batchSize(), cfg.seed());
+        this.batches = new MiniBatches(data.trainX(), data.trainY(), data.features(), data.numClasses(), cfg.batchSize(), cfg.seed());
         this.validation = new Validation(data.valX(), data.valY(), data.features(), data.numClasses());
         this.plateau = Schedules.isPlateau(cfg.schedule())
                 ? new PlateauPolicy(cfg.optimizer().lr(), cfg.schedule().factor(), cfg.schedule().patience(), cfg.schedule().minLr())
                 : null;
         this.tags = new StepTags(metrics.layerName, cfg.l2() > 0);
         this.filterShape = FirstLayerWeights.shape(net, data.exampleShape());
+        this.lbfgs = Optimizers.isLbfgs(cfg.optimizer()) ? new LbfgsFitter(net) : null;
+        if (lbfgs != null && batches.perEpoch() != 1)
+            throw new Optimizers.UnsupportedOptimizerException("optimizer lbfgs needs the full batch: batchSize must be >= the "
+                    + data.trainCount() + " training examples (got " + cfg.batchSize() + ")");
     }
 
     long iterations() {
@@ -91,14 +90,15 @@ final class TrainingSession {
                 MiniBatches.Batch batch = batches.batch(b);
                 metrics.setBatchLabels(batch.labels());
                 long t0 = System.nanoTime();
-                fit.accept(batch.data());
+                if (lbfgs != null) lbfgs.fit(batch.data());
+                else net.fit(batch.data());
                 double examplesPerSec = batch.labels().length / ((System.nanoTime() - t0) / 1e9);
                 boolean eval = !validation.isEmpty() && ((step + 1) % evalEvery == 0 || step == total - 1);
                 double[] val = eval ? validation.evaluate(net) : null;
                 String[] t = tags.tags(eval);
                 double[] v = tags.values(metrics, examplesPerSec, val);
                 out.scalars(step, t, v);
-                for (RunMonitor m : monitors) m.onScalars(step, t, v, out);
+                notifyMonitors(t, v);
                 if (step == 0) sanityChecks();
                 progress.onIteration(step, total, epoch, metrics.score, metrics.trainAcc, examplesPerSec);
                 int bad = StepTags.firstNonFinite(t, v);
@@ -117,6 +117,19 @@ final class TrainingSession {
         }
         Checkpoints.save(net, out.checkpointDir(), Checkpoints.FINAL);
         return new TrainOutcome(RunStatus.FINISHED, "", step);
+    }
+
+    /** A failing monitor is logged and dropped: an alert rule's bug must not end a long run. */
+    private void notifyMonitors(String[] t, double[] v) {
+        for (int i = 0; i < monitors.size(); i++) {
+            try {
+                monitors.get(i).onScalars(step, t, v, out);
+            } catch (RuntimeException e) {
+                System.err.println("monitor " + monitors.get(i).getClass().getName() + " failed at step " + step + " and is switched off: " + e);
+                e.printStackTrace();
+                monitors.remove(i--);
+            }
+        }
     }
 
     private void sanityChecks() {

@@ -1,0 +1,48 @@
+package trainwatch.web;
+
+import java.io.File;
+import java.time.Duration;
+import java.util.function.Function;
+
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/** Headless Debian Chromium driven by the Debian chromedriver (no Selenium Manager, no network). */
+final class Browser implements AutoCloseable {
+    final ChromeDriver driver;
+
+    Browser(String... extraArgs) {
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File("/usr/bin/chromedriver"))
+                .usingAnyFreePort()
+                .build();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--window-size=1400,1000");
+        options.addArguments(extraArgs);
+        driver = new ChromeDriver(service, options);
+    }
+
+    Object js(String script, Object... args) {
+        return ((JavascriptExecutor) driver).executeScript(script, args);
+    }
+
+    /** Waits up to 60 s for a condition (never a fixed sleep). */
+    <T> T await(String what, Function<WebDriver, T> condition) {
+        return new WebDriverWait(driver, Duration.ofSeconds(60))
+                .withMessage(what)
+                .pollingEvery(Duration.ofMillis(200))
+                .until(condition);
+    }
+
+    @Override
+    public void close() {
+        driver.quit();
+    }
+}

@@ -1,0 +1,35 @@
+package trainwatch.web;
+
+/** Tiny run configs so browser tests stay fast on a loaded 2-core machine. */
+final class Configs {
+    private Configs() {}
+
+    /** Spiral MLP, full batch, long enough (~tens of seconds) to watch and restart around; tests stop it. */
+    static String longSpiral(String name) {
+        return """
+                {"name": %s, "dataset": "spiral", "model": {"type": "mlp", "hidden": [32]},
+                 "optimizer": {"type": "sgd", "lr": 0.5}, "schedule": {"type": "constant"},
+                 "l2": 0.0001, "batchSize": 300, "epochs": 20000, "evalEvery": 50, "seed": 1}""".formatted(quote(name));
+    }
+
+    /** Shapes CNN on a few hundred images: filters and train/val within seconds. */
+    static String smallShapes(String name) {
+        return """
+                {"name": %s, "dataset": "shapes", "model": {"type": "cnn", "filters": 4, "kernel": 5, "hidden": [16]},
+                 "optimizer": {"type": "adam", "lr": 0.003}, "schedule": {"type": "constant"},
+                 "l2": 0.0001, "batchSize": 32, "epochs": 2, "trainSize": 256, "valSize": 64,
+                 "evalEvery": 4, "filtersEvery": 4, "seed": 3}""".formatted(quote(name));
+    }
+
+    /** Spiral with plain SGD at a learning rate that overflows: diverges within a few steps. */
+    static String diverging(String name) {
+        return """
+                {"name": %s, "dataset": "spiral", "model": {"type": "mlp", "hidden": [100]},
+                 "optimizer": {"type": "sgd", "lr": 1000000.0}, "schedule": {"type": "constant"},
+                 "l2": 0.0, "batchSize": 300, "epochs": 500, "evalEvery": 10, "seed": 7}""".formatted(quote(name));
+    }
+
+    static String quote(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+}

@@ -1,0 +1,190 @@
+package trainwatch.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+
+/** The dashboard in real headless Chromium against the real server and real trainer processes. */
+class DashboardBrowserTest {
+    static final String XSS = "<img src=x onerror=alert(1)>";
+
+    static ServerProcess server;
+    static Api api;
+    static final List<String> started = new ArrayList<>();
+    Browser browser;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        Path root = Files.createTempDirectory("tw-web");
+        server = new ServerProcess(root.resolve("runs")).start();
+        api = new Api(server.url());
+    }
+
+    @AfterAll
+    static void stopServer() throws Exception {
+        for (String id : started) api.stopQuietly(id);
+        server.close();
+    }
+
+    @BeforeEach
+    void openBrowser() {
+        browser = new Browser();
+    }
+
+    @AfterEach
+    void closeBrowser() {
+        browser.close();
+    }
+
+    String create(String config) throws Exception {
+        String id = api.createRun(config);
+        started.add(id);
+        return id;
+    }
+
+    int attrInt(String css, String attr) {
+        Object v = browser.js("const e = document.querySelector(arguments[0]); return e ? e.dataset[arguments[1]] || '0' : '0';", css, attr);
+        return (int) Double.parseDouble(String.valueOf(v));
+    }
+
+    void fill(String field, String value) {
+        WebElement input = browser.driver.findElement(By.cssSelector("#run-form [data-field='" + field + "']"));
+        if (input.getTagName().equals("select")) new Select(input).selectByValue(value);
+        else {
+            input.clear();
+            input.sendKeys(value);
+        }
+    }
+
+    @Test
+    void a_spiral_run_started_from_the_form_gains_loss_points_while_it_trains() {
+        browser.driver.get(server.url());
+        browser.await("New run button", d -> d.findElement(By.id("new-run"))).click();
+        fill("name", "spiral-from-form");
+        fill("dataset", "spiral");
+        fill("model.type", "mlp");
+        fill("model.hidden", "32");
+        fill("optimizer.type", "sgd");
+        fill("optimizer.lr", "0.5");
+        fill("schedule.type", "constant");
+        fill("batchSize", "300");
+        fill("epochs", "20000");
+        fill("trainSize", "");
+        fill("valSize", "");
+        browser.driver.findElement(By.id("start-run")).click();
+
+        browser.await("the run page opens", d -> d.getCurrentUrl().contains("#/run/"));
+        String id = browser.driver.getCurrentUrl().replaceAll(".*#/run/", "");
+        started.add(id);
+        browser.await("loss points appear", d -> attrInt("#chart-loss", "points") > 0);
+        int first = attrInt("#chart-loss", "lastStep");
+        browser.await("the loss chart keeps gaining points", d -> attrInt("#chart-loss", "lastStep") > first + 20);
+        assertEquals("live", browser.driver.findElement(By.id("live-indicator")).getText());
+        api.stopQuietly(id);
+    }
+
+    @Test
+    void a_negative_learning_rate_shows_the_servers_message_next_to_the_lr_field() {
+        browser.driver.get(server.url());
+        browser.await("New run button", d -> d.findElement(By.id("new-run"))).click();
+        fill("optimizer.lr", "-1");
+        browser.driver.findElement(By.id("start-run")).click();
+
+        WebElement error = browser.await("an error by the lr field",
+                d -> d.findElements(By.cssSelector(".field-error[data-field='optimizer.lr']")).stream()
+                        .filter(e -> !e.getText().isBlank()).findFirst().orElse(null));
+        assertTrue(error.getText().contains("-1"), "message names the bad value: " + error.getText());
+        WebElement row = error.findElement(By.xpath(".."));
+        assertEquals(1, row.findElements(By.cssSelector("input[data-field='optimizer.lr']")).size(), "error sits in the lr field's row");
+        assertTrue(browser.driver.getCurrentUrl().endsWith("/") || browser.driver.getCurrentUrl().endsWith("#/"), "no run was opened");
+    }
+
+    @Test
+    void a_shapes_run_page_shows_a_non_blank_filter_grid_and_the_train_val_chart() throws Exception {
+        String id = create(Configs.smallShapes("shapes-small"));
+        browser.driver.get(server.url() + "#/run/" + id);
+
+        browser.await("the filter grid draws something", d -> distinctPixels("#filter-grid") >= 3);
+        browser.await("train_acc and val_acc on one chart", d -> {
+            String legend = d.findElement(By.cssSelector("#chart-acc")).getText();
+            return attrInt("#chart-acc", "points") > 0 && legend.contains("train_acc") && legend.contains("val_acc");
+        });
+        assertTrue(browser.driver.findElement(By.id("filter-scrubber")).isDisplayed());
+    }
+
+    long distinctPixels(String css) {
+        Object n = browser.js("""
+                const c = document.querySelector(arguments[0]);
+                if (!c || !c.width || !c.height) return 0;
+                const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                const seen = new Set();
+                for (let i = 0; i < d.length; i += 4) if (d[i + 3]) seen.add(d[i] + ',' + d[i + 1] + ',' + d[i + 2]);
+                return seen.size;""", css);
+        return ((Number) n).longValue();
+    }
+
+    @Test
+    void the_compare_page_overlays_two_runs_and_lists_the_keys_that_differ() throws Exception {
+        String a = create(Configs.longSpiral("cmp-sgd").replace("\"epochs\": 20000", "\"epochs\": 300"));
+        String b = create(Configs.longSpiral("cmp-adam").replace("\"epochs\": 20000", "\"epochs\": 300")
+                .replace("\"type\": \"sgd\", \"lr\": 0.5", "\"type\": \"adam\", \"lr\": 0.01"));
+        String url = server.url() + "#/compare?ids=" + a + "," + b + "&tag=loss";
+        browser.await("both runs drawn on one chart", d -> {
+            d.get(url);
+            d.navigate().refresh();
+            return new org.openqa.selenium.support.ui.WebDriverWait(d, java.time.Duration.ofSeconds(5))
+                    .until(x -> attrInt("#compare-chart", "runs") >= 1) != null && attrInt("#compare-chart", "runs") == 2;
+        });
+        String legend = browser.driver.findElement(By.id("compare-chart")).getText();
+        assertTrue(legend.contains("cmp-sgd") && legend.contains("cmp-adam"), legend);
+        String diff = browser.driver.findElement(By.id("config-diff")).getText();
+        assertTrue(diff.contains("optimizer.type") && diff.contains("adam") && diff.contains("sgd"), diff);
+    }
+
+    @Test
+    void a_run_named_like_html_shows_as_text_on_every_page() throws Exception {
+        String id = create(Configs.smallShapes(XSS).replace("\"epochs\": 2", "\"epochs\": 1"));
+        browser.driver.get(server.url());
+        browser.await("runs table lists it", d -> d.findElements(By.cssSelector("#runs-table td.name a")).stream()
+                .anyMatch(e -> e.getText().equals(XSS)));
+        assertNoInjectedImages();
+
+        browser.driver.get(server.url() + "#/run/" + id);
+        browser.await("run page title", d -> d.findElement(By.cssSelector(".run-name")).getText().equals(XSS));
+        assertNoInjectedImages();
+
+        browser.driver.get(server.url() + "#/compare?ids=" + id);
+        browser.await("compare picker", d -> d.findElement(By.cssSelector(".run-picker")).getText().contains(XSS));
+        assertNoInjectedImages();
+    }
+
+    void assertNoInjectedImages() {
+        assertEquals(0L, ((Number) browser.js("return document.querySelectorAll('img').length")).longValue(), "no <img> element was created");
+    }
+
+    @Test
+    void a_diverging_run_shows_an_alert_marker_on_the_loss_chart_and_its_sanity_results() throws Exception {
+        String id = create(Configs.diverging("diverges"));
+        browser.driver.get(server.url() + "#/run/" + id);
+        browser.await("an alert marker on the loss chart", d -> !d.findElements(By.cssSelector("#chart-loss .alert-marker")).isEmpty());
+        browser.await("sanity check results", d -> !d.findElements(By.cssSelector("#checks tr[data-check]")).isEmpty());
+        String status = browser.await("final status", d -> {
+            String s = d.findElement(By.cssSelector(".run-header .status")).getText();
+            return s.equals("diverged") ? s : null;
+        });
+        assertEquals("diverged", status);
+    }
+}
