@@ -1,12 +1,178 @@
 package trainwatch.cli;
 
-/** `check` command (being written). */
-public final class CheckCommand {
-    private CheckCommand() {}
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
-    /** Returns the process exit code, or -1 to keep the process running. */
+import trainwatch.config.ConfigException;
+import trainwatch.config.ConfigParser;
+import trainwatch.config.DatasetCatalog;
+import trainwatch.config.RunConfig;
+import trainwatch.data.Dataset;
+import trainwatch.data.DatasetException;
+import trainwatch.data.Datasets;
+import trainwatch.lab.CheckJson;
+import trainwatch.lab.GradientCheck;
+import trainwatch.lab.LabChecks;
+import trainwatch.lab.OverfitCheck;
+import trainwatch.event.CheckResult;
+import trainwatch.store.CheckFiles;
+import trainwatch.store.RunStore;
+
+/**
+ * `check overfit|gradients CONFIG.json` prints a report; `check NAME --run ID
+ * [--runs DIR]` (what the server launches) also writes runs/&lt;id&gt;/checks/NAME.json,
+ * "running" first, then the result. `--max-iterations N` caps the overfit check.
+ * Exit codes: 0 pass (or warn), 1 fail or the check could not run, 2 bad usage or config.
+ */
+public final class CheckCommand {
+    static final int PASS = 0, FAIL = 1, BAD_CONFIG = 2;
+    static final String USAGE = "usage: check overfit|gradients CONFIG.json [--max-iterations N]\n"
+            + "       check overfit|gradients --run ID [--runs DIR] [--max-iterations N]";
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Path dataDir;
+
+    CheckCommand(PrintStream out, PrintStream err, Path dataDir) {
+        this.out = out;
+        this.err = err;
+        this.dataDir = dataDir;
+    }
+
+    /** Returns the process exit code. */
     public static int run(String[] args) {
-        System.err.println("check: being written");
-        return 2;
+        return run(args, System.out, System.err);
+    }
+
+    /** The same with the report and errors going to the given streams (tests). */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        return new CheckCommand(out, err, DatasetCatalog.dataDir()).execute(args);
+    }
+
+    int execute(String[] args) {
+        if (args.length == 0 || !(args[0].equals(LabChecks.OVERFIT) || args[0].equals(LabChecks.GRADIENTS)))
+            return fail(BAD_CONFIG, (args.length == 0 ? "missing check name" : "unknown check " + args[0]) + " (overfit, gradients)\n" + USAGE);
+        String check = args[0];
+        List<String> rest = new ArrayList<>(List.of(args).subList(1, args.length));
+        int maxIterations;
+        TrainArgs a;
+        try {
+            maxIterations = takeMaxIterations(rest);
+            a = TrainArgs.parse(rest.toArray(String[]::new));
+        } catch (TrainArgs.UsageException e) {
+            return fail(BAD_CONFIG, e.getMessage().replace("train", "check") + "\n" + USAGE);
+        }
+        return a.configFile() != null ? fromFile(check, a.configFile(), maxIterations) : forRun(check, a.runId(), a.runsDir(), maxIterations);
+    }
+
+    private int fromFile(String check, Path file, int maxIterations) {
+        String json;
+        try {
+            json = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            return fail(BAD_CONFIG, "cannot read " + file + ": no such file");
+        } catch (IOException | RuntimeException e) {
+            return fail(BAD_CONFIG, "cannot read " + file + ": " + TrainCommand.oneLine(e));
+        }
+        RunConfig config;
+        Dataset data;
+        try {
+            config = ConfigParser.parse(json, dataDir);
+            data = Datasets.load(config, dataDir);
+        } catch (ConfigException | DatasetException e) {
+            return fail(BAD_CONFIG, e.getMessage());
+        }
+        LabChecks.Outcome o;
+        try {
+            o = runCheck(check, config, data, maxIterations);
+        } catch (RuntimeException e) {
+            e.printStackTrace(err);
+            return fail(FAIL, "the " + check + " check could not run: " + TrainCommand.oneLine(e));
+        }
+        out.print(o.text());
+        out.flush();
+        return exitCode(o.outcome());
+    }
+
+    /** Run mode: the result goes into the run directory whatever happens, so the page never shows "running" forever. */
+    private int forRun(String check, String id, Path runsDir, int maxIterations) {
+        if (!RunStore.validId(id)) return fail(BAD_CONFIG, "invalid run id " + id);
+        Path dir = runsDir.resolve(id);
+        Path configFile = dir.resolve("config.json");
+        if (!Files.isRegularFile(configFile)) return fail(BAD_CONFIG, "no run " + id + " under " + runsDir);
+        long started = System.currentTimeMillis();
+        writeResult(dir, check, "running", "the " + check + " check is running",
+                Map.of("pid", ProcessHandle.current().pid(), "startedMs", started));
+        try {
+            RunConfig config = ConfigParser.parse(Files.readString(configFile), dataDir);
+            Dataset data = Datasets.load(config, dataDir);
+            LabChecks.Outcome o = runCheck(check, config, data, maxIterations);
+            Map<String, Object> details = new java.util.LinkedHashMap<>(o.details());
+            details.put("durationMs", System.currentTimeMillis() - started);
+            writeResult(dir, check, o.outcome(), o.summary(), details);
+            out.print(o.text());
+            out.flush();
+            return exitCode(o.outcome());
+        } catch (ConfigException | DatasetException e) {
+            writeResult(dir, check, "fail", "bad config: " + e.getMessage(), Map.of());
+            return fail(BAD_CONFIG, e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            e.printStackTrace(err);
+            String reason = "the " + check + " check could not run: " + TrainCommand.oneLine(e);
+            writeResult(dir, check, "fail", reason, Map.of());
+            return fail(FAIL, reason);
+        }
+    }
+
+    private static LabChecks.Outcome runCheck(String check, RunConfig config, Dataset data, int maxIterations) {
+        if (check.equals(LabChecks.OVERFIT)) {
+            OverfitCheck.Options d = OverfitCheck.Options.defaults();
+            int cap = maxIterations > 0 ? maxIterations : d.maxIterations();
+            return LabChecks.overfit(config, data, new OverfitCheck.Options(cap, d.lossTarget(), d.timeLimitMs(), d.evalEvery()));
+        }
+        return LabChecks.gradients(config, data, GradientCheck.Options.defaults());
+    }
+
+    /** Removes "--max-iterations N" from the arguments; 0 when absent. */
+    private static int takeMaxIterations(List<String> args) throws TrainArgs.UsageException {
+        int i = args.indexOf("--max-iterations");
+        if (i < 0) return 0;
+        if (i + 1 >= args.size()) throw new TrainArgs.UsageException("--max-iterations needs a value");
+        String v = args.get(i + 1);
+        int n;
+        try {
+            n = Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new TrainArgs.UsageException("--max-iterations must be a whole number (got " + v + ")");
+        }
+        if (n < 1 || n > 1_000_000) throw new TrainArgs.UsageException("--max-iterations must be in 1..1000000 (got " + n + ")");
+        args.remove(i + 1);
+        args.remove(i);
+        return n;
+    }
+
+    /** checks/NAME.json through the store (atomic replace), where RunReader.checks() finds it. */
+    private static void writeResult(Path runDir, String check, String outcome, String summary, Map<String, Object> details) {
+        CheckFiles.write(runDir, new CheckResult(-1, System.currentTimeMillis(), check, outcome, summary, CheckJson.write(details)));
+    }
+
+    static int exitCode(String outcome) {
+        return switch (outcome.toLowerCase(Locale.ROOT)) {
+            case "pass", "warn" -> PASS;
+            default -> FAIL;
+        };
+    }
+
+    private int fail(int code, String message) {
+        err.println("error: " + message);
+        err.flush();
+        return code;
     }
 }

@@ -7,6 +7,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.function.BooleanSupplier;
 
 import trainwatch.config.ConfigException;
 import trainwatch.config.ConfigParser;
@@ -16,11 +18,14 @@ import trainwatch.data.Dataset;
 import trainwatch.data.DatasetException;
 import trainwatch.data.Datasets;
 import trainwatch.event.RunStatus;
+import trainwatch.lab.AlertRules;
 import trainwatch.store.RunReader;
 import trainwatch.store.RunState;
 import trainwatch.store.RunStore;
 import trainwatch.store.RunWriter;
+import trainwatch.train.ProgressObserver;
 import trainwatch.train.TrainOutcome;
+import trainwatch.train.Trainer;
 
 /**
  * `train CONFIG.json [--runs DIR]`: validates the config (exit 2, one line on
@@ -33,6 +38,7 @@ public final class TrainCommand {
     static final int OK = 0, FAILED = 1, BAD_CONFIG = 2;
     /** How long a signal waits for the trainer to notice the stop flag and close the store. */
     static final Duration STOP_WAIT = Duration.ofSeconds(120);
+    static final long MAX_CONFIG_BYTES = 1 << 20;
 
     private final Training training;
     private final PrintStream out;
@@ -55,12 +61,17 @@ public final class TrainCommand {
         StopSignal stop = new StopSignal();
         stop.install(STOP_WAIT);
         try {
-            return new TrainCommand(DefaultTraining.INSTANCE, System.out, System.err, DatasetCatalog.dataDir(),
+            return new TrainCommand(TrainCommand::withAlerts, System.out, System.err, DatasetCatalog.dataDir(),
                     System.console() != null, stop).execute(args);
         } finally {
             stop.finished();
             stop.uninstall();
         }
+    }
+
+    /** The real trainer, with the lab's alert rules watching the metric stream (alerts are stored with the run). */
+    static TrainOutcome withAlerts(RunConfig config, Dataset data, RunWriter writer, ProgressObserver progress, BooleanSupplier stop) {
+        return Trainer.train(config, data, writer, progress, stop, List.of(AlertRules.forConfig(config)));
     }
 
     int execute(String[] args) {
@@ -78,6 +89,8 @@ public final class TrainCommand {
     private int fresh(RunStore store, Path file) {
         String json;
         try {
+            if (Files.isRegularFile(file) && Files.size(file) > MAX_CONFIG_BYTES)
+                return fail(BAD_CONFIG, file + " is larger than " + MAX_CONFIG_BYTES / 1024 + " KB: not a run config");
             json = Files.readString(file);
         } catch (NoSuchFileException e) {
             return fail(BAD_CONFIG, "cannot read " + file + ": no such file");
@@ -95,15 +108,24 @@ public final class TrainCommand {
             return fail(BAD_CONFIG, e.getMessage());
         }
         if (stop.requested()) return StopSignal.EXIT_STOPPED;
-        String id = store.newId();
-        store.create(id, ConfigParser.toJson(config), RunStatus.QUEUED, "");
-        return train(store, id, store.openWriter(id), config, data);
+        String id;
+        RunWriter writer;
+        try {
+            id = store.newId();
+            store.create(id, ConfigParser.toJson(config), RunStatus.QUEUED, "");
+            writer = store.openWriter(id);
+        } catch (RuntimeException e) {
+            return fail(FAILED, "cannot create a run under " + store.root() + ": " + oneLine(e));
+        }
+        return train(store, id, writer, config, data);
     }
 
     /** A run the server created (config.json + status queued): this process becomes its trainer. */
     private int takeOver(RunStore store, String id) {
         if (!RunStore.validId(id)) return fail(BAD_CONFIG, "invalid run id " + id);
         if (!store.exists(id)) return fail(BAD_CONFIG, "no run " + id + " under " + store.root());
+        RunStatus before = store.state(id).status();
+        if (before != RunStatus.QUEUED) return fail(BAD_CONFIG, "run " + id + " is " + before.wire() + ", not queued: nothing to take over");
         RunWriter writer;
         try {
             writer = store.openWriter(id);
@@ -140,10 +162,10 @@ public final class TrainCommand {
         TrainOutcome outcome;
         ProgressPrinter progress = new ProgressPrinter(out, terminal, config.epochs(), System::nanoTime);
         try (writer) {
-            writer.status(RunStatus.RUNNING, "");
             out.println("run " + id + " (" + config.name() + "): " + store.dir(id));
             out.flush();
             try {
+                // the trainer writes status running and its final status itself
                 outcome = training.train(config, data, writer, progress, stop::requested);
                 if (outcome == null) outcome = new TrainOutcome(RunStatus.FAILED, "the trainer returned no outcome", 0);
             } catch (Exception | OutOfMemoryError | StackOverflowError e) {
@@ -151,7 +173,7 @@ public final class TrainCommand {
                 outcome = new TrainOutcome(RunStatus.FAILED, oneLine(e), 0);
             }
             progress.finish();
-            if (!store.state(id).status().isFinal()) writer.status(outcome.status(), outcome.reason());
+            if (!store.state(id).status().isFinal()) writer.status(outcome.status(), outcome.reason()); // it could not
         }
         RunState end = store.state(id);
         RunStatus status = end.status();

@@ -14,7 +14,12 @@ final class ErrorBodies {
     static String of(List<Problem> problems) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("error", problems.isEmpty() ? "error" : problems.get(0).line());
-        m.put("errors", problems.stream().map(p -> Map.of("field", p.field(), "message", p.message())).toList());
+        m.put("errors", problems.stream().map(p -> {
+            Map<String, String> e = new LinkedHashMap<>();
+            e.put("field", p.field());
+            e.put("message", p.message());
+            return e;
+        }).toList());
         return Json.write(m);
     }
 

@@ -51,8 +51,11 @@ public final class HttpApp {
             cfg.startup.showJavalinBanner = false;
             cfg.http.maxRequestSize = 1_000_000;
             JsonErrorHandler errors = new JsonErrorHandler();
-            cfg.jetty.modifyServer(server -> server.setErrorHandler(errors));
-            cfg.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new JsonErrorHandler()));
+            cfg.jetty.modifyServer(server -> {
+                server.setErrorHandler(errors);
+                server.insertHandler(new PathGuard());
+            });
+            cfg.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new ServletJsonErrorHandler()));
             staticFiles(cfg, webDir);
 
             cfg.routes.before("/api/*", Csrf::checkStateChange);

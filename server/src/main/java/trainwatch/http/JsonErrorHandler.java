@@ -17,10 +17,14 @@ import org.eclipse.jetty.util.Callback;
  * URIs, oversize headers) with the API's JSON error instead of an HTML page, and maps
  * any server-side status to 400 so no caller ever reads a 5xx or a stack trace.
  */
-final class JsonErrorHandler extends org.eclipse.jetty.ee10.servlet.ErrorHandler {
+final class JsonErrorHandler extends org.eclipse.jetty.server.handler.ErrorHandler {
     @Override
     protected boolean generateAcceptableResponse(Request request, Response response, Callback callback, String contentType,
                                                  List<java.nio.charset.Charset> charsets, int code, String message, Throwable cause) {
+        return writeJson(response, callback, code, message);
+    }
+
+    static boolean writeJson(Response response, Callback callback, int code, String message) {
         int status = code >= 500 ? 400 : code;
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json;charset=utf-8");

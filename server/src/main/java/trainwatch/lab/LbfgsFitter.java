@@ -32,6 +32,9 @@ public final class LbfgsFitter {
     }
 
     public LbfgsFitter(MultiLayerNetwork net, Lbfgs.Options options) {
+        for (int i = 0; i < net.getnLayers(); i++)
+            if (net.getLayer(i).conf().getLayer().getIDropout() != null)
+                throw new IllegalArgumentException("lbfgs needs a deterministic objective: set dropout to 0");
         this.net = net;
         this.options = options;
     }

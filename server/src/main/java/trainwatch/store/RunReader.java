@@ -24,6 +24,16 @@ public interface RunReader extends AutoCloseable {
     /** The newest record of every tag merged into one (step per tag may differ: see latestStep). */
     Scalars latest();
 
+    /** Step of the tag's newest point, or -1 when it has none. */
+    default long latestStep(String tag) {
+        return -1;
+    }
+
+    /** Corruption found so far (bad CRC, undecodable records, unreadable check files): detected, skipped, never returned as values. */
+    default List<String> problems() {
+        return List.of();
+    }
+
     long lastSeq();
 
     List<Long> filterSteps();
@@ -36,7 +46,11 @@ public interface RunReader extends AutoCloseable {
     /** Sanity checks from the log plus check files (checks/*.json) written by check processes. */
     List<CheckResult> checks();
 
-    /** Byte position from which every record with seq > afterSeq can be read, or -1 when the log no longer has them cheaply (resync). */
+    /**
+     * Byte position from which every record with seq > afterSeq can be read, or -1 when the log no longer has them
+     * cheaply (resync). The file store keeps every record, finds the position by binary search over its block index,
+     * and never answers -1; how far back is too far is the caller's call (seq distance).
+     */
     long positionAfter(long afterSeq);
 
     /** Records from a byte position to the current valid end, at most maxRecords. */

@@ -1,9 +1,24 @@
 package trainwatch.store;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import trainwatch.event.RunStatus;
 
@@ -14,8 +29,12 @@ import trainwatch.event.RunStatus;
 public final class RunStore {
     private static final Pattern ID = Pattern.compile("[a-z0-9-]{1,64}");
 
+    private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
     private final Path root;
     private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
 
     public RunStore(Path root, Clock clock) {
         this.root = root;
@@ -33,54 +52,136 @@ public final class RunStore {
 
     /** A fresh id: time + random, e.g. 20261126-162433-k3f9. */
     public String newId() {
-        throw new IllegalStateException("being written (store helper)");
+        String time = STAMP.format(clock.instant());
+        while (true) {
+            StringBuilder sb = new StringBuilder(time).append('-');
+            for (int i = 0; i < 4; i++) sb.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
+            String id = sb.toString();
+            if (!Files.exists(root.resolve(id))) return id;
+        }
     }
 
     /** Creates runs/<id>/ atomically with config.json and status.json (the given initial status). */
     public Path create(String id, String configJson, RunStatus initial, String reason) {
-        throw new IllegalStateException("being written (store helper)");
+        Path dir = dir(id);
+        if (Files.exists(dir)) throw new IllegalStateException("run " + id + " already exists");
+        Path tmp = root.resolve(".creating-" + id + "-" + Long.toHexString(random.nextLong()));
+        try {
+            Files.createDirectories(tmp);
+            RunPaths p = new RunPaths(tmp);
+            AtomicFiles.write(p.config(), configJson.getBytes(StandardCharsets.UTF_8), true);
+            long now = clock.millis();
+            StatusFile.write(p.status(), new RunState(initial, reason, now, 0, now), true);
+            Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+            return dir;
+        } catch (IOException e) {
+            deleteTree(tmp);
+            if (Files.exists(dir)) throw new IllegalStateException("run " + id + " already exists");
+            throw new UncheckedIOException(e);
+        }
     }
 
-    /** Ids of every run directory, newest first. */
+    /** Ids of every run directory, newest first (by creation time, then id). */
     public List<String> ids() {
-        throw new IllegalStateException("being written (store helper)");
+        List<String> ids = new ArrayList<>();
+        Map<String, Long> created = new HashMap<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(root)) {
+            for (Path p : ds) {
+                String id = p.getFileName().toString();
+                if (!validId(id) || !Files.isRegularFile(p.resolve("status.json"))) continue;
+                ids.add(id);
+                long c;
+                try {
+                    RunState s = StatusFile.read(p.resolve("status.json"));
+                    c = s == null ? 0 : s.createdMs();
+                } catch (IllegalStateException e) {
+                    c = 0;
+                }
+                created.put(id, c);
+            }
+        } catch (NoSuchFileException e) {
+            return ids;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ids.sort(Comparator.comparing((String id) -> created.get(id)).thenComparing(Comparator.naturalOrder()).reversed());
+        return ids;
     }
 
     public boolean exists(String id) {
-        throw new IllegalStateException("being written (store helper)");
+        return validId(id) && Files.isRegularFile(root.resolve(id).resolve("status.json"));
     }
 
     public Path dir(String id) {
-        if (!validId(id)) throw new IllegalArgumentException("invalid run id");
+        if (!validId(id)) throw new IllegalArgumentException("invalid run id: must match [a-z0-9-]{1,64}");
         return root.resolve(id);
     }
 
     /** Read side; many readers may be open while one writer appends (also from another process). */
     public RunReader reader(String id) {
-        throw new IllegalStateException("being written (store helper)");
+        return new FileRunReader(id, existing(id));
     }
 
     /** Write side: takes the trainer lock, cuts a torn tail back, fixes summaries. */
     public RunWriter openWriter(String id) {
-        throw new IllegalStateException("being written (store helper)");
+        return FileRunWriter.open(id, existing(id), clock);
+    }
+
+    /**
+     * Repairs a run whose trainer is gone (cuts a torn tail, rebuilds summaries
+     * ahead of the log) without changing its status; returns what was found.
+     * Throws RunBusyException while a trainer holds the lock.
+     */
+    public List<String> repair(String id) {
+        RunPaths p = existing(id);
+        if (TrainerLock.held(p.lock())) throw new RunBusyException("run " + id + " is being written by its trainer");
+        try (FileRunWriter w = FileRunWriter.open(id, p, clock)) {
+            return w.problems();
+        }
     }
 
     /** Current status.json of a run. */
     public RunState state(String id) {
-        throw new IllegalStateException("being written (store helper)");
+        RunState s = StatusFile.read(existing(id).status());
+        if (s == null) throw new RunNotFoundException(id);
+        return s;
     }
 
     /** Overwrites status.json atomically (used by the server for queued/interrupted only). */
     public void writeState(String id, RunState state) {
-        throw new IllegalStateException("being written (store helper)");
+        StatusFile.write(existing(id).status(), state, true);
     }
 
     /** True while a live process holds the run's trainer lock. */
     public boolean trainerAlive(String id) {
-        throw new IllegalStateException("being written (store helper)");
+        return TrainerLock.held(existing(id).lock());
     }
 
+    /** Deletes a run (refused while its trainer is alive). The directory is renamed away first, so no half-deleted run is ever listed. */
     public void delete(String id) {
-        throw new IllegalStateException("being written (store helper)");
+        RunPaths p = existing(id);
+        if (TrainerLock.held(p.lock())) throw new RunBusyException("run " + id + " is still running; stop it first");
+        Path gone = root.resolve(".deleting-" + id + "-" + Long.toHexString(random.nextLong()));
+        try {
+            Files.move(p.dir(), gone, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        deleteTree(gone);
+    }
+
+    private RunPaths existing(String id) {
+        Path d = dir(id);
+        if (!Files.isDirectory(d)) throw new RunNotFoundException(id);
+        return new RunPaths(d);
+    }
+
+    private static void deleteTree(Path top) {
+        if (!Files.exists(top)) return;
+        try (Stream<Path> walk = Files.walk(top)) {
+            for (Path q : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) Files.deleteIfExists(q);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -110,7 +110,9 @@ final class MetricsListener extends BaseTrainingListener {
         return a.castTo(DataType.DOUBLE).norm2Number().doubleValue();
     }
 
+    /** ||update|| / ||W before||; non-finite weights make it non-finite too (never a quiet 0). */
     double updateRatio(int j) {
-        return updateNorm[j] / weightNormBefore[j];
+        double w = weightNormBefore[j];
+        return Double.isFinite(w) ? updateNorm[j] / w : w;
     }
 }

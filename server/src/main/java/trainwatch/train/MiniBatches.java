@@ -8,8 +8,9 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Plain float arrays -> shuffled DL4J minibatches (features flattened per
  * example, one-hot labels). The last batch of an epoch may be smaller.
+ * Public so the overhead benchmark's bare-DL4J arm feeds identical batches.
  */
-final class MiniBatches {
+public final class MiniBatches {
     private final float[] x;
     private final int[] y;
     private final int features;
@@ -18,7 +19,7 @@ final class MiniBatches {
     private final Random random;
     private final int[] order;
 
-    MiniBatches(float[] x, int[] y, int features, int classes, int batchSize, long seed) {
+    public MiniBatches(float[] x, int[] y, int features, int classes, int batchSize, long seed) {
         if (batchSize < 1) throw new IllegalArgumentException("batchSize must be >= 1 (got " + batchSize + ")");
         if (y.length == 0) throw new IllegalArgumentException("the training split is empty");
         if ((long) y.length * features != x.length)
@@ -33,12 +34,12 @@ final class MiniBatches {
         for (int i = 0; i < order.length; i++) order[i] = i;
     }
 
-    int perEpoch() {
+    public int perEpoch() {
         return (y.length + batchSize - 1) / batchSize;
     }
 
     /** Starts an epoch: a fresh shuffle. */
-    void shuffle() {
+    public void shuffle() {
         for (int i = order.length - 1; i > 0; i--) {
             int k = random.nextInt(i + 1);
             int t = order[i];
@@ -48,7 +49,7 @@ final class MiniBatches {
     }
 
     /** Batch {@code b} of the current epoch, with its labels as ints (for train accuracy). */
-    Batch batch(int b) {
+    public Batch batch(int b) {
         int from = b * batchSize;
         int n = Math.min(batchSize, y.length - from);
         float[] bx = new float[n * features];
@@ -64,5 +65,5 @@ final class MiniBatches {
         return new Batch(ds, labels);
     }
 
-    record Batch(DataSet data, int[] labels) {}
+    public record Batch(DataSet data, int[] labels) {}
 }

@@ -29,8 +29,8 @@ final class Optimizers {
             case "rmsprop" -> new RmsProp(lr, or(o.decay(), RmsProp.DEFAULT_RMSPROP_RMSDECAY), or(o.eps(), RmsProp.DEFAULT_RMSPROP_EPSILON));
             case "adam" -> new Adam(lr, or(o.beta1(), Adam.DEFAULT_ADAM_BETA1_MEAN_DECAY),
                     or(o.beta2(), Adam.DEFAULT_ADAM_BETA2_VAR_DECAY), or(o.eps(), Adam.DEFAULT_ADAM_EPSILON));
-            case "lbfgs" -> throw new UnsupportedOptimizerException(
-                    "optimizer lbfgs is run by the lab (trainwatch.lab), which this build does not contain");
+            // the lab's LbfgsFitter moves the parameters itself and sets lr to its accepted step length
+            case "lbfgs" -> new Sgd(lr);
             default -> throw new UnsupportedOptimizerException("unknown optimizer.type " + o.type());
         };
         if (s != null) u.setLrAndSchedule(lr, s);
@@ -41,7 +41,11 @@ final class Optimizers {
         return v > 0 ? v : fallback;
     }
 
-    /** An optimizer this trainer cannot run; the run ends failed with this message. */
+    static boolean isLbfgs(OptimizerConfig o) {
+        return "lbfgs".equals(o.type());
+    }
+
+    /** An optimizer this trainer cannot run with this config; the run ends failed with this message. */
     static final class UnsupportedOptimizerException extends RuntimeException {
         UnsupportedOptimizerException(String message) {
             super(message);

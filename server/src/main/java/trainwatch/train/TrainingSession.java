@@ -11,6 +11,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import trainwatch.config.RunConfig;
 import trainwatch.data.Dataset;
 import trainwatch.event.RunStatus;
+import trainwatch.lab.LbfgsFitter;
 import trainwatch.store.RunWriter;
 
 /**
@@ -35,6 +36,7 @@ final class TrainingSession {
     private final PlateauPolicy plateau;
     private final StepTags tags;
     private final int[] filterShape;
+    private final LbfgsFitter lbfgs;
     private long step;
     /** Epoch checkpoints at most this often: a full-batch spiral run has an epoch per iteration. */
     long minCheckpointGapNanos = 10_000_000_000L;
@@ -59,6 +61,10 @@ final class TrainingSession {
                 : null;
         this.tags = new StepTags(metrics.layerName, cfg.l2() > 0);
         this.filterShape = FirstLayerWeights.shape(net, data.exampleShape());
+        this.lbfgs = Optimizers.isLbfgs(cfg.optimizer()) ? new LbfgsFitter(net) : null;
+        if (lbfgs != null && batches.perEpoch() != 1)
+            throw new Optimizers.UnsupportedOptimizerException("optimizer lbfgs needs the full batch: batchSize must be >= the "
+                    + data.trainCount() + " training examples (got " + cfg.batchSize() + ")");
     }
 
     long iterations() {
@@ -84,14 +90,15 @@ final class TrainingSession {
                 MiniBatches.Batch batch = batches.batch(b);
                 metrics.setBatchLabels(batch.labels());
                 long t0 = System.nanoTime();
-                net.fit(batch.data());
+                if (lbfgs != null) lbfgs.fit(batch.data());
+                else net.fit(batch.data());
                 double examplesPerSec = batch.labels().length / ((System.nanoTime() - t0) / 1e9);
                 boolean eval = !validation.isEmpty() && ((step + 1) % evalEvery == 0 || step == total - 1);
                 double[] val = eval ? validation.evaluate(net) : null;
                 String[] t = tags.tags(eval);
                 double[] v = tags.values(metrics, examplesPerSec, val);
                 out.scalars(step, t, v);
-                for (RunMonitor m : monitors) m.onScalars(step, t, v, out);
+                notifyMonitors(t, v);
                 if (step == 0) sanityChecks();
                 progress.onIteration(step, total, epoch, metrics.score, metrics.trainAcc, examplesPerSec);
                 int bad = StepTags.firstNonFinite(t, v);
@@ -110,6 +117,19 @@ final class TrainingSession {
         }
         Checkpoints.save(net, out.checkpointDir(), Checkpoints.FINAL);
         return new TrainOutcome(RunStatus.FINISHED, "", step);
+    }
+
+    /** A failing monitor is logged and dropped: an alert rule's bug must not end a long run. */
+    private void notifyMonitors(String[] t, double[] v) {
+        for (int i = 0; i < monitors.size(); i++) {
+            try {
+                monitors.get(i).onScalars(step, t, v, out);
+            } catch (RuntimeException e) {
+                System.err.println("monitor " + monitors.get(i).getClass().getName() + " failed at step " + step + " and is switched off: " + e);
+                e.printStackTrace();
+                monitors.remove(i--);
+            }
+        }
     }
 
     private void sanityChecks() {

@@ -55,15 +55,29 @@ class LifecycleTest {
         }
     }
 
+    /** The lab's L-BFGS (trainwatch.lab.LbfgsFitter) runs in place of DL4J's fit and records like any other run. */
     @Test
-    void lbfgs_ends_the_run_failed_with_a_reason_naming_the_lab() {
+    void lbfgs_runs_full_batch_through_the_labs_fitter_and_records_like_any_run() {
+        RunConfig cfg = Fixtures.mlp("spiral", List.of(20), Fixtures.opt("lbfgs", 1), 150, 30, 2);
+        MemoryRunWriter out = new MemoryRunWriter(dir);
+
+        TrainOutcome outcome = Trainer.train(cfg, Fixtures.spiral(50, 2), out, ProgressObserver.NONE, () -> false);
+
+        assertEquals(RunStatus.FINISHED, outcome.status(), outcome.reason());
+        assertEquals(30, out.scalars.size());
+        assertTrue(out.value(29, "loss") < out.value(0, "loss") - 0.2, out.value(0, "loss") + " -> " + out.value(29, "loss"));
+        assertTrue(out.value(5, "update_ratio/dense1") > 0);
+    }
+
+    @Test
+    void lbfgs_with_minibatches_ends_the_run_failed_with_a_reason_naming_the_batch_size() {
         RunConfig cfg = Fixtures.mlp("spiral", List.of(10), Fixtures.opt("lbfgs", 1), 50, 1, 2);
         MemoryRunWriter out = new MemoryRunWriter(dir);
 
         TrainOutcome outcome = Trainer.train(cfg, Fixtures.spiral(50, 2), out, ProgressObserver.NONE, () -> false);
 
         assertEquals(RunStatus.FAILED, outcome.status());
-        assertTrue(outcome.reason().contains("lbfgs") && outcome.reason().contains("lab"), outcome.reason());
+        assertTrue(outcome.reason().contains("lbfgs needs the full batch") && outcome.reason().contains("got 50"), outcome.reason());
         assertEquals(RunStatus.FAILED, out.finalStatus());
         assertTrue(out.scalars.isEmpty());
     }
@@ -95,5 +109,21 @@ class LifecycleTest {
         assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L), seen);
         assertEquals(1, out.alerts.size());
         assertEquals(4, out.alerts.get(0).step());
+    }
+
+    @Test
+    void a_monitor_that_throws_is_switched_off_and_the_run_goes_on() {
+        RunConfig cfg = Fixtures.mlp("spiral", List.of(10), Fixtures.opt("sgd", 0.5), 50, 2, 2);
+        MemoryRunWriter out = new MemoryRunWriter(dir);
+        List<Long> seen = new ArrayList<>();
+        RunMonitor broken = (step, tags, values, writer) -> {
+            throw new IllegalStateException("rule bug");
+        };
+        RunMonitor counting = (step, tags, values, writer) -> seen.add(step);
+
+        TrainOutcome outcome = Trainer.train(cfg, Fixtures.spiral(50, 2), out, ProgressObserver.NONE, () -> false, List.of(broken, counting));
+
+        assertEquals(RunStatus.FINISHED, outcome.status(), outcome.reason());
+        assertEquals(6, seen.size());
     }
 }

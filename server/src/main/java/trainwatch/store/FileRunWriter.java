@@ -1,0 +1,319 @@
+package trainwatch.store;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.zip.CRC32C;
+
+import trainwatch.event.Alert;
+import trainwatch.event.CheckResult;
+import trainwatch.event.FilterSnapshot;
+import trainwatch.event.RunStatus;
+import trainwatch.event.Scalars;
+
+/**
+ * The framed-log writer (docs/run-format.md). Records go through a buffer:
+ * no syscall per record, no fsync per record (the page cache survives kill -9);
+ * flush() hands the log, then the summaries, then the block index to the OS;
+ * status changes and close() also fsync. Not thread-safe beyond its own
+ * synchronized methods (the trainer thread plus a shutdown hook).
+ */
+final class FileRunWriter implements RunWriter {
+    private static final int BUFFER = 256 * 1024;
+    private static final long AUTO_FLUSH_MS = 200;
+
+    private final String id;
+    private final RunPaths paths;
+    private final Clock clock;
+    private final TrainerLock lock;
+    private final FileChannel log;
+    private final FileChannel tagsOut;
+    private final SideOut rare;
+    private final SummaryBuilder sums;
+    private final TagTable tags = new TagTable();
+    private final CRC32C crc = new CRC32C();
+    private final List<Long> filterSteps;
+    private final List<String> problems = new ArrayList<>();
+    private final long pid = ProcessHandle.current().pid();
+    private ByteBuffer buf = ByteBuffer.allocate(BUFFER).order(ByteOrder.LITTLE_ENDIAN);
+    private long fileEnd;
+    private int frameStart;
+    private long nextSeq;
+    private long lastStep;
+    private long lastFlushMs;
+    private int[] ids = new int[16];
+    private String[] lastTags;
+    private String[] lastTagsCopy;
+    private boolean closed;
+
+    private FileRunWriter(String id, RunPaths paths, Clock clock, TrainerLock lock) throws IOException {
+        this.id = id;
+        this.paths = paths;
+        this.clock = clock;
+        this.lock = lock;
+        Files.createDirectories(paths.indexDir());
+        Files.createDirectories(paths.filters());
+        log = FileChannel.open(paths.log(), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        if (log.size() < LogFormat.HEADER) {
+            log.truncate(0);
+            log.write(ByteBuffer.wrap(LogFormat.MAGIC), 0);
+        } else {
+            ByteBuffer head = ByteBuffer.allocate(LogFormat.HEADER);
+            log.read(head, 0);
+            if (!Arrays.equals(head.array(), LogFormat.MAGIC))
+                throw new IllegalStateException("run " + id + ": events.log is not a trainwatch log (bad header)");
+        }
+        SideOut index = new SideOut(paths.blockIndex());
+        index.truncate(index.size() / LogFormat.INDEX_ENTRY * LogFormat.INDEX_ENTRY);
+        rare = new SideOut(paths.rare());
+        rare.truncate(rare.size() / 8 * 8);
+        sums = new SummaryBuilder(paths, index);
+        Recovery.Resume r = Recovery.run(paths, log, tags, index, rare, sums, problems);
+        fileEnd = r.end();
+        nextSeq = r.nextSeq();
+        lastStep = r.lastStep();
+        sums.flush();
+        rare.flush();
+        tagsOut = FileChannel.open(paths.tags(), StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        filterSteps = FilterFiles.steps(paths.filters());
+        lastFlushMs = clock.millis();
+    }
+
+    static FileRunWriter open(String id, RunPaths paths, Clock clock) {
+        TrainerLock lock = TrainerLock.acquire(paths.lock(), id);
+        try {
+            return new FileRunWriter(id, paths, clock, lock);
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            if (e instanceof IOException io) throw new UncheckedIOException(io);
+            throw (RuntimeException) e;
+        }
+    }
+
+    /** What recovery found on open (torn tail cut, corrupt stretches skipped). */
+    List<String> problems() {
+        return List.copyOf(problems);
+    }
+
+    @Override
+    public synchronized long scalars(long step, String[] tagNames, double[] values) {
+        ensureOpen();
+        if (tagNames.length != values.length)
+            throw new IllegalArgumentException(tagNames.length + " tags but " + values.length + " values");
+        if (step < 0) throw new IllegalArgumentException("step must be >= 0, got " + step);
+        if (step < lastStep)
+            throw new IllegalArgumentException("steps of a run must not decrease: got " + step + " after " + lastStep);
+        int n = tagNames.length;
+        if (n > 0xffff) throw new IllegalArgumentException("at most 65535 values per record, got " + n);
+        resolve(tagNames);
+        long wall = clock.millis();
+        long seq = nextSeq++;
+        begin(27 + 10 * n);
+        long start = fileEnd + frameStart;
+        buf.put(LogFormat.SCALARS).putLong(seq).putLong(step).putLong(wall).putShort((short) n);
+        for (int i = 0; i < n; i++) buf.putShort((short) ids[i]).putDouble(values[i]);
+        long end = end();
+        sums.onScalars(start, end, seq, step, ids, values, n);
+        lastStep = step;
+        maybeFlush(wall);
+        return seq;
+    }
+
+    /** Readers see records at the latest AUTO_FLUSH_MS after they were written, even if the trainer never flushes. */
+    private void maybeFlush(long wall) {
+        if (wall - lastFlushMs >= AUTO_FLUSH_MS) flush();
+    }
+
+    /** Tag ids of a record's tags, defining new ones (the trainer usually passes the same array each step). */
+    private void resolve(String[] names) {
+        if (names == lastTags && Arrays.equals(names, lastTagsCopy)) return;
+        if (ids.length < names.length) ids = new int[names.length];
+        for (int i = 0; i < names.length; i++) {
+            Integer known = tags.id(names[i]);
+            ids[i] = known != null ? known : define(names[i]);
+        }
+        lastTags = names;
+        lastTagsCopy = names.clone();
+    }
+
+    private int define(String name) {
+        new Scalars(0, 0, 0, new String[] {name}, new double[] {0}); // the shared tag-name rule
+        int tid = tags.size();
+        if (tid > 0xffff) throw new IllegalArgumentException("too many tags (65536)");
+        byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
+        begin(3 + utf8.length);
+        long off = fileEnd + frameStart;
+        try {
+            tagsOut.write(ByteBuffer.wrap(TagTable.line(tid, off, name).getBytes(StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        buf.put(LogFormat.TAG_DEF).putShort((short) tid).put(utf8);
+        end();
+        tags.put(tid, name, off);
+        return tid;
+    }
+
+    @Override
+    public synchronized long filters(long step, int[] shape, float[] data) {
+        ensureOpen();
+        if (data == null) throw new IllegalArgumentException("filter data must not be null");
+        long wall = clock.millis();
+        FilterSnapshot s = new FilterSnapshot(nextSeq, step, wall, shape, data);
+        FilterFiles.write(paths.filters(), s);
+        if (!filterSteps.contains(step)) {
+            filterSteps.add(step);
+            filterSteps.sort(null);
+        }
+        FilterFiles.thin(paths.filters(), filterSteps);
+        long seq = nextSeq++;
+        begin(41);
+        long start = fileEnd + frameStart;
+        buf.put(LogFormat.FILTER).putLong(seq).putLong(step).putLong(wall);
+        for (int d : shape) buf.putInt(d);
+        end();
+        rare.room(8).putLong(start);
+        maybeFlush(wall);
+        return seq;
+    }
+
+    @Override
+    public synchronized long status(RunStatus status, String reason) {
+        ensureOpen();
+        long wall = clock.millis();
+        long seq = rareRecord(LogFormat.STATUS, -1, wall, status.wire(), reason == null ? "" : reason);
+        flush();
+        force();
+        RunState old = StatusFile.read(paths.status());
+        long created = old != null ? old.createdMs() : wall;
+        StatusFile.write(paths.status(), new RunState(status, reason, wall, pid, created), true);
+        return seq;
+    }
+
+    @Override
+    public synchronized long alert(long step, String kind, String tag, String message, String advice) {
+        ensureOpen();
+        long wall = clock.millis();
+        Alert a = new Alert(nextSeq, step, wall, kind, tag, message, advice);
+        return rareRecord(LogFormat.ALERT, step, wall, a.kind(), a.tag(), a.message(), a.advice());
+    }
+
+    @Override
+    public synchronized long check(String check, String outcome, String summary, String detailsJson) {
+        ensureOpen();
+        long wall = clock.millis();
+        CheckResult c = new CheckResult(nextSeq, wall, check, outcome, summary, detailsJson);
+        return rareRecord(LogFormat.CHECK, -1, wall, c.check(), c.outcome(), c.summary(), c.detailsJson());
+    }
+
+    /** STATUS/ALERT/CHECK: seq, [step,] wall, strings; its offset goes to index/rare.bin. */
+    private long rareRecord(byte type, long step, long wall, String... strings) {
+        byte[][] utf8 = new byte[strings.length][];
+        int size = 1 + 8 + 8 + (type == LogFormat.ALERT ? 8 : 0);
+        for (int i = 0; i < strings.length; i++) {
+            utf8[i] = strings[i].getBytes(StandardCharsets.UTF_8);
+            size += 4 + utf8[i].length;
+        }
+        if (size > LogFormat.MAX_PAYLOAD) throw new IllegalArgumentException("record too large: " + size + " bytes");
+        long seq = nextSeq++;
+        begin(size);
+        long start = fileEnd + frameStart;
+        buf.put(type).putLong(seq);
+        if (type == LogFormat.ALERT) buf.putLong(step);
+        buf.putLong(wall);
+        for (byte[] s : utf8) buf.putInt(s.length).put(s);
+        end();
+        rare.room(8).putLong(start);
+        maybeFlush(wall);
+        return seq;
+    }
+
+    private void begin(int payload) {
+        int need = LogFormat.FRAME + payload;
+        if (buf.remaining() < need) {
+            flush();
+            if (buf.capacity() < need) buf = ByteBuffer.allocate(need).order(ByteOrder.LITTLE_ENDIAN);
+        }
+        frameStart = buf.position();
+        buf.position(frameStart + LogFormat.FRAME);
+    }
+
+    /** Seals the frame: length and CRC32C of the payload; returns the log position after it. */
+    private long end() {
+        int len = buf.position() - frameStart - LogFormat.FRAME;
+        crc.reset();
+        crc.update(buf.array(), frameStart + LogFormat.FRAME, len);
+        buf.putInt(frameStart, len).putInt(frameStart + 4, (int) crc.getValue());
+        return fileEnd + buf.position();
+    }
+
+    @Override
+    public Path checkpointDir() {
+        try {
+            return Files.createDirectories(paths.checkpoints());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public synchronized void flush() {
+        if (closed) return;
+        buf.flip();
+        try {
+            while (buf.hasRemaining()) fileEnd += log.write(buf, fileEnd);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            buf.clear();
+        }
+        sums.flush();
+        rare.flush();
+        lastFlushMs = clock.millis();
+    }
+
+    private void force() {
+        try {
+            log.force(false);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        sums.force();
+        rare.force();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        try {
+            flush();
+            force();
+        } finally {
+            closed = true;
+            try {
+                log.close();
+                tagsOut.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } finally {
+                sums.close();
+                rare.close();
+                lock.close();
+            }
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) throw new IllegalStateException("writer of run " + id + " is closed");
+    }
+}

@@ -1,0 +1,235 @@
+package trainwatch.store;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One tag's points over a step range, answered from summaries where whole
+ * blocks fit and from raw records only at the edges (DESIGN.md scalars route).
+ * Steps below {@code sealedBlocks * 64} are covered by sealed summaries; the
+ * points after that (the tail) were read raw by the caller.
+ */
+final class TagSeries {
+    private final int tagId;
+    private final long sealedBlocks;
+    private final List<Stats> groups;
+    private final long openStart;
+    private final FileChannel level64;
+    private final FrameReader frames;
+    private final PointBuf tail;
+    private final List<String> problems;
+    private ByteBuffer entries = ByteBuffer.allocate(64 * LogFormat.ENTRY).order(ByteOrder.LITTLE_ENDIAN);
+    private long memoGroup = -1;
+    private Stats[] memoEntries = new Stats[0];
+    private long memoRawStart = -1;
+    private final PointBuf memoRaw = new PointBuf();
+
+    TagSeries(int tagId, long sealedBlocks, List<Stats> groups, FileChannel level64, FrameReader frames, PointBuf tail,
+              List<String> problems) {
+        this.tagId = tagId;
+        this.sealedBlocks = sealedBlocks;
+        this.groups = groups;
+        this.level64 = level64;
+        this.frames = frames;
+        this.tail = tail;
+        this.problems = problems;
+        Stats lastGroup = groups.isEmpty() ? null : groups.get(groups.size() - 1);
+        this.openStart = lastGroup == null ? 0 : lastGroup.aux1 + lastGroup.aux2;
+    }
+
+    /** Screen-resolution answer over [from, to] clamped to [0, maxStep]. */
+    Series build(String tag, long seq, int points, long from, long to, long maxStep) {
+        if (points < 1) throw new IllegalArgumentException("points must be >= 1, got " + points);
+        long a = Math.max(from, 0), b = Math.min(to, maxStep);
+        if (a > b) return empty(tag, seq);
+        Stats all = agg(a, b);
+        if (all.count == 0) return empty(tag, seq);
+        if (all.count <= points) {
+            PointBuf p = new PointBuf();
+            collect(a, b, p);
+            int n = p.size;
+            int[] nf = new int[n];
+            for (int i = 0; i < n; i++) nf[i] = Double.isFinite(p.values[i]) ? 0 : 1;
+            double[] v = Arrays.copyOf(p.values, n);
+            return new Series(tag, seq, all.count, Arrays.copyOf(p.steps, n), v, v.clone(), v.clone(), nf);
+        }
+        long lo = all.firstStep, span = all.lastStep - lo + 1;
+        long[] st = new long[points];
+        double[] last = new double[points], min = new double[points], max = new double[points];
+        int[] nf = new int[points];
+        int k = 0;
+        long e0 = lo;
+        for (int i = 0; i < points; i++) {
+            long e1 = edge(lo, span, i + 1, points);
+            if (e1 > e0) {
+                Stats s = agg(e0, e1 - 1);
+                if (s.count > 0) {
+                    st[k] = s.lastStep;
+                    last[k] = s.last;
+                    min[k] = s.min;
+                    max[k] = s.max;
+                    nf[k++] = (int) Math.min(Integer.MAX_VALUE, s.nonfinite);
+                }
+            }
+            e0 = e1;
+        }
+        return new Series(tag, seq, all.count, Arrays.copyOf(st, k), Arrays.copyOf(last, k),
+                Arrays.copyOf(min, k), Arrays.copyOf(max, k), Arrays.copyOf(nf, k));
+    }
+
+    static Series empty(String tag, long seq) {
+        return new Series(tag, seq, 0, new long[0], new double[0], new double[0], new double[0], new int[0]);
+    }
+
+    /** lo + floor(i * span / points), exactly. */
+    static long edge(long lo, long span, int i, int points) {
+        if (span <= Long.MAX_VALUE / points) return lo + span * i / points;
+        return lo + BigInteger.valueOf(span).multiply(BigInteger.valueOf(i)).divide(BigInteger.valueOf(points)).longValueExact();
+    }
+
+    /** Summary of the points with step in [a, b]. */
+    Stats agg(long a, long b) {
+        Stats s = new Stats();
+        long sealedEnd = sealedBlocks << LogFormat.BLOCK_SHIFT;
+        if (a < sealedEnd) sealedAgg(a, Math.min(b, sealedEnd - 1), s);
+        if (b >= sealedEnd) {
+            for (int i = tail.lowerBound(Math.max(a, sealedEnd)); i < tail.size && tail.steps[i] <= b; i++)
+                s.addPoint(tail.steps[i], tail.values[i]);
+        }
+        return s;
+    }
+
+    /** Every point with step in [a, b], in order. */
+    void collect(long a, long b, PointBuf out) {
+        long sealedEnd = sealedBlocks << LogFormat.BLOCK_SHIFT;
+        if (a < sealedEnd) {
+            long bb = Math.min(b, sealedEnd - 1);
+            forEach64(a >>> LogFormat.BLOCK_SHIFT, bb >>> LogFormat.BLOCK_SHIFT, e -> {
+                if (e.count == 1 && e.lastStep >= a && e.lastStep <= bb) out.add(e.lastStep, e.last);
+                else raw(e, a, bb, out, null);
+            });
+        }
+        if (b >= sealedEnd) {
+            for (int i = tail.lowerBound(Math.max(a, sealedEnd)); i < tail.size && tail.steps[i] <= b; i++)
+                out.add(tail.steps[i], tail.values[i]);
+        }
+    }
+
+    private void sealedAgg(long a, long b, Stats s) {
+        long gLo = (a + (1L << LogFormat.GROUP_SHIFT) - 1) >>> LogFormat.GROUP_SHIFT;
+        long gHi = ((b + 1) >>> LogFormat.GROUP_SHIFT) - 1;
+        if (gLo <= gHi) {
+            if (a < gLo << LogFormat.GROUP_SHIFT) level64Agg(a, (gLo << LogFormat.GROUP_SHIFT) - 1, s);
+            for (int i = lowerGroup(gLo); i < groups.size() && groups.get(i).blockNo <= gHi; i++) s.add(groups.get(i));
+            if ((gHi + 1) << LogFormat.GROUP_SHIFT <= b) level64Agg((gHi + 1) << LogFormat.GROUP_SHIFT, b, s);
+        } else {
+            level64Agg(a, b, s);
+        }
+    }
+
+    private void level64Agg(long a, long b, Stats s) {
+        forEach64(a >>> LogFormat.BLOCK_SHIFT, b >>> LogFormat.BLOCK_SHIFT, e -> {
+            if (e.firstStep >= a && e.lastStep <= b) {
+                s.add(e);
+            } else {
+                raw(e, a, b, null, s);
+            }
+        });
+    }
+
+    private interface EntryVisitor {
+        void visit(Stats e);
+    }
+
+    /** Level-64 entries of this tag for sealed blocks x..y (inclusive), found through their group (only groups that exist are visited). */
+    private void forEach64(long x, long y, EntryVisitor v) {
+        long gx = x >>> 6, gy = y >>> 6;
+        for (int i = lowerGroup(gx); i < groups.size() && groups.get(i).blockNo <= gy; i++) visitGroup(groups.get(i).blockNo, x, y, v);
+        long open = sealedBlocks >>> 6;
+        if (open >= gx && open <= gy) visitGroup(open, x, y, v);
+    }
+
+    private void visitGroup(long g, long x, long y, EntryVisitor v) {
+        for (Stats e : groupEntries(g)) {
+            if (e.blockNo < x) continue;
+            if (e.blockNo > y || e.blockNo >= sealedBlocks) break;
+            v.visit(e);
+        }
+    }
+
+    private Stats[] groupEntries(long g) {
+        if (g == memoGroup) return memoEntries;
+        if (level64 == null) return new Stats[0];
+        long start, count;
+        int gi = lowerGroup(g);
+        if (gi < groups.size() && groups.get(gi).blockNo == g) {
+            start = groups.get(gi).aux1;
+            count = groups.get(gi).aux2;
+        } else if (g == sealedBlocks >>> 6) {
+            start = openStart;
+            try {
+                count = Math.min(64, level64.size() / LogFormat.ENTRY - openStart);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        } else {
+            return new Stats[0];
+        }
+        Stats[] out = new Stats[(int) Math.max(0, count)];
+        if (out.length > 0) {
+            entries.clear().limit(out.length * LogFormat.ENTRY);
+            try {
+                while (entries.hasRemaining()) {
+                    if (level64.read(entries, start * LogFormat.ENTRY + entries.position()) < 0) break;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            int got = entries.position() / LogFormat.ENTRY;
+            if (got < out.length) out = Arrays.copyOf(out, got);
+            for (int i = 0; i < out.length; i++) out[i] = Stats.read(entries, i * LogFormat.ENTRY);
+        }
+        memoGroup = g;
+        memoEntries = out;
+        return out;
+    }
+
+    private int lowerGroup(long g) {
+        int lo = 0, hi = groups.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (groups.get(mid).blockNo < g) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
+    }
+
+    /** The block's raw points (CRC-checked) with step in [a, b], into out or s. */
+    private void raw(Stats e, long a, long b, PointBuf out, Stats s) {
+        if (memoRawStart != e.aux1) {
+            memoRaw.size = 0;
+            frames.scan(e.aux1, e.aux2, (off, buf, pos, len) -> {
+                if (buf.get(pos) != LogFormat.SCALARS) return true;
+                long step = buf.getLong(pos + 9);
+                int n = buf.getShort(pos + 25) & 0xffff;
+                if (27 + 10 * n != len) return true;
+                for (int i = 0; i < n; i++) {
+                    int at = pos + 27 + 10 * i;
+                    if ((buf.getShort(at) & 0xffff) == tagId) memoRaw.add(step, buf.getDouble(at + 2));
+                }
+                return true;
+            }, problems);
+            memoRawStart = e.aux1;
+        }
+        for (int i = memoRaw.lowerBound(a); i < memoRaw.size && memoRaw.steps[i] <= b; i++) {
+            if (out != null) out.add(memoRaw.steps[i], memoRaw.values[i]);
+            else s.addPoint(memoRaw.steps[i], memoRaw.values[i]);
+        }
+    }
+}

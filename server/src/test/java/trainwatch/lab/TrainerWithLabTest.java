@@ -1,0 +1,102 @@
+package trainwatch.lab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import trainwatch.config.ConfigParser;
+import trainwatch.config.RunConfig;
+import trainwatch.data.Datasets;
+import trainwatch.event.Alert;
+import trainwatch.event.CheckResult;
+import trainwatch.event.RunStatus;
+import trainwatch.event.Scalars;
+import trainwatch.train.ProgressObserver;
+import trainwatch.train.TrainOutcome;
+import trainwatch.train.Trainer;
+
+/** The lab's pieces inside real training runs (spiral: full batch, milliseconds per step). */
+class TrainerWithLabTest {
+    @TempDir
+    Path dir;
+
+    private RecordingWriter train(String json) throws Exception {
+        RunConfig cfg = ConfigParser.parse(json);
+        RecordingWriter out = new RecordingWriter(dir);
+        TrainOutcome o = Trainer.train(cfg, Datasets.load(cfg), out, ProgressObserver.NONE, () -> false, List.of(AlertRules.forConfig(cfg)));
+        out.statuses.add(o.status());
+        return out;
+    }
+
+    private static Set<String> tags(RecordingWriter w) {
+        Set<String> t = new TreeSet<>();
+        for (Scalars s : w.scalars) t.addAll(List.of(s.tags()));
+        return t;
+    }
+
+    @Test
+    void an_lbfgs_run_records_the_same_tags_as_an_sgd_run_and_its_loss_keeps_falling() throws Exception {
+        RecordingWriter lbfgs = train("{\"dataset\": \"spiral\", \"optimizer\": {\"type\": \"lbfgs\"}, \"epochs\": 40, \"evalEvery\": 10}");
+        RecordingWriter sgd = train("{\"dataset\": \"spiral\", \"epochs\": 40, \"evalEvery\": 10}");
+        assertEquals(RunStatus.FINISHED, lbfgs.statuses.get(lbfgs.statuses.size() - 1));
+        assertEquals(tags(sgd), tags(lbfgs), "lr/<layer>, update_ratio/<layer>, train_acc, val_* ... like any other run");
+        assertEquals(40, lbfgs.scalars.size(), "one L-BFGS iteration per step of the full batch");
+        double[] loss = lbfgs.series("loss");
+        for (int i = 1; i < loss.length; i++) assertTrue(loss[i] <= loss[i - 1] + 1e-6, "step " + i + ": " + loss[i - 1] + " -> " + loss[i]);
+        assertTrue(loss[loss.length - 1] < sgd.series("loss")[loss.length - 1], "lbfgs ahead of sgd after 40 steps");
+        double[] ratio = lbfgs.series("update_ratio/dense1");
+        assertTrue(ratio[0] > 0 && Double.isFinite(ratio[0]), "update ratio of the first step " + ratio[0]);
+        double[] acc = lbfgs.series("train_acc");
+        assertTrue(acc[acc.length - 1] > acc[0], "train_acc " + acc[0] + " -> " + acc[acc.length - 1]);
+    }
+
+    @Test
+    void the_trainer_records_both_sanity_checks_at_step_0_with_both_numbers() throws Exception {
+        RecordingWriter w = train("{\"dataset\": \"spiral\", \"epochs\": 2}");
+        CheckResult init = w.checks.stream().filter(c -> c.check().equals("initial_loss")).findFirst().orElseThrow();
+        assertEquals("pass", init.outcome(), init.summary());
+        assertTrue(init.summary().contains("ln(3) = 1.0986"), init.summary());
+        assertTrue(init.detailsJson().contains("\"expected\""), init.detailsJson());
+        CheckResult reg = w.checks.stream().filter(c -> c.check().equals("reg_raises_loss")).findFirst().orElseThrow();
+        assertEquals("pass", reg.outcome(), reg.summary());
+        assertTrue(reg.detailsJson().contains("\"data_loss\"") && reg.detailsJson().contains("\"reg_loss\""), reg.detailsJson());
+    }
+
+    @Test
+    void a_learning_rate_of_1e_7_raises_one_update_ratio_too_low_alert_per_layer() throws Exception {
+        RecordingWriter w = train("{\"dataset\": \"spiral\", \"optimizer\": {\"type\": \"sgd\", \"lr\": 1e-7}, \"epochs\": 150}");
+        List<Alert> low = w.alerts("update_ratio_low");
+        assertEquals(Set.of("update_ratio/dense1", "update_ratio/output"), Set.copyOf(low.stream().map(Alert::tag).toList()));
+        assertEquals(2, low.size(), "once per layer, not once per iteration: " + low);
+        for (Alert a : low) {
+            assertEquals(99, a.step(), "after 100 consecutive iterations");
+            assertTrue(a.message().contains("learning rate likely too low for"), a.message());
+        }
+        assertTrue(w.alerts("update_ratio_high").isEmpty());
+    }
+
+    @Test
+    void a_healthy_run_raises_no_update_ratio_alert() throws Exception {
+        RecordingWriter w = train("{\"dataset\": \"spiral\", \"optimizer\": {\"type\": \"sgd\", \"lr\": 1.0}, \"epochs\": 150}");
+        assertTrue(w.alerts.stream().noneMatch(a -> a.kind().startsWith("update_ratio")), w.alerts.toString());
+    }
+
+    @Test
+    void a_seeded_run_that_overflows_ends_diverged_with_a_nonfinite_alert() throws Exception {
+        RecordingWriter w = train("{\"dataset\": \"spiral\", \"optimizer\": {\"type\": \"sgd\", \"lr\": 1e9}, \"epochs\": 200, \"seed\": 7, \"l2\": 0}");
+        assertEquals(RunStatus.DIVERGED, w.statuses.get(w.statuses.size() - 1));
+        List<Alert> nonfinite = w.alerts("nonfinite");
+        assertEquals(1, nonfinite.size(), w.alerts.toString());
+        Scalars last = w.scalars.get(w.scalars.size() - 1);
+        assertEquals(last.step(), nonfinite.get(0).step());
+        assertFalse(nonfinite.get(0).advice().isBlank());
+    }
+}
