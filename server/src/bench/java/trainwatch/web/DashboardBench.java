@@ -38,12 +38,20 @@ class DashboardBench {
                 b.await("every chart drew", d -> allDrawn(b));
                 double ms = lastFirstDraw(b);
                 if (round > 0) times.add(ms); // round 0 warms the server's caches and the browser's module cache
-                System.out.printf("round %d: every chart drawn %.0f ms after navigation start (%s points in the loss chart)%n",
-                        round, ms, b.js("return document.querySelector('#chart-loss').dataset.points"));
+                System.out.printf("round %d: every chart drawn %.0f ms after navigation start (%s points in the loss chart); %s%n",
+                        round, ms, b.js("return document.querySelector('#chart-loss').dataset.points"), b.js(BREAKDOWN));
             }
             report("open 1M-step run page, every chart drawn (ms)", times);
         }
     }
+
+    /** Where the time went: scripts loaded, run detail answered, last scalars answered (ms since navigation start). */
+    static final String BREAKDOWN = """
+            const r = performance.getEntriesByType('resource');
+            const end = (f) => Math.round(Math.max(0, ...r.filter(f).map(e => e.responseEnd)));
+            const start = (f) => Math.round(Math.min(...r.filter(f).map(e => e.startTime)));
+            return 'scripts ' + end(e => e.name.endsWith('.js')) + ', detail ' + end(e => /api\\/runs\\/[^/]+$/.test(e.name))
+              + ', scalars ' + start(e => e.name.includes('/scalars')) + '..' + end(e => e.name.includes('/scalars'));""";
 
     static boolean allDrawn(Browser b) {
         for (String c : CHARTS) {
