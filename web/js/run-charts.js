@@ -2,7 +2,7 @@
 // at most one redraw per animation frame, zoom that fetches full resolution.
 
 import { h, mount } from './dom.js';
-import { api } from './api.js';
+import { api, stats } from './api.js';
 import { TagSeries, POINTS, align, project, plottable, smooth } from './series.js';
 import { makeChart, markersPlugin, ratioBandPlugin, PALETTE } from './charts/chart.js';
 
@@ -104,10 +104,13 @@ export class RunCharts {
   schedule() {
     if (this.frame) return;
     this.frame = requestAnimationFrame(() => {
+      const t0 = performance.now();
       this.frame = 0;
       const ids = [...this.dirty];
       this.dirty.clear();
       for (const id of ids) this.draw(CHARTS.find((c) => c.id === id));
+      stats.drawMs += performance.now() - t0;
+      stats.frames++;
     });
   }
 
