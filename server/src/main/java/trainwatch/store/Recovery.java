@@ -90,6 +90,7 @@ final class Recovery {
             log.truncate(end);
             problems.add("cut a torn tail of " + cut + " bytes at byte " + end + " of events.log");
         }
+        tags.retainBefore(end);
         AtomicFiles.write(p.tags(), tags.linesBefore(end).getBytes(StandardCharsets.UTF_8), false);
         dropOrphanFilters(p.filters(), state[0]);
         return new Resume(end, state[0], state[1], cut);
