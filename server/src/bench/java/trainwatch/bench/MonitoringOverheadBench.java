@@ -89,16 +89,26 @@ class MonitoringOverheadBench {
                         + "%d cores, load average %.1f before, %.1f after%n",
                 ROUNDS, ITERATIONS, WARM, System.getenv("OMP_NUM_THREADS"), Runtime.getRuntime().availableProcessors(),
                 loadBefore, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
-        report.append("| arm | mean ms/iter (round means min-max) | median ms/iter | CPU ms/iter (thread) | ratio mean | ratio CPU |\n");
+        report.append("| arm | mean ms/iter (round means min-max) | median ms/iter | CPU ms/iter (thread) | ratio mean (per round min-max) | ratio CPU (per round min-max) |\n");
         report.append("|---|---|---|---|---|---|\n");
         for (Arm a : arms) {
-            report.append(String.format(Locale.ROOT, "| %s | %.2f (%.2f-%.2f) | %.2f | %.2f | %.3f | %.3f |%n",
+            double[] wallRatios = a.roundRatios(a.wall, bare.wall), cpuRatios = a.roundRatios(a.cpu, bare.cpu);
+            report.append(String.format(Locale.ROOT, "| %s | %.2f (%.2f-%.2f) | %.2f | %.2f | %.3f (%.3f-%.3f) | %.3f (%.3f-%.3f) |%n",
                     a.name, a.mean(), a.minRoundMean(), a.maxRoundMean(), a.median(), a.cpuMean(),
-                    a.mean() / bare.mean(), a.cpuMean() / bare.cpuMean()));
+                    a.mean() / bare.mean(), min(wallRatios), max(wallRatios),
+                    a.cpuMean() / bare.cpuMean(), min(cpuRatios), max(cpuRatios)));
         }
         System.out.println(report);
         Files.writeString(Path.of(System.getProperty("bench.out", "target/monitoring-overhead.md")), report.toString());
         assertTrue(bare.mean() > 0);
+    }
+
+    private static double min(double[] a) {
+        return Arrays.stream(a).min().orElseThrow();
+    }
+
+    private static double max(double[] a) {
+        return Arrays.stream(a).max().orElseThrow();
     }
 
     /** The full trainer on the real store; iteration ends seen through the progress observer. */
@@ -176,6 +186,14 @@ class MonitoringOverheadBench {
         double median() {
             double[] all = wall.stream().flatMapToDouble(Arrays::stream).sorted().toArray();
             return all[all.length / 2];
+        }
+
+        /** This arm's mean over the other arm's mean, round by round (the arms of a round ran back to back). */
+        double[] roundRatios(List<double[]> mine, List<double[]> other) {
+            double[] r = new double[mine.size()];
+            for (int i = 0; i < r.length; i++)
+                r[i] = Arrays.stream(mine.get(i)).average().orElseThrow() / Arrays.stream(other.get(i)).average().orElseThrow();
+            return r;
         }
 
         double minRoundMean() {
