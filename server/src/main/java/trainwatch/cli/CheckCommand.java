@@ -17,10 +17,12 @@ import trainwatch.config.RunConfig;
 import trainwatch.data.Dataset;
 import trainwatch.data.DatasetException;
 import trainwatch.data.Datasets;
-import trainwatch.lab.CheckFile;
+import trainwatch.lab.CheckJson;
 import trainwatch.lab.GradientCheck;
 import trainwatch.lab.LabChecks;
 import trainwatch.lab.OverfitCheck;
+import trainwatch.event.CheckResult;
+import trainwatch.store.CheckFiles;
 import trainwatch.store.RunStore;
 
 /**
@@ -106,7 +108,7 @@ public final class CheckCommand {
         Path configFile = dir.resolve("config.json");
         if (!Files.isRegularFile(configFile)) return fail(BAD_CONFIG, "no run " + id + " under " + runsDir);
         long started = System.currentTimeMillis();
-        CheckFile.write(dir, check, "running", "the " + check + " check is running",
+        writeResult(dir, check, "running", "the " + check + " check is running",
                 Map.of("pid", ProcessHandle.current().pid(), "startedMs", started));
         try {
             RunConfig config = ConfigParser.parse(Files.readString(configFile), dataDir);
@@ -114,17 +116,17 @@ public final class CheckCommand {
             LabChecks.Outcome o = runCheck(check, config, data, maxIterations);
             Map<String, Object> details = new java.util.LinkedHashMap<>(o.details());
             details.put("durationMs", System.currentTimeMillis() - started);
-            CheckFile.write(dir, check, o.outcome(), o.summary(), details);
+            writeResult(dir, check, o.outcome(), o.summary(), details);
             out.print(o.text());
             out.flush();
             return exitCode(o.outcome());
         } catch (ConfigException | DatasetException e) {
-            CheckFile.write(dir, check, "fail", "bad config: " + e.getMessage(), Map.of());
+            writeResult(dir, check, "fail", "bad config: " + e.getMessage(), Map.of());
             return fail(BAD_CONFIG, e.getMessage());
         } catch (IOException | RuntimeException e) {
             e.printStackTrace(err);
             String reason = "the " + check + " check could not run: " + TrainCommand.oneLine(e);
-            CheckFile.write(dir, check, "fail", reason, Map.of());
+            writeResult(dir, check, "fail", reason, Map.of());
             return fail(FAIL, reason);
         }
     }
@@ -154,6 +156,11 @@ public final class CheckCommand {
         args.remove(i + 1);
         args.remove(i);
         return n;
+    }
+
+    /** checks/NAME.json through the store (atomic replace), where RunReader.checks() finds it. */
+    private static void writeResult(Path runDir, String check, String outcome, String summary, Map<String, Object> details) {
+        CheckFiles.write(runDir, new CheckResult(-1, System.currentTimeMillis(), check, outcome, summary, CheckJson.write(details)));
     }
 
     static int exitCode(String outcome) {

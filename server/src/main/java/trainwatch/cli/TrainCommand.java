@@ -71,7 +71,7 @@ public final class TrainCommand {
 
     /** The real trainer, with the lab's alert rules watching the metric stream (alerts are stored with the run). */
     static TrainOutcome withAlerts(RunConfig config, Dataset data, RunWriter writer, ProgressObserver progress, BooleanSupplier stop) {
-        return Trainer.train(config, data, writer, progress, stop, List.of(new AlertRules()));
+        return Trainer.train(config, data, writer, progress, stop, List.of(AlertRules.forConfig(config)));
     }
 
     int execute(String[] args) {

@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 
+import trainwatch.config.RunConfig;
 import trainwatch.event.Tags;
 import trainwatch.store.RunWriter;
 import trainwatch.train.RunMonitor;
@@ -45,6 +46,17 @@ public final class AlertRules implements RunMonitor {
         this(Settings.defaults());
     }
 
+    /**
+     * The rules for a run. L-BFGS takes line-searched steps, not learning-rate
+     * steps, so the update-ratio rule (which blames the learning rate) is off there.
+     */
+    public static AlertRules forConfig(RunConfig config) {
+        Settings d = Settings.defaults();
+        if (!"lbfgs".equals(config.optimizer().type())) return new AlertRules(d);
+        return new AlertRules(new Settings(d.fastBeta(), d.slowBeta(), d.explodeFactor(), d.ratioLow(), d.ratioHigh(),
+                Integer.MAX_VALUE, d.overfitGap(), d.overfitEvals(), d.plateauImprovement(), d.plateauMinSteps()));
+    }
+
     public AlertRules(Settings settings) {
         this.s = settings;
         fastLoss = new Ema(settings.fastBeta());
@@ -61,7 +73,7 @@ public final class AlertRules implements RunMonitor {
             if (tag.equals(Tags.LOSS)) onLoss(step, v, writer);
             else if (tag.equals(Tags.TRAIN_ACC)) trainAcc.add(v);
             else if (tag.equals(Tags.VAL_ACC)) onValAcc(step, v, writer);
-            else if (tag.startsWith("update_ratio/")) onRatio(step, tag, v, writer);
+            else if (tag.startsWith("update_ratio/") && s.ratioRun() < Integer.MAX_VALUE) onRatio(step, tag, v, writer);
         }
     }
 

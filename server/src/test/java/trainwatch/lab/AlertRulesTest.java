@@ -109,4 +109,11 @@ class AlertRulesTest {
         assertFalse(writer.alerts.stream().anyMatch(a -> a.kind().startsWith("update_ratio") || a.kind().equals("loss_exploding")),
                 writer.alerts.toString());
     }
+
+    @Test
+    void an_lbfgs_run_gets_no_learning_rate_advice_from_its_line_searched_steps() throws Exception {
+        AlertRules lbfgs = AlertRules.forConfig(trainwatch.config.ConfigParser.parse("{\"dataset\": \"spiral\", \"optimizer\": {\"type\": \"lbfgs\"}}"));
+        for (int t = 0; t < 300; t++) lbfgs.onScalars(t, new String[] {"update_ratio/dense1"}, new double[] {0.2}, writer);
+        assertTrue(writer.alerts.isEmpty(), writer.alerts.toString());
+    }
 }

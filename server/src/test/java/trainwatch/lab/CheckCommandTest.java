@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,6 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import trainwatch.cli.CheckCommand;
 import trainwatch.config.ConfigParser;
+import trainwatch.event.CheckResult;
+import trainwatch.event.RunStatus;
+import trainwatch.store.RunReader;
+import trainwatch.store.RunStore;
 
 class CheckCommandTest {
     @TempDir
@@ -78,13 +83,14 @@ class CheckCommandTest {
     }
 
     @Test
-    void gradients_for_a_run_writes_its_result_into_the_run_directory() throws Exception {
-        String json = ConfigParser.toJson(ConfigParser.parse("{\"dataset\": \"spiral\", \"model\": {\"type\": \"mlp\", \"hidden\": [20, 20]}}"));
-        Path run = Files.createDirectories(dir.resolve("runs").resolve("r-1"));
-        Files.writeString(run.resolve("config.json"), json);
-        assertEquals(0, check("gradients", "--run", "r-1", "--runs", dir.resolve("runs").toString()), err());
-        JsonNode n = new ObjectMapper().readTree(run.resolve("checks").resolve("gradients.json").toFile());
-        assertEquals("gradients", n.get("check").asText());
+    void gradients_for_a_run_writes_its_result_where_the_run_reader_finds_it() throws Exception {
+        RunStore store = new RunStore(dir.resolve("runs"), Clock.systemUTC());
+        String id = store.newId();
+        store.create(id, ConfigParser.toJson(ConfigParser.parse("{\"dataset\": \"spiral\", \"model\": {\"type\": \"mlp\", \"hidden\": [20, 20]}}")),
+                RunStatus.FINISHED, "");
+        assertEquals(0, check("gradients", "--run", id, "--runs", store.root().toString()), err());
+        Path file = store.dir(id).resolve("checks").resolve("gradients.json");
+        JsonNode n = new ObjectMapper().readTree(file.toFile());
         assertEquals("pass", n.get("outcome").asText(), n.toString());
         assertTrue(n.get("wallMs").asLong() > 0);
         JsonNode phases = n.get("details").get("phases");
@@ -92,7 +98,12 @@ class CheckCommandTest {
         assertEquals("data+l2", phases.get(1).get("phase").asText());
         assertEquals(3, phases.get(0).get("layers").size(), "dense1, dense2, output");
         assertTrue(phases.get(0).get("layers").get(0).get("maxRelError").asDouble() < 1e-4);
-        try (var files = Files.list(run.resolve("checks"))) {
+        try (RunReader reader = store.reader(id)) {
+            CheckResult r = reader.checks().stream().filter(c -> c.check().equals("gradients")).findFirst().orElseThrow();
+            assertEquals("pass", r.outcome());
+            assertEquals(n.get("summary").asText(), r.summary());
+        }
+        try (var files = Files.list(file.getParent())) {
             assertEquals(1, files.count(), "no temp files left behind");
         }
     }

@@ -20,7 +20,6 @@ class GradientCheckTest {
     void a_correct_tanh_mlp_passes_with_errors_at_the_good_level() {
         MultiLayerNetwork net = LabNets.mlp(DataType.DOUBLE, Activation.TANH.getActivationFunction(), 0.01, new NoOp(), 7, 3, 8, 6);
         GradientReport r = check.run(net, LabNets.spiral(2, 3, 1, DataType.DOUBLE), 0.01);
-        System.out.println(Texts.gradients(r));
         assertEquals("pass", r.outcome(), r.summary());
         assertEquals(2, r.phases().size(), "data loss alone, then with l2");
         for (GradientReport.Phase p : r.phases())
@@ -32,7 +31,6 @@ class GradientCheckTest {
     void a_correct_relu_cnn_passes_and_kinks_are_detected_not_counted() {
         MultiLayerNetwork net = LabNets.cnn(DataType.DOUBLE, 8, 2, 5, 3, 0.001, 3);
         GradientReport r = check.run(net, LabNets.randomImages(3, 8, 3, 2, DataType.DOUBLE), 0.001);
-        System.out.println(Texts.gradients(r));
         assertTrue(r.objectiveHasKinks());
         assertEquals("pass", r.outcome(), r.summary());
         assertEquals(3, r.phases().get(0).best().size(), "conv1, dense1, output (the pool has no parameters)");
@@ -54,7 +52,6 @@ class GradientCheckTest {
     void a_backprop_bug_planted_in_one_layer_is_caught_as_probably_wrong() {
         MultiLayerNetwork net = LabNets.mlp(DataType.DOUBLE, new ScaledBackpropTanh(1.5), 0.01, new NoOp(), 7, 3, 8);
         GradientReport r = check.run(net, LabNets.spiral(2, 3, 1, DataType.DOUBLE), 0.01);
-        System.out.println(Texts.gradients(r));
         assertEquals("fail", r.outcome(), r.summary());
         GradientReport.LayerStats dense1 = r.phases().get(0).best().get(0);
         assertEquals("dense1", dense1.layer());

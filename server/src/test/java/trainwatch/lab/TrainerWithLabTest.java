@@ -31,7 +31,7 @@ class TrainerWithLabTest {
     private RecordingWriter train(String json) throws Exception {
         RunConfig cfg = ConfigParser.parse(json);
         RecordingWriter out = new RecordingWriter(dir);
-        TrainOutcome o = Trainer.train(cfg, Datasets.load(cfg), out, ProgressObserver.NONE, () -> false, List.of(new AlertRules()));
+        TrainOutcome o = Trainer.train(cfg, Datasets.load(cfg), out, ProgressObserver.NONE, () -> false, List.of(AlertRules.forConfig(cfg)));
         out.statuses.add(o.status());
         return out;
     }
