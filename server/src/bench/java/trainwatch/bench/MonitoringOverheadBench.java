@@ -44,11 +44,17 @@ import trainwatch.train.Trainer;
  * iteration, filters every 25, written to the real run store and flushed each
  * step; against a bare DL4J fit of the same model on the same batches, and
  * DL4J's StatsListener reporting every iteration into its in-memory storage.
- * Arms interleaved per round. Per-iteration time = the gap between
- * consecutive iteration ends (batch building, fit, listener, writes); the
- * first WARM iterations of each arm's round are skipped; validation runs only
- * after the last timed iteration (it is a user-chosen extra forward pass,
- * the same in any tool).
+ *
+ * Interleaved step by step: while the trainer runs, its progress callback
+ * (called once per iteration) fits one batch on a bare copy of the network
+ * and one on a copy with the StatsListener, so the three arms' iterations run
+ * back to back under the same machine load (a shared 2-core box drifts far
+ * more between whole runs than the 3% being measured). A trainwatch
+ * iteration is the gap between two callbacks (batch building, fit, listener,
+ * store write, flush); the other two are timed around their batch building +
+ * fit. The first WARM iterations of each round and the last one (the
+ * trainer's final validation pass sits in it: a user-chosen extra forward
+ * pass, the same in any tool) are left out.
  */
 @Tag("bench")
 class MonitoringOverheadBench {
@@ -73,19 +79,13 @@ class MonitoringOverheadBench {
         double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         List<Arm> arms = List.of(new Arm("bare DL4J fit"), new Arm("trainwatch listener + store"), new Arm("DL4J StatsListener, every iteration"));
         for (int round = -1; round < ROUNDS; round++) { // round -1 warms the JIT and native code
-            for (Arm arm : arms) {
-                Timeline t = switch (arm.name.charAt(0)) {
-                    case 'b' -> bare(cfg, data, false);
-                    case 't' -> trainwatch(cfg, data, store);
-                    default -> bare(cfg, data, true);
-                };
-                if (round >= 0) arm.add(t);
-            }
+            Timeline[] t = interleaved(cfg, data, store);
+            if (round >= 0) for (int i = 0; i < 3; i++) arms.get(i).add(t[i]);
         }
 
         Arm bare = arms.get(0);
         StringBuilder report = new StringBuilder();
-        report.append(String.format(Locale.ROOT, "rounds %d x %d iterations (first %d and the last of each skipped), OMP_NUM_THREADS=%s, "
+        report.append(String.format(Locale.ROOT, "rounds %d x %d iterations (arms interleaved step by step; first %d and the last of each round skipped), OMP_NUM_THREADS=%s, "
                         + "%d cores, load average %.1f before, %.1f after%n",
                 ROUNDS, ITERATIONS, WARM, System.getenv("OMP_NUM_THREADS"), Runtime.getRuntime().availableProcessors(),
                 loadBefore, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
@@ -111,53 +111,68 @@ class MonitoringOverheadBench {
         return Arrays.stream(a).max().orElseThrow();
     }
 
-    /** The full trainer on the real store; iteration ends seen through the progress observer. */
-    private Timeline trainwatch(RunConfig cfg, Dataset data, RunStore store) {
+    /** One round: the full trainer on the real store, with a bare and a StatsListener iteration after each of its own. */
+    private Timeline[] interleaved(RunConfig cfg, Dataset data, RunStore store) {
+        Timeline trainwatch = new Timeline(), bare = new Timeline(), stats = new Timeline();
+        Peer plain = new Peer(cfg, data, null);
+        InMemoryStatsStorage storage = new InMemoryStatsStorage();
+        Peer withStats = new Peer(cfg, data, new StatsListener(storage, null,
+                new DefaultStatsUpdateConfiguration.Builder().reportingFrequency(1).build(), null, null));
         String id = store.newId();
         store.create(id, ConfigParser.toJson(cfg), RunStatus.QUEUED, "");
-        Timeline t = new Timeline();
+        long[][] end = new long[1][];
         try (RunWriter out = store.openWriter(id)) {
-            TrainOutcome outcome = Trainer.train(cfg, data, out, (step, total, epoch, loss, acc, eps) -> t.mark(), () -> false);
+            TrainOutcome outcome = Trainer.train(cfg, data, out, (step, total, epoch, loss, acc, eps) -> {
+                long[] now = now();
+                if (end[0] != null) trainwatch.add(now[0] - end[0][0], now[1] - end[0][1]);
+                plain.step(bare);
+                withStats.step(stats);
+                end[0] = now();
+            }, () -> false);
             assertEquals(RunStatus.FINISHED, outcome.status(), outcome.reason());
         }
-        return t;
+        String session = storage.listSessionIDs().get(0);
+        assertEquals(cfg.maxIterations(), storage.getNumUpdateRecordsFor(session), "StatsListener reported every iteration");
+        return new Timeline[] {bare, trainwatch, stats};
     }
 
-    /** The same model and batches with DL4J's fit alone, or with its StatsListener reporting every iteration. */
-    private Timeline bare(RunConfig cfg, Dataset data, boolean statsListener) {
-        Nd4j.getRandom().setSeed(cfg.seed());
-        MultiLayerNetwork net = Models.build(cfg, data);
-        InMemoryStatsStorage storage = new InMemoryStatsStorage();
-        if (statsListener)
-            net.setListeners(new StatsListener(storage, null,
-                    new DefaultStatsUpdateConfiguration.Builder().reportingFrequency(1).build(), null, null));
-        MiniBatches batches = new MiniBatches(data.trainX(), data.trainY(), data.features(), data.numClasses(), cfg.batchSize(), cfg.seed());
-        batches.shuffle();
-        Timeline t = new Timeline();
-        for (int i = 0; i < cfg.maxIterations(); i++) {
-            net.fit(batches.batch(i % batches.perEpoch()).data());
-            t.mark();
-        }
-        if (statsListener) {
-            String session = storage.listSessionIDs().get(0);
-            assertEquals(cfg.maxIterations(), storage.getNumUpdateRecordsFor(session), "StatsListener reported every iteration");
-        }
-        return t;
+    private static long[] now() {
+        return new long[] {System.nanoTime(), THREADS.getCurrentThreadCpuTime()};
     }
 
-    /** Wall and thread-CPU time at each iteration end. */
+    /** The same model and batches driven by plain DL4J fit calls, optionally with a listener. */
+    static final class Peer {
+        final MultiLayerNetwork net;
+        final MiniBatches batches;
+        int i;
+
+        Peer(RunConfig cfg, Dataset data, StatsListener listener) {
+            Nd4j.getRandom().setSeed(cfg.seed());
+            net = Models.build(cfg, data);
+            if (listener != null) net.setListeners(listener);
+            batches = new MiniBatches(data.trainX(), data.trainY(), data.features(), data.numClasses(), cfg.batchSize(), cfg.seed());
+            batches.shuffle();
+        }
+
+        void step(Timeline t) {
+            long[] a = now();
+            net.fit(batches.batch(i++ % batches.perEpoch()).data());
+            long[] b = now();
+            t.add(b[0] - a[0], b[1] - a[1]);
+        }
+    }
+
+    /** Wall and thread-CPU time of each iteration, in order. */
     static final class Timeline {
-        final List<long[]> marks = new ArrayList<>();
+        final List<long[]> durations = new ArrayList<>();
 
-        void mark() {
-            marks.add(new long[] {System.nanoTime(), THREADS.getCurrentThreadCpuTime()});
+        void add(long wallNanos, long cpuNanos) {
+            durations.add(new long[] {wallNanos, cpuNanos});
         }
 
-        /** Gaps after the warm-up, without the last one (the trainer's final validation happens inside it). */
-        double[] gapsMs(int column) {
-            double[] g = new double[marks.size() - 2 - WARM];
-            for (int i = WARM + 1; i < marks.size() - 1; i++) g[i - WARM - 1] = (marks.get(i)[column] - marks.get(i - 1)[column]) / 1e6;
-            return g;
+        /** After the warm-up, without the last iteration. */
+        double[] ms(int column) {
+            return durations.subList(WARM, durations.size() - 1).stream().mapToDouble(d -> d[column] / 1e6).toArray();
         }
     }
 
@@ -171,8 +186,8 @@ class MonitoringOverheadBench {
         }
 
         void add(Timeline t) {
-            wall.add(t.gapsMs(0));
-            cpu.add(t.gapsMs(1));
+            wall.add(t.ms(0));
+            cpu.add(t.ms(1));
         }
 
         double mean() {
