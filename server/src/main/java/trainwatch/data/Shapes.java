@@ -15,6 +15,12 @@ public final class Shapes {
         "cross", "diagonal", "triangle", "checker", "two dots"};
     static final int SIDE = Canvas.SIDE;
     static final double NOISE = 0.1;
+    /**
+     * Pixel noise N(0, NOISE) drawn from a fixed pool: Random.nextGaussian
+     * (StrictMath, synchronized) took most of the generation time, and the
+     * pool keeps the images bit-identical on every JVM.
+     */
+    private static final double[] NOISE_TABLE = noiseTable(1 << 16);
 
     private Shapes() {}
 
@@ -87,7 +93,7 @@ public final class Shapes {
             default -> throw new IllegalArgumentException("no shape class " + label);
         }
         for (int i = 0; i < c.px.length; i++)
-            c.px[i] = (float) Math.min(1.0, Math.max(0.0, c.px[i] + r.nextGaussian() * NOISE));
+            c.px[i] = (float) Math.min(1.0, Math.max(0.0, c.px[i] + NOISE_TABLE[r.nextInt() & (NOISE_TABLE.length - 1)]));
         return c.px;
     }
 
@@ -96,6 +102,13 @@ public final class Shapes {
         for (int y = 0; y < SIDE; y++)
             for (int x = 0; x < SIDE; x++)
                 if (Math.abs(x + 0.5 - cx) < inner && Math.abs(y + 0.5 - cy) < inner) c.px[y * SIDE + x] = 0f;
+    }
+
+    private static double[] noiseTable(int n) {
+        Random r = new Random(0x5eed);
+        double[] t = new double[n];
+        for (int i = 0; i < n; i++) t[i] = r.nextGaussian() * NOISE;
+        return t;
     }
 
     private static double uniform(Random r, double lo, double hi) {

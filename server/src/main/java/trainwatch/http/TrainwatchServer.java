@@ -57,6 +57,7 @@ public final class TrainwatchServer implements AutoCloseable {
         runs = new RunService(store, readers, index, supervisor);
         AlertSink alerts = o.webhook() == null ? AlertSink.NONE : new AlertWebhook(o.webhook());
         hub = new LiveHub(store::reader, o.limits(), alerts, clock);
+        runs.onDelete(hub::forget);
         list = new RunListFeed(index::refresh, hub::watch, o.limits());
         app = HttpApp.create(o.host(), o.port(), o.webDir(), runs, hub, list, stats);
     }

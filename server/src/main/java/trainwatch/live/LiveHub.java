@@ -13,6 +13,7 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import trainwatch.store.RunNotFoundException;
 import trainwatch.store.RunReader;
 
 /**
@@ -99,8 +100,12 @@ public final class LiveHub implements AutoCloseable {
         for (RunFeed f : feeds.values()) {
             try {
                 f.poll(now);
+                f.failures = 0;
+            } catch (RunNotFoundException e) {
+                if (feeds.remove(f.id, f)) f.close(1001, "run deleted");
+                continue;
             } catch (RuntimeException e) {
-                LOG.warn("run {}: live tail failed: {}", f.id, e.toString());
+                if (f.failures++ % 500 == 0) LOG.warn("run {}: live tail failed ({} times in a row): {}", f.id, f.failures, e.toString());
             }
             if (!watched.contains(f.id) && now - f.idleSince(now) > IDLE_CLOSE_MS && feeds.remove(f.id, f)) f.close(1001, "idle");
         }

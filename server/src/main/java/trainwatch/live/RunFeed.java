@@ -43,6 +43,8 @@ final class RunFeed {
     private long lastChecksPoll;
     private long idleSinceMs;
     private boolean closed;
+    /** Consecutive failed polls (touched by the tailer thread only). */
+    int failures;
 
     RunFeed(String id, RunReader reader, LiveLimits limits, AlertSink alerts, long nowMs) {
         this.id = id;

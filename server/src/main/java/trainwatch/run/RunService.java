@@ -33,12 +33,18 @@ public final class RunService {
     private final ReaderPool readers;
     private final RunIndex index;
     private final Supervisor supervisor;
+    private final List<java.util.function.Consumer<String>> deleteListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public RunService(RunStore store, ReaderPool readers, RunIndex index, Supervisor supervisor) {
         this.store = store;
         this.readers = readers;
         this.index = index;
         this.supervisor = supervisor;
+    }
+
+    /** Told before a run's files are deleted (the live hub closes its stream). */
+    public void onDelete(java.util.function.Consumer<String> listener) {
+        deleteListeners.add(listener);
     }
 
     /** Validates with the CLI's parser (same messages), creates the run as 'queued' and queues it. */
@@ -128,8 +134,11 @@ public final class RunService {
     public void delete(String id) {
         requireRun(id);
         RunStatus s = store.state(id).status();
-        if (supervisor.isActive(id) || !s.isFinal() && store.trainerAlive(id))
-            throw RunException.conflict("run " + id + " is " + s.wire() + ": stop it before deleting it");
+        if (!s.isFinal()) throw RunException.conflict("run " + id + " is " + s.wire() + ": stop it before deleting it");
+        // a trainer that has just written its final status may still be closing its files
+        if (supervisor.isActive(id) && !supervisor.awaitGone(id, 10_000))
+            throw RunException.conflict("run " + id + " is " + s.wire() + " but its trainer has not exited yet: try again");
+        deleteListeners.forEach(l -> l.accept(id));
         readers.evict(id);
         index.forget(id);
         store.delete(id);

@@ -83,6 +83,26 @@ public final class Supervisor implements AutoCloseable {
         return queue.contains(id) || children.containsKey(id) || attached.contains(id);
     }
 
+    /**
+     * Waits (outside the lock) for the trainer of a run whose final status is written to exit and
+     * release its lock, then settles it; true when nothing of the run is active any more.
+     */
+    public boolean awaitGone(String id, long timeoutMs) {
+        Process child;
+        synchronized (this) {
+            child = children.get(id);
+        }
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000;
+        try {
+            if (child != null) child.waitFor(timeoutMs, TimeUnit.MILLISECONDS);
+            while (store.trainerAlive(id) && System.nanoTime() < deadline) Thread.sleep(20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        tick();
+        return !isActive(id);
+    }
+
     public synchronized boolean checkRunning(String id, String check) {
         Process p = checks.get(id + "/" + check);
         return p != null && p.isAlive();
@@ -95,9 +115,11 @@ public final class Supervisor implements AutoCloseable {
                     store.state(id).createdMs()));
             return;
         }
+        RunState state = store.state(id);
+        if (state.status().isFinal()) throw RunException.conflict("run " + id + " is not running (status " + state.status().wire() + ")");
         Process child = children.get(id);
         ProcessHandle handle = child != null ? child.toHandle() : attached.contains(id) ? trainerHandle(id) : null;
-        if (handle == null) throw RunException.conflict("run " + id + " is not running (status " + store.state(id).status().wire() + ")");
+        if (handle == null) throw RunException.conflict("run " + id + " has no trainer this server can stop (status " + state.status().wire() + ")");
         stopRequested.add(id);
         handle.destroy();
         timer.schedule(() -> {

@@ -46,7 +46,11 @@ public interface RunReader extends AutoCloseable {
     /** Sanity checks from the log plus check files (checks/*.json) written by check processes. */
     List<CheckResult> checks();
 
-    /** Byte position from which every record with seq > afterSeq can be read, or -1 when the log no longer has them cheaply (resync). */
+    /**
+     * Byte position from which every record with seq > afterSeq can be read, or -1 when the log no longer has them
+     * cheaply (resync). The file store keeps every record, finds the position by binary search over its block index,
+     * and never answers -1; how far back is too far is the caller's call (seq distance).
+     */
     long positionAfter(long afterSeq);
 
     /** Records from a byte position to the current valid end, at most maxRecords. */

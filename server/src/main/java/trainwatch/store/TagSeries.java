@@ -147,15 +147,19 @@ final class TagSeries {
         void visit(Stats e);
     }
 
-    /** Level-64 entries of this tag for sealed blocks x..y (inclusive), found through their group. */
+    /** Level-64 entries of this tag for sealed blocks x..y (inclusive), found through their group (only groups that exist are visited). */
     private void forEach64(long x, long y, EntryVisitor v) {
-        for (long g = x >>> 6; g <= y >>> 6; g++) {
-            Stats[] es = groupEntries(g);
-            for (Stats e : es) {
-                if (e.blockNo < x) continue;
-                if (e.blockNo > y || e.blockNo >= sealedBlocks) break;
-                v.visit(e);
-            }
+        long gx = x >>> 6, gy = y >>> 6;
+        for (int i = lowerGroup(gx); i < groups.size() && groups.get(i).blockNo <= gy; i++) visitGroup(groups.get(i).blockNo, x, y, v);
+        long open = sealedBlocks >>> 6;
+        if (open >= gx && open <= gy) visitGroup(open, x, y, v);
+    }
+
+    private void visitGroup(long g, long x, long y, EntryVisitor v) {
+        for (Stats e : groupEntries(g)) {
+            if (e.blockNo < x) continue;
+            if (e.blockNo > y || e.blockNo >= sealedBlocks) break;
+            v.visit(e);
         }
     }
 

@@ -48,7 +48,20 @@ class ProgressPrinterTest {
         assertEquals("step 1/1000 epoch 1/3 loss 1.0000 acc 0.900 1234 ex/s", lines[0]);
         assertTrue(lines.length >= 3 && lines.length <= 5, text());
         assertTrue(lines[lines.length - 1].startsWith("step 1000/1000 epoch 3/3 loss 0.0010"), lines[lines.length - 1]);
+        assertTrue(!lines[lines.length - 2].startsWith("step 1000/1000"), "the last line is printed once: " + text());
         assertTrue(!text().contains("\r"));
+    }
+
+    @Test
+    void a_stop_between_prints_still_shows_where_training_ended() {
+        ProgressPrinter p = new ProgressPrinter(out, false, 1, now::get);
+        p.onIteration(0, 100, 0, 2.0, 0.1, 10);
+        now.addAndGet(1_000_000_000L);
+        p.onIteration(41, 100, 0, 1.5, 0.4, 10);
+        p.finish();
+        String[] lines = text().split("\n");
+        assertEquals(2, lines.length, text());
+        assertTrue(lines[1].startsWith("step 42/100 epoch 1/1 loss 1.5000 acc 0.400"), lines[1]);
     }
 
     @Test

@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.stream.LongStream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,7 +60,7 @@ class LiveStreamTest {
         all.addAll(second.steps("loss"));
         assertEquals(all.size(), new HashSet<>(all).size(), "no step twice");
         long iterations = all.stream().mapToLong(Long::longValue).max().orElseThrow() + 1;
-        assertEquals(LongStream.range(0, iterations).boxed().toList(), all, "every step, in order, no gap");
+        Steps.assertExactly(0, iterations, all, "streamed steps");
 
         // The stored history agrees with what was streamed.
         Api.Res r = api.get("/api/runs/" + id + "/scalars?tag=loss&points=100000");

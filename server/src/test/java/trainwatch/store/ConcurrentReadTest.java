@@ -62,12 +62,30 @@ class ConcurrentReadTest {
                     AppendUntilKilled.class.getName(), root.toString(), id, mode)
                     .redirectError(ProcessBuilder.Redirect.INHERIT).start();
             long flushed = -1;
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+                 RunReader live = store.reader(id)) {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                long pos = 0, seen = 0;
+                int lines = 0;
                 String line;
                 while ((line = out.readLine()) != null && System.nanoTime() < deadline) {
                     if (line.startsWith("flushed ")) flushed = Long.parseLong(line.substring(8));
                     if (line.startsWith("torn ") || (mode.equals("run") && flushed >= 20_000)) break;
+                    // read while the other process writes: every value exact, nothing reported as damaged
+                    TailBatch b = live.readFrom(pos, 100_000);
+                    assertEquals(List.of(), b.problems());
+                    for (RunEvent e : b.events()) {
+                        if (!(e instanceof Scalars s)) continue;
+                        assertEquals(seen++, s.step());
+                        assertEquals(AppendUntilKilled.loss(s.step()), s.value("loss"));
+                    }
+                    pos = b.next();
+                    if (++lines % 25 == 0) {
+                        Series sr = live.series("loss", 1_000, 0, Long.MAX_VALUE);
+                        assertTrue(sr.total() >= flushed - 1);
+                        for (int i = 0; i < sr.step().length; i++)
+                            assertEquals(AppendUntilKilled.loss(sr.step()[i]), sr.last()[i], "a bucket's value is its last point's");
+                    }
                 }
                 assertTrue(flushed > 0, "the child trainer never reported progress");
                 assertTrue(store.trainerAlive(id), "a live trainer holds the lock");

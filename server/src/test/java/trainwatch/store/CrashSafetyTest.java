@@ -98,6 +98,24 @@ class CrashSafetyTest {
     }
 
     @Test
+    void repair_cuts_the_torn_tail_of_a_dead_trainers_run_and_leaves_its_status_alone() throws IOException {
+        RunStore store = new RunStore(root, Clock.systemUTC());
+        writeSample(store, "rp");
+        store.writeState("rp", new RunState(RunStatus.INTERRUPTED, "trainer vanished", 1, 0, 1));
+        Path log = store.dir("rp").resolve("events.log");
+        long size = Files.size(log);
+        try (FileChannel ch = FileChannel.open(log, StandardOpenOption.WRITE)) {
+            ch.truncate(size - 3);
+        }
+        List<String> found = store.repair("rp");
+        assertEquals(1, found.size(), found.toString());
+        assertTrue(found.get(0).startsWith("cut a torn tail of "), found.get(0));
+        assertEquals(LogFiles.frameStarts(log).get(LogFiles.frameStarts(log).size() - 1), Files.size(log), "the log ends on a record boundary");
+        assertEquals(RunStatus.INTERRUPTED, store.state("rp").status());
+        assertEquals(List.of(), store.repair("rp"), "a second repair finds nothing to do");
+    }
+
+    @Test
     void a_flipped_byte_anywhere_in_a_middle_record_is_reported_and_never_returned_as_a_value() throws IOException {
         RunStore store = new RunStore(root, Clock.systemUTC());
         writeSample(store, "f");

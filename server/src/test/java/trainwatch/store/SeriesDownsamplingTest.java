@@ -87,4 +87,25 @@ class SeriesDownsamplingTest {
             }
         }
     }
+
+    @Test
+    void a_huge_jump_between_steps_is_answered_like_any_other_gap() {
+        RunStore store = new RunStore(root, Clock.systemUTC());
+        store.create("jump", "{}", RunStatus.QUEUED, "");
+        List<BruteForce.Point> truth = new ArrayList<>();
+        try (RunWriter w = store.openWriter("jump"); RunReader r = store.reader("jump")) {
+            for (long base : new long[] {0, 1_000_000_000_000_000L, 4_000_000_000_000_000L}) {
+                for (long s = base; s < base + 5_000; s++) {
+                    w.scalars(s, new String[] {"loss"}, new double[] {s % 10});
+                    truth.add(new BruteForce.Point(s, s % 10));
+                }
+            }
+            w.flush();
+            for (int points : new int[] {1, 10, 1000, 20_000})
+                BruteForce.assertSame(BruteForce.series("loss", truth, points, 0, Long.MAX_VALUE), r.series("loss", points, Long.MIN_VALUE, Long.MAX_VALUE),
+                        "points=" + points);
+            BruteForce.assertSame(BruteForce.series("loss", truth, 100, 4_000, 1_000_000_000_000_100L),
+                    r.series("loss", 100, 4_000, 1_000_000_000_000_100L), "across the jump");
+        }
+    }
 }

@@ -47,6 +47,7 @@ final class ServerProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(List.of(java, "-Xmx512m", "-cp", cp, "trainwatch.Main", "serve",
                 "--port", String.valueOf(port), "--host", "127.0.0.1", "--runs", runs.toString()));
         pb.environment().put("OMP_NUM_THREADS", "1");
+        pb.directory(repoRoot().toFile()); // where README tells people to run it: web/ is served from there
         pb.redirectErrorStream(true);
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         process = pb.start();
@@ -76,6 +77,13 @@ final class ServerProcess implements AutoCloseable {
         process.destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         process = null;
+    }
+
+    /** The checkout's root (surefire runs in server/). */
+    static Path repoRoot() {
+        Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+        for (Path p = dir; p != null; p = p.getParent()) if (Files.isDirectory(p.resolve("web"))) return p;
+        return dir;
     }
 
     String tail() {

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Child trainers: queued beyond --max-parallel, stopped on request, and 'interrupted' when killed; the server keeps answering. */
-class LifecycleTest {
+class RunLifecycleTest {
     private static final String LONG_RUN = "{\"dataset\":\"spiral\",\"epochs\":100000,\"evalEvery\":100}";
 
     @TempDir

@@ -1,0 +1,103 @@
+package trainwatch.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+
+import trainwatch.event.RunStatus;
+import trainwatch.run.Json;
+import trainwatch.store.RunWriter;
+
+/** Check processes launched over the API report back (REST and live), and every new alert reaches the webhook and live clients. */
+class ChecksAndAlertsTest {
+    @TempDir
+    static Path runs;
+    static TrainwatchServer server;
+    static Api api;
+    static HttpServer hook;
+    static final List<JsonNode> posted = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        hook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        hook.createContext("/hook", ex -> {
+            posted.add(Json.tree(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
+            ex.sendResponseHeaders(204, -1);
+            ex.close();
+        });
+        hook.start();
+        URI url = URI.create("http://127.0.0.1:" + hook.getAddress().getPort() + "/hook");
+        server = new TrainwatchServer(new TrainwatchServer.Options("127.0.0.1", 0, runs, 1, url, null, null, null, 10_000,
+                List.of("-Xmx512m"))).start();
+        api = new Api(server.port());
+    }
+
+    @AfterAll
+    static void stop() {
+        Servers.killTrainers(server.store);
+        server.close();
+        hook.stop(0);
+        Api.assertNo5xx();
+        assertEquals(0, server.stats.count(500, 600));
+    }
+
+    @Test
+    void a_new_alert_is_posted_to_the_webhook_and_pushed_to_live_clients() throws Exception {
+        String id = server.store.newId();
+        server.store.create(id, "{\"name\":\"alerts\",\"dataset\":\"spiral\"}", RunStatus.QUEUED, "");
+        try (RunWriter w = server.store.openWriter(id)) {
+            w.status(RunStatus.RUNNING, "");
+            w.scalars(0, new String[] {"loss"}, new double[] {1.1});
+            w.flush();
+            WsProbe live = WsProbe.open(api.base, "/api/runs/" + id + "/live", true);
+            Api.await("hello", Duration.ofSeconds(60), () -> !live.ofType("hello").isEmpty());
+            w.alert(0, "loss_exploding", "loss", "loss rose 5x above its minimum", "lower the learning rate");
+            w.flush();
+            Api.await("the webhook", Duration.ofSeconds(60), () -> !posted.isEmpty());
+            JsonNode a = posted.get(0);
+            assertEquals(id, a.get("run").asText());
+            assertEquals("loss_exploding", a.get("kind").asText());
+            assertEquals("lower the learning rate", a.get("advice").asText());
+            Api.await("the live alert", Duration.ofSeconds(60), () -> !live.ofType("alert").isEmpty());
+            assertEquals("loss", live.ofType("alert").get(0).get("tag").asText());
+            assertEquals(1, api.get("/api/runs/" + id + "/alerts").json().size());
+            w.status(RunStatus.FINISHED, "");
+            Api.await("the live status", Duration.ofSeconds(60), () -> live.sawStatus("finished"));
+            live.abort();
+        }
+        assertEquals(1, posted.size(), "posted once");
+    }
+
+    @Test
+    void a_gradient_check_started_over_the_api_lands_in_the_run_and_in_the_live_stream() throws Exception {
+        String id = api.createRun("{\"dataset\":\"spiral\",\"epochs\":20,\"evalEvery\":10}");
+        Api.await("finished", Duration.ofSeconds(180), () -> api.status(id).equals("finished"));
+        WsProbe live = WsProbe.open(api.base, "/api/runs/" + id + "/live", true);
+        Api.Res r = api.post("/api/runs/" + id + "/checks/gradients", "");
+        assertEquals(202, r.status(), r.body());
+        Api.await("the check result", Duration.ofSeconds(180), () -> {
+            for (JsonNode c : api.get("/api/runs/" + id).json().get("checks"))
+                if (c.get("check").asText().equals("gradients") && !c.get("outcome").asText().equals("running")) return true;
+            return false;
+        });
+        Api.await("the live check message", Duration.ofSeconds(60), () -> live.ofType("check").stream()
+                .anyMatch(c -> c.get("check").asText().equals("gradients") && !c.get("outcome").asText().equals("running")));
+        live.abort();
+        assertEquals(404, api.post("/api/runs/" + id + "/checks/nonsense", "").status());
+    }
+}
