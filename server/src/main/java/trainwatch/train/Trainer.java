@@ -26,10 +26,10 @@ public final class Trainer {
     /** {@code monitors} see every scalars record right after it is written (the lab's alert rules). */
     public static TrainOutcome train(RunConfig cfg, Dataset data, RunWriter out, ProgressObserver progress,
                                      BooleanSupplier stopRequested, List<RunMonitor> monitors) {
-        out.status(RunStatus.RUNNING, "");
-        out.flush();
         TrainingSession session = null;
         try {
+            out.status(RunStatus.RUNNING, "");
+            out.flush();
             session = new TrainingSession(cfg, data, out, progress == null ? ProgressObserver.NONE : progress,
                     stopRequested == null ? () -> false : stopRequested, monitors == null ? List.of() : monitors);
             TrainOutcome outcome = session.run();

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import trainwatch.config.RunConfig;
 import trainwatch.event.RunStatus;
 
-class LifecycleTest {
+class TrainerLifecycleTest {
     @TempDir
     Path dir;
 
