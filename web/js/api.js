@@ -114,6 +114,13 @@ export class LiveSocket {
   }
 
   receive(text) {
+    const t0 = performance.now();
+    this.handle(text);
+    stats.msgMs += performance.now() - t0;
+    stats.msgs++;
+  }
+
+  handle(text) {
     let msg;
     try { msg = JSON.parse(text); } catch { return; }
     if (msg.type === 'resync') { this.resync(); return; }
@@ -145,6 +152,10 @@ export class LiveSocket {
     this.onState('closed');
   }
 }
+
+/** Time spent handling live messages and drawing, for the benchmarks (docs/benchmarks.md). */
+export const stats = { msgs: 0, msgMs: 0, frames: 0, drawMs: 0 };
+window.twStats = stats;
 
 export const runLivePath = (id) => run(id) + '/live';
 export const listLivePath = '/api/live';

@@ -3,6 +3,7 @@
 
 import { h, mount, setText } from './dom.js';
 import { api } from './api.js';
+import { fmtNum } from './format.js';
 
 export class ChecksPanel {
   constructor(runId, reload) {
@@ -84,5 +85,5 @@ function normalize(c) {
 function details(d) {
   const entries = d && typeof d === 'object' ? Object.entries(d).filter(([, v]) => typeof v !== 'object' || v === null) : [];
   if (!entries.length) return null;
-  return h('div.details.small', entries.map(([k, v]) => k + ' = ' + v).join(' · '));
+  return h('div.details.small', entries.map(([k, v]) => k + ' = ' + (typeof v === 'number' ? fmtNum(v) : v)).join(' · '));
 }

@@ -13,12 +13,13 @@ export class FilterPanel {
     this.follow = true;
     this.loading = false;
     this.pending = null;
-    this.canvas = h('canvas.filter-grid#filter-grid');
+    this.canvas = h('canvas.filter-grid#filter-grid', { hidden: true });
     this.label = h('span.small');
     this.slider = h('input#filter-scrubber', { type: 'range', min: 0, max: 0, value: 0, on: { input: () => this.scrub() } });
     this.msg = h('p.small');
+    this.scrubber = h('div.scrubber', { hidden: true }, this.slider, this.label);
     this.el = h('section.chart-box.filters#filters', h('h3', 'First-layer weights', h('span.chart-note', 'each filter scaled to its own min/max')),
-      h('div.scrubber', this.slider, this.label), this.canvas, this.msg);
+      this.scrubber, this.canvas, this.msg);
   }
 
   async load() { await this.show(null); }
@@ -47,6 +48,8 @@ export class FilterPanel {
       this.updateSlider(f.step);
       drawFilterGrid(this.canvas, f.shape, f.data, Math.max(200, this.el.clientWidth - 24));
       this.canvas.dataset.step = f.step;
+      this.canvas.hidden = false;
+      this.scrubber.hidden = false;
       setText(this.msg, '');
       this.el.hidden = false;
     } catch (e) {

@@ -2,7 +2,7 @@
 // at most one redraw per animation frame, zoom that fetches full resolution.
 
 import { h, mount } from './dom.js';
-import { api } from './api.js';
+import { api, stats } from './api.js';
 import { TagSeries, POINTS, align, project, plottable, smooth } from './series.js';
 import { makeChart, markersPlugin, ratioBandPlugin, PALETTE } from './charts/chart.js';
 
@@ -48,19 +48,26 @@ export class RunCharts {
 
   tags() { return [...this.series.keys()]; }
 
-  /** Loads every tag over REST at screen resolution; returns the smallest seq they reflect. */
-  async load(tags) {
-    const wanted = tags.filter((t) => CHARTS.some((c) => c.wants(t)));
-    const res = await Promise.all(wanted.map((t) => api.scalars(this.runId, t, POINTS).catch(() => null)));
+  /** Starts fetching tags at screen resolution: tag -> promise of a scalars response (or null). */
+  fetch(tags) {
+    const out = new Map();
+    for (const t of tags) if (CHARTS.some((c) => c.wants(t))) out.set(t, api.scalars(this.runId, t, POINTS).catch(() => null));
+    return out;
+  }
+
+  /** Replaces the overview with fetched series; returns the smallest seq they reflect. */
+  async load(pending) {
     let seq = null;
-    this.series = new Map();
-    res.forEach((r, i) => {
-      if (!r) return;
+    const series = new Map();
+    for (const [tag, p] of pending) {
+      const r = await p;
+      if (!r || !r.step || !r.step.length) continue;   // a tag this run never wrote
       const s = TagSeries.from(r);
-      s.tag = wanted[i];
-      this.series.set(wanted[i], s);
+      s.tag = tag;
+      series.set(tag, s);
       if (typeof r.seq === 'number') seq = seq == null ? r.seq : Math.min(seq, r.seq);
-    });
+    }
+    this.series = series;
     this.markAll();
     return seq;
   }
@@ -97,10 +104,13 @@ export class RunCharts {
   schedule() {
     if (this.frame) return;
     this.frame = requestAnimationFrame(() => {
+      const t0 = performance.now();
       this.frame = 0;
       const ids = [...this.dirty];
       this.dirty.clear();
       for (const id of ids) this.draw(CHARTS.find((c) => c.id === id));
+      stats.drawMs += performance.now() - t0;
+      stats.frames++;
     });
   }
 

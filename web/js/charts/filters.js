@@ -9,8 +9,11 @@ export function drawFilterGrid(canvas, shape, data, maxWidth) {
   const [nOut, nIn, kH, kW] = shape;
   const rgb = nIn === 3;
   const tiles = rgb ? nOut : nOut * nIn;
-  const scale = Math.max(2, Math.floor(48 / Math.max(kH, kW)));
-  const tw = kW * scale, th = kH * scale, gap = 3;
+  const gap = 3;
+  // big enough to see, small enough that up to 8 fit on a row
+  const fit = Math.floor(((maxWidth + gap) / Math.min(tiles, 8) - gap) / kW);
+  const scale = Math.max(2, Math.min(Math.floor(64 / Math.max(kH, kW)), fit));
+  const tw = kW * scale, th = kH * scale;
   const cols = Math.max(1, Math.min(tiles, Math.floor((maxWidth + gap) / (tw + gap))));
   const rows = Math.ceil(tiles / cols);
   canvas.width = cols * (tw + gap) - gap;

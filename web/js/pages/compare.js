@@ -110,8 +110,21 @@ export function comparePage(root, params) {
       h('tbody', keys.map((k) => h('tr', h('td', k), cfgs.map((c) => h('td', show(c[k]))))))));
   }
 
+  // running runs keep growing: refetch their lines every few seconds (the compare view has no socket per run)
+  const timer = setInterval(async () => {
+    const running = st.ids.filter((id) => ['running', 'queued'].includes(st.details.get(id)?.status));
+    if (!running.length) return;
+    await Promise.all(running.map(async (id) => {
+      try {
+        st.details.set(id, await api.getRun(id));
+        st.series.set(id, TagSeries.from(await api.scalars(id, st.tag, POINTS)));
+      } catch { /* keep the old line */ }
+    }));
+    draw();
+  }, 3000);
+
   init();
-  return () => { if (st.chart) st.chart.destroy(); };
+  return () => { clearInterval(timer); if (st.chart) st.chart.destroy(); };
 }
 
 function flatten(o, prefix = '', out = {}) {

@@ -51,8 +51,8 @@ export function runPage(root, id) {
       h('div.side', filters.el, checks.el, h('section.panel#alerts', h('h3', 'Alerts'), alertList))),
     logPanel);
 
-  async function reloadDetail() {
-    const run = await api.getRun(id);
+  async function reloadDetail(pending) {
+    const run = await (pending || api.getRun(id));
     st.run = run;
     const cfg = run.config || {};
     setText(title, run.name ?? cfg.name ?? id);
@@ -70,11 +70,15 @@ export function runPage(root, id) {
     return run;
   }
 
+  const COMMON = ['loss', 'reg_loss', 'train_acc', 'val_loss', 'val_acc'];
   async function loadAll() {
-    const run = await reloadDetail();
-    let tags = run.tags || Object.keys(run.latest || run.values || {});
-    if (!tags.length) tags = ['loss', 'train_acc', 'val_loss', 'val_acc'];
-    const seq = await charts.load(tags);
+    // the common tags load while the detail (which names the layer tags) is still on its way
+    const detail = api.getRun(id);
+    const pending = charts.fetch(COMMON);
+    const run = await reloadDetail(detail);
+    const tags = run.tags || Object.keys(run.latest || run.values || {});
+    for (const [t, p] of charts.fetch(tags.filter((t) => !COMMON.includes(t)))) pending.set(t, p);
+    const seq = await charts.load(pending);
     const last = Math.max(-1, ...[...charts.series.values()].map((s) => s.lastStep()));
     if (last >= 0) st.step = Math.max(st.step ?? 0, last);
     header();

@@ -68,7 +68,18 @@ export function runsPage(root, params) {
       h('tbody', rows.map(row))));
   }
 
+  // the list rows carry no planned total: ask each unfinished run's detail once (few runs are live at a time)
+  const totals = new Map();
+  function totalOf(r) {
+    if (r.totalSteps) return r.totalSteps;
+    if (totals.has(r.id)) return totals.get(r.id);
+    totals.set(r.id, null);
+    api.getRun(r.id).then((d) => { totals.set(r.id, d.progress?.total ?? null); if (d.progress?.total) draw(); }).catch(() => {});
+    return null;
+  }
+
   function row(r) {
+    if (!r.totalSteps && !FINAL.has(r.status)) r.totalSteps = totalOf(r);
     const p = progressOf(r);
     const box = h('input', { type: 'checkbox', checked: state.selected.has(r.id), title: 'select for compare',
       on: { change: () => { box.checked ? state.selected.add(r.id) : state.selected.delete(r.id); compareBtn.disabled = state.selected.size < 2; } } });

@@ -35,5 +35,6 @@ public final class Main {
     static final String USAGE = """
             usage: java -jar trainwatch.jar serve [--port 7070] [--host 127.0.0.1] [--runs runs] [--max-parallel N]
                    java -jar trainwatch.jar train CONFIG.json [--runs runs]
-                   java -jar trainwatch.jar check overfit|gradients CONFIG.json""";
+                   java -jar trainwatch.jar check overfit|gradients CONFIG.json [--max-iterations N]
+                   java -jar trainwatch.jar check overfit|gradients --run ID [--runs runs]""";
 }

@@ -48,8 +48,9 @@ class LiveStreamingBench {
         try (TrainwatchServer server = new TrainwatchServer(new TrainwatchServer.Options("127.0.0.1", 0, runs, 1, null, null, null,
                 null, 10_000, List.of())).start()) {
             StringBuilder out = new StringBuilder();
-            for (int rate : new int[] {1_000, 10_000}) out.append(latency(server, runs, rate)).append('\n');
-            out.append(fanOut(server, runs));
+            String parts = System.getProperty("bench.parts", "latency,fanout"); // e.g. -Dbench.parts=latency
+            if (parts.contains("latency")) for (int rate : new int[] {1_000, 10_000}) out.append(latency(server, runs, rate)).append('\n');
+            if (parts.contains("fanout")) out.append(fanOut(server, runs));
             System.out.println("\n===== RESULTS =====\n" + out);
         }
     }

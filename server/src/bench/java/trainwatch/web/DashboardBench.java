@@ -38,12 +38,20 @@ class DashboardBench {
                 b.await("every chart drew", d -> allDrawn(b));
                 double ms = lastFirstDraw(b);
                 if (round > 0) times.add(ms); // round 0 warms the server's caches and the browser's module cache
-                System.out.printf("round %d: every chart drawn %.0f ms after navigation start (%s points in the loss chart)%n",
-                        round, ms, b.js("return document.querySelector('#chart-loss').dataset.points"));
+                System.out.printf("round %d: every chart drawn %.0f ms after navigation start (%s points in the loss chart); %s%n",
+                        round, ms, b.js("return document.querySelector('#chart-loss').dataset.points"), b.js(BREAKDOWN));
             }
             report("open 1M-step run page, every chart drawn (ms)", times);
         }
     }
+
+    /** Where the time went: scripts loaded, run detail answered, last scalars answered (ms since navigation start). */
+    static final String BREAKDOWN = """
+            const r = performance.getEntriesByType('resource');
+            const end = (f) => Math.round(Math.max(0, ...r.filter(f).map(e => e.responseEnd)));
+            const start = (f) => Math.round(Math.min(...r.filter(f).map(e => e.startTime)));
+            return 'scripts ' + end(e => e.name.endsWith('.js')) + ', detail ' + end(e => /api\\/runs\\/[^/]+$/.test(e.name))
+              + ', scalars ' + start(e => e.name.includes('/scalars')) + '..' + end(e => e.name.includes('/scalars'));""";
 
     static boolean allDrawn(Browser b) {
         for (String c : CHARTS) {
@@ -73,13 +81,16 @@ class DashboardBench {
     void stream(int rate, int seconds, boolean heap) throws Exception {
         Path root = Files.createTempDirectory("tw-bench-stream");
         RunStore store = SyntheticRun.store(root.resolve("runs"));
-        String id = SyntheticRun.create(store, "stream-" + rate);
+        String id = SyntheticRun.create(store, "stream-" + rate, RunStatus.RUNNING);
+        // the writer holds the run before the server starts, so the server never launches a trainer for it
+        RunWriter w = store.openWriter(id);
+        w.status(RunStatus.RUNNING, "");
+        w.flush();
         AtomicBoolean stop = new AtomicBoolean();
         long[] written = new long[1];
         Thread writer = new Thread(() -> {
             SyntheticRun gen = new SyntheticRun();
-            try (RunWriter w = store.openWriter(id)) {
-                w.status(RunStatus.RUNNING, "");
+            try (w) {
                 long start = System.nanoTime(), step = 0;
                 while (!stop.get()) {
                     long due = (System.nanoTime() - start) * rate / 1_000_000_000L;
@@ -122,6 +133,7 @@ class DashboardBench {
     }
 
     void frameRun(Browser b, int seconds, long[] written) throws InterruptedException {
+        b.js("Object.assign(window.twStats, {msgs: 0, msgMs: 0, frames: 0, drawMs: 0});");
         b.js("window.__frames = []; let last = performance.now(); const tick = (t) => { window.__frames.push(t - last); last = t; if (!window.__stopFrames) requestAnimationFrame(tick); }; requestAnimationFrame(tick);");
         int drawnBefore = Integer.parseInt((String) b.js("return document.querySelector('#chart-loss').dataset.drawn"));
         long stepBefore = ReconnectBrowserTest.step(b);
@@ -129,6 +141,7 @@ class DashboardBench {
         b.js("window.__stopFrames = true;");
         @SuppressWarnings("unchecked")
         List<Number> frames = (List<Number>) b.js("return window.__frames.slice(1)");
+        System.out.println("page work: " + b.js("const s = window.twStats; return s.msgs + ' messages took ' + Math.round(s.msgMs) + ' ms, ' + s.frames + ' chart frames took ' + Math.round(s.drawMs) + ' ms'"));
         int drawnAfter = Integer.parseInt((String) b.js("return document.querySelector('#chart-loss').dataset.drawn"));
         long stepAfter = ReconnectBrowserTest.step(b);
         double[] f = frames.stream().mapToDouble(Number::doubleValue).sorted().toArray();

@@ -30,9 +30,9 @@ final class SyntheticRun {
         }
     }
 
-    static String create(RunStore store, String name) {
+    static String create(RunStore store, String name, RunStatus initial) {
         String id = store.newId();
-        store.create(id, CONFIG.formatted(name), RunStatus.QUEUED, "");
+        store.create(id, CONFIG.formatted(name), initial, "");
         return id;
     }
 
@@ -62,7 +62,7 @@ final class SyntheticRun {
 
     /** A finished run of n steps, written as fast as the store takes it. */
     static String writeFinished(RunStore store, String name, long n) {
-        String id = create(store, name);
+        String id = create(store, name, RunStatus.QUEUED);
         SyntheticRun gen = new SyntheticRun();
         try (RunWriter w = store.openWriter(id)) {
             w.status(RunStatus.RUNNING, "");

@@ -60,7 +60,9 @@ public final class ServeCommand {
             }
             i++;
         }
-        Path web = Files.isDirectory(Path.of("web")) ? Path.of("web") : Files.isDirectory(Path.of("../web")) ? Path.of("../web") : null;
+        // in a checkout, serve the live web/ directory (edits show on reload); otherwise the jar's copy
+        Path web = Files.isRegularFile(Path.of("web", "index.html")) ? Path.of("web")
+                : Files.isRegularFile(Path.of("..", "web", "index.html")) ? Path.of("..", "web") : null;
         return new TrainwatchServer.Options(host, port, runs, maxParallel, webhook, web, null, LiveLimits.DEFAULT, 10_000, jvmArgs);
     }
 

@@ -81,24 +81,24 @@ public final class HttpApp {
                     case INVALID -> 400;
                     case CONFLICT -> 409;
                 };
-                error(ctx, stats, status, ErrorBodies.of(e.problems()));
+                error(ctx, status, ErrorBodies.of(e.problems()));
             });
-            cfg.routes.exception(ApiError.class, (e, ctx) -> error(ctx, stats, e.status, ErrorBodies.of(e.problems)));
+            cfg.routes.exception(ApiError.class, (e, ctx) -> error(ctx, e.status, ErrorBodies.of(e.problems)));
             cfg.routes.exception(HttpResponseException.class, (e, ctx) -> {
                 int status = e.getStatus() >= 500 ? 400 : e.getStatus();
-                error(ctx, stats, status, ErrorBodies.of(JsonErrorHandler.describe(e.getStatus(), e.getMessage())));
+                error(ctx, status, ErrorBodies.of(JsonErrorHandler.describe(e.getStatus(), e.getMessage())));
             });
-            cfg.routes.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, stats, 400, ErrorBodies.of(String.valueOf(e.getMessage()))));
+            cfg.routes.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, ErrorBodies.of(String.valueOf(e.getMessage()))));
             cfg.routes.exception(Exception.class, (e, ctx) -> {
                 // A server-side failure (e.g. a run's files unreadable at this instant): logged here, never a 5xx or a trace for the caller.
                 LOG.warn("{} {} failed", ctx.method(), ctx.path(), e);
-                error(ctx, stats, 409, ErrorBodies.of("could not complete the request: " + e.getClass().getSimpleName()
+                error(ctx, 409, ErrorBodies.of("could not complete the request: " + e.getClass().getSimpleName()
                         + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")")));
             });
         });
     }
 
-    private static void error(io.javalin.http.Context ctx, Stats stats, int status, String body) {
+    private static void error(io.javalin.http.Context ctx, int status, String body) {
         ctx.status(status).contentType("application/json").result(body);
     }
 

@@ -33,12 +33,6 @@ final class JsonErrorHandler extends org.eclipse.jetty.server.handler.ErrorHandl
         return true;
     }
 
-    @Override
-    public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
-        fields.put(new HttpField(HttpHeader.CONTENT_TYPE, "application/json;charset=utf-8"));
-        return ByteBuffer.wrap(ErrorBodies.of(describe(status, reason)).getBytes(StandardCharsets.UTF_8));
-    }
-
     static String describe(int code, String message) {
         String base = HttpStatus.getMessage(code);
         if (message == null || message.isBlank() || message.equals(base)) return "request rejected: " + base.toLowerCase();

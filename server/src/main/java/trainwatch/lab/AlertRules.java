@@ -104,8 +104,9 @@ public final class AlertRules implements RunMonitor {
         if (plateauArmed && improvement < s.plateauImprovement()) {
             plateauArmed = false;
             writer.alert(step, "plateau", Tags.LOSS,
-                    f("smoothed loss improved by only %.2f%% over the last %d iterations (%.4g -> %.4g): it has plateaued",
-                            100 * improvement, step / 5, then, now),
+                    f("smoothed loss %s over the last %d iterations (%.4g -> %.4g): it has plateaued",
+                            improvement >= 0 ? f("improved by only %.2f%%", 100 * improvement) : f("rose by %.2f%%", -100 * improvement),
+                            step / 5, then, now),
                     "if the loss is still high, decay the learning rate (step or plateau schedule) or try a bigger model; "
                             + "if it is as low as you need, stop the run");
         } else if (!plateauArmed && improvement > 2 * s.plateauImprovement()) {

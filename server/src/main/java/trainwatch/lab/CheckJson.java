@@ -42,6 +42,8 @@ public final class CheckJson {
 
     public static Map<String, Object> gradients(GradientReport r) {
         Map<String, Object> m = new LinkedHashMap<>();
+        // one readable line per phase first: a page that shows only the flat fields still gets per-layer max and median
+        for (GradientReport.Phase p : r.phases()) m.put(p.l2() > 0 ? "withL2" : "dataLoss", perLayerLine(p));
         m.put("examples", r.examples());
         m.put("objectiveHasKinks", r.objectiveHasKinks());
         List<Object> phases = new ArrayList<>();
@@ -63,6 +65,11 @@ public final class CheckJson {
         }
         m.put("phases", phases);
         return m;
+    }
+
+    static String perLayerLine(GradientReport.Phase p) {
+        return String.join("; ", p.best().stream().map(s -> String.format(java.util.Locale.ROOT,
+                "%s max %.1e median %.1e (%s)", s.layer(), s.maxRelError(), s.medianRelError(), s.reading().text)).toList());
     }
 
     private static Map<String, Object> layer(GradientReport.LayerStats s) {

@@ -77,12 +77,12 @@ final class RunFeed {
             RunState s = reader.state();
             if (s.status() != status) {
                 status = s.status();
-                broadcast(Wire.status(lastSeq, s.updatedMs(), s.status(), s.reason()));
+                broadcast(Wire.status(s.updatedMs(), s.status(), s.reason()));
             }
         }
         if (nowMs - lastChecksPoll >= CHECKS_POLL_MS) {
             lastChecksPoll = nowMs;
-            for (CheckResult c : reader.checks()) if (checksSeen.add(key(c))) broadcast(Wire.check(c, lastSeq));
+            for (CheckResult c : reader.checks()) if (checksSeen.add(key(c))) broadcast(Wire.check(c, -1));
         }
     }
 

@@ -135,11 +135,11 @@ public final class Wire {
         return new Frame(Json.write(m), e.seq());
     }
 
-    /** A check result; those written by check processes to their own files carry the stream's current seq. */
+    /** A check result; one written by a check process to its own file is no log record and carries no seq (seq = -1 here). */
     static Frame check(CheckResult c, long seq) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("type", "check");
-        m.put("seq", seq);
+        if (seq >= 0) m.put("seq", seq);
         m.put("t", c.wallMs());
         m.put("check", c.check());
         m.put("outcome", c.outcome());
@@ -159,11 +159,13 @@ public final class Wire {
         return new Frame(Json.write(m), -1);
     }
 
-    /** A status seen in status.json only (written by the server: queued, interrupted). */
-    static Frame status(long seq, long t, RunStatus status, String reason) {
+    /**
+     * A status seen in status.json only (written by the server: queued, interrupted, a forced stop).
+     * It is no log record, so it carries no seq: a client must not take it as a resume point.
+     */
+    static Frame status(long t, RunStatus status, String reason) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("type", "status");
-        m.put("seq", seq);
         m.put("t", t);
         m.put("status", status.wire());
         m.put("reason", reason);

@@ -39,6 +39,7 @@ public final class Supervisor implements AutoCloseable {
     private final Map<String, Process> children = new HashMap<>();
     private final Set<String> attached = new HashSet<>();
     private final Set<String> stopRequested = new HashSet<>();
+    private final Set<String> forced = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Map<String, Process> checks = new HashMap<>();
     private final Set<String> settled = new HashSet<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -125,6 +126,7 @@ public final class Supervisor implements AutoCloseable {
         timer.schedule(() -> {
             if (handle.isAlive()) {
                 LOG.warn("run {}: trainer did not stop within {} ms, killing it", id, stopTimeoutMs);
+                forced.add(id);
                 handle.destroyForcibly();
             }
         }, stopTimeoutMs, TimeUnit.MILLISECONDS);
@@ -215,7 +217,9 @@ public final class Supervisor implements AutoCloseable {
             if (s.status().isFinal()) return;
             boolean stopped = stopRequested.remove(id);
             RunStatus status = stopped ? RunStatus.STOPPED : RunStatus.INTERRUPTED;
-            String reason = stopped ? "stopped on request (the trainer had to be killed)" : why;
+            String reason = !stopped ? why
+                    : forced.remove(id) ? "stopped on request (the trainer was killed after " + stopTimeoutMs + " ms)"
+                    : "stopped on request (the trainer exited without writing its status)";
             store.writeState(id, new RunState(status, reason, clock.millis(), 0, s.createdMs()));
             LOG.info("run {}: {} ({})", id, status.wire(), reason);
         } catch (RuntimeException e) {

@@ -58,6 +58,7 @@ final class FileRunReader implements RunReader {
     private long tailStart = LogFormat.HEADER;
     private long indexSeen = -1;
     private long endSeen = -1;
+    private boolean closed;
 
     FileRunReader(String id, RunPaths paths) {
         this.id = id;
@@ -188,10 +189,10 @@ final class FileRunReader implements RunReader {
         long lo = 0, hi = trustedIndexEntries();
         while (lo < hi) {
             long mid = (lo + hi) >>> 1;
-            if (Recovery.readLong(index, mid * LogFormat.INDEX_ENTRY + 16) <= afterSeq) lo = mid + 1;
+            if (BlockIndex.seq(index, mid) <= afterSeq) lo = mid + 1;
             else hi = mid;
         }
-        if (lo > 0) start = Recovery.readLong(index, (lo - 1) * LogFormat.INDEX_ENTRY + 8);
+        if (lo > 0) start = BlockIndex.offset(index, lo - 1);
         long[] found = {validEnd};
         frames.scan(start, validEnd, (off, b, pos, len) -> {
             if (b.get(pos) != LogFormat.TAG_DEF && b.getLong(pos + 1) > afterSeq) {
@@ -237,6 +238,7 @@ final class FileRunReader implements RunReader {
 
     /** Catches up with the writer: new records, new tag names, newly sealed blocks. */
     private void refresh() {
+        if (closed) throw new IllegalStateException("reader of run " + id + " is closed");
         try {
             if (log == null) {
                 if (!Files.exists(paths.log())) return;
@@ -269,14 +271,10 @@ final class FileRunReader implements RunReader {
         // Start reading at the newest block-index entry that points at a valid record; summaries cover what lies before.
         long start = LogFormat.HEADER;
         long startBlock = 0;
-        long n = index == null ? 0 : index.size() / LogFormat.INDEX_ENTRY;
-        for (long i = n - 1; i >= 0 && i >= n - 64; i--) {
-            long off = Recovery.readLong(index, i * LogFormat.INDEX_ENTRY + 8);
-            if (off >= LogFormat.HEADER && frames.validAt(off, size) && frames.typeAt(off) == LogFormat.SCALARS) {
-                start = off;
-                startBlock = Recovery.readLong(index, i * LogFormat.INDEX_ENTRY);
-                break;
-            }
+        long k = index == null ? -1 : BlockIndex.lastValid(index, frames, size);
+        if (k >= 0) {
+            start = BlockIndex.offset(index, k);
+            startBlock = BlockIndex.blockNo(index, k);
         }
         for (int t = 0; t < tags.size(); t++) latestFromSummaries(t, startBlock);
         loadRare(start, size);
@@ -377,24 +375,16 @@ final class FileRunReader implements RunReader {
         endSeen = validEnd;
         long k = trustedIndexEntries();
         if (k == 0) return;
-        long blk = Recovery.readLong(index, (k - 1) * LogFormat.INDEX_ENTRY);
+        long blk = BlockIndex.blockNo(index, k - 1);
         if (blk > sealedBlocks) {
             sealedBlocks = blk;
-            tailStart = Recovery.readLong(index, (k - 1) * LogFormat.INDEX_ENTRY + 8);
+            tailStart = BlockIndex.offset(index, k - 1);
         }
     }
 
     /** Number of leading index entries whose record lies inside the valid log. */
     private long trustedIndexEntries() {
-        if (index == null) return 0;
-        long n;
-        try {
-            n = index.size() / LogFormat.INDEX_ENTRY;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        while (n > 0 && Recovery.readLong(index, (n - 1) * LogFormat.INDEX_ENTRY + 8) >= validEnd) n--;
-        return n;
+        return index == null ? 0 : BlockIndex.countBelow(index, validEnd);
     }
 
     /** Points of one tag in records [from, to), CRC-checked. */
@@ -472,47 +462,11 @@ final class FileRunReader implements RunReader {
 
     @Override
     public synchronized void close() {
+        closed = true;
         try {
             closeChannels();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Sealed level-4096 entries of one tag, read once and extended as the run grows. */
-    private static final class GroupCache {
-        private final Path file;
-        private final List<Stats> entries = new ArrayList<>();
-        private final ByteBuffer buf = ByteBuffer.allocate(256 * LogFormat.ENTRY).order(ByteOrder.LITTLE_ENDIAN);
-
-        GroupCache(Path file) {
-            this.file = file;
-        }
-
-        List<Stats> sealed(long sealedBlocks) {
-            try (FileChannel c = FileChannel.open(file, StandardOpenOption.READ)) {
-                long n = c.size() / LogFormat.ENTRY;
-                if (n < entries.size()) entries.clear();
-                long i = entries.size();
-                while (i < n) {
-                    buf.clear();
-                    long want = Math.min(n - i, 256);
-                    buf.limit((int) want * LogFormat.ENTRY);
-                    while (buf.hasRemaining()) if (c.read(buf, i * LogFormat.ENTRY + buf.position()) < 0) break;
-                    int got = buf.position() / LogFormat.ENTRY;
-                    for (int j = 0; j < got; j++, i++) {
-                        Stats s = Stats.read(buf, j * LogFormat.ENTRY);
-                        if ((s.blockNo + 1) << 6 > sealedBlocks) return entries;
-                        entries.add(s);
-                    }
-                    if (got == 0) break;
-                }
-            } catch (NoSuchFileException e) {
-                entries.clear();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return entries;
         }
     }
 }

@@ -47,6 +47,7 @@ final class FileRunWriter implements RunWriter {
     private final long pid = ProcessHandle.current().pid();
     private ByteBuffer buf = ByteBuffer.allocate(BUFFER).order(ByteOrder.LITTLE_ENDIAN);
     private long fileEnd;
+    private long forcedEnd = -1;
     private int frameStart;
     private long nextSeq;
     private long lastStep;
@@ -284,7 +285,8 @@ final class FileRunWriter implements RunWriter {
 
     private void force() {
         try {
-            log.force(false);
+            if (fileEnd != forcedEnd) log.force(false);
+            forcedEnd = fileEnd;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -30,25 +30,17 @@ final class Recovery {
         tags.load(p.tags(), 0);
 
         // The newest block-index entry that points at a valid scalars record inside the log.
-        long nIndex = index.size() / LogFormat.INDEX_ENTRY;
-        long k0 = -1;
-        for (long i = nIndex - 1; i >= 0 && i >= nIndex - 64; i--) {
-            long off = readLong(index.channel(), i * LogFormat.INDEX_ENTRY + 8);
-            if (off >= LogFormat.HEADER && frames.validAt(off, size) && frames.typeAt(off) == LogFormat.SCALARS) {
-                k0 = i;
-                break;
-            }
-        }
+        long k0 = BlockIndex.lastValid(index.channel(), frames, size);
         long from = LogFormat.HEADER;
         long keepIndex = 0;
         long keepGroupsBelow = 0;
         if (k0 >= 0) {
-            long group = readLong(index.channel(), k0 * LogFormat.INDEX_ENTRY) >>> 6;
+            long group = BlockIndex.blockNo(index.channel(), k0) >>> 6;
             long r = k0;
-            while (r > 0 && (readLong(index.channel(), (r - 1) * LogFormat.INDEX_ENTRY) >>> 6) == group) r--;
+            while (r > 0 && (BlockIndex.blockNo(index.channel(), r - 1) >>> 6) == group) r--;
             keepIndex = r;
             keepGroupsBelow = group;
-            from = readLong(index.channel(), r * LogFormat.INDEX_ENTRY + 8);
+            from = BlockIndex.offset(index.channel(), r);
         }
         index.truncate(keepIndex * LogFormat.INDEX_ENTRY);
         truncateSummaries(p.indexDir(), keepGroupsBelow);
@@ -90,6 +82,7 @@ final class Recovery {
             log.truncate(end);
             problems.add("cut a torn tail of " + cut + " bytes at byte " + end + " of events.log");
         }
+        tags.retainBefore(end);
         AtomicFiles.write(p.tags(), tags.linesBefore(end).getBytes(StandardCharsets.UTF_8), false);
         dropOrphanFilters(p.filters(), state[0]);
         return new Resume(end, state[0], state[1], cut);

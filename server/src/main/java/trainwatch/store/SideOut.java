@@ -13,6 +13,7 @@ final class SideOut implements AutoCloseable {
     private final FileChannel ch;
     private ByteBuffer buf = ByteBuffer.allocate(4096).order(ByteOrder.LITTLE_ENDIAN);
     private long size;
+    private boolean dirty;
 
     SideOut(Path path) {
         try {
@@ -44,6 +45,7 @@ final class SideOut implements AutoCloseable {
         buf.flip();
         try {
             while (buf.hasRemaining()) size += ch.write(buf, size);
+            dirty = true;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -65,7 +67,10 @@ final class SideOut implements AutoCloseable {
         return ch;
     }
 
+    /** fsync, skipped when nothing was written since the last one. */
     void force() {
+        if (!dirty) return;
+        dirty = false;
         try {
             ch.force(false);
         } catch (IOException e) {

@@ -84,6 +84,16 @@ final class TagTable {
         return pos;
     }
 
+    /** Forgets tags whose definition lies at or after {@code end} (cut from the log); they are the newest ids. */
+    void retainBefore(long end) {
+        while (!names.isEmpty() && (names.get(names.size() - 1) == null || offsets.get(names.size() - 1) >= end)) {
+            int last = names.size() - 1;
+            if (names.get(last) != null) ids.remove(names.get(last));
+            names.remove(last);
+            offsets.remove(last);
+        }
+    }
+
     /** Lines for every tag defined before {@code end} (recovery rewrites the file with these). */
     String linesBefore(long end) {
         StringBuilder sb = new StringBuilder();

@@ -47,8 +47,8 @@ class TrainProcessSignalTest {
         return new RunStore(tmp.resolve("runs"), Clock.systemUTC());
     }
 
-    /** Starts training and returns the run id once the run has at least {@code records} records. */
-    String startAndWaitFor(long records) throws Exception {
+    /** Starts training and returns the run id once the run has recorded step {@code step}. */
+    String startAndWaitFor(long step) throws Exception {
         Files.writeString(tmp.resolve("spiral.json"), LONG_SPIRAL);
         child = ChildJvm.start(tmp, tmp.resolve("data"), "train", "spiral.json", "--runs", "runs");
         long end = System.currentTimeMillis() + DEADLINE_MS;
@@ -57,12 +57,13 @@ class TrainProcessSignalTest {
             List<String> ids = Files.isDirectory(tmp.resolve("runs")) ? store().ids() : List.of();
             if (!ids.isEmpty()) {
                 try (RunReader r = store().reader(ids.get(0))) {
-                    if (r.lastSeq() >= records) return ids.get(0);
+                    Scalars latest = r.latest();
+                    if (latest != null && latest.step() >= step) return ids.get(0);
                 }
             }
             Thread.sleep(100); // polling the disk for a condition, bounded by the deadline
         }
-        throw new AssertionError("no " + records + " records within " + DEADLINE_MS + " ms: " + output());
+        throw new AssertionError("no step " + step + " within " + DEADLINE_MS + " ms: " + output());
     }
 
     String output() {
@@ -86,6 +87,10 @@ class TrainProcessSignalTest {
         }
     }
 
+    static long steps(List<Scalars> scalars) {
+        return scalars.stream().mapToLong(Scalars::step).distinct().count();
+    }
+
     static List<Scalars> scalars(List<RunEvent> events) {
         return events.stream().filter(e -> e instanceof Scalars).map(e -> (Scalars) e).toList();
     }
@@ -107,7 +112,7 @@ class TrainProcessSignalTest {
             after = scalars(readAll(r, problems));
             assertEquals(RunStatus.RUNNING, r.state().status(), "no final status: the server will call it interrupted");
         }
-        assertTrue(before.size() >= 150, "records seen while it ran: " + before.size());
+        assertTrue(steps(before) >= 201, "steps seen while it ran: " + steps(before));
         assertTrue(after.size() >= before.size());
         assertEquals(before, after.subList(0, before.size()), "every record seen before the kill reads back unchanged");
         List<Long> steps = after.stream().map(Scalars::step).distinct().toList();
@@ -126,7 +131,7 @@ class TrainProcessSignalTest {
             List<String> problems = new ArrayList<>();
             List<RunEvent> events = readAll(r, problems);
             assertEquals(List.of(), problems);
-            assertTrue(scalars(events).size() >= 100);
+            assertTrue(steps(scalars(events)) >= 101, "steps: " + steps(scalars(events)));
             assertEquals(r.lastSeq(), events.get(events.size() - 1).seq());
         }
         assertTrue(output().contains("run " + id + " stopped"), output());

@@ -92,6 +92,24 @@ class ApiErrorsTest {
     }
 
     @Test
+    void requests_jetty_refuses_before_routing_still_get_a_json_4xx() throws Exception {
+        for (String raw : List.of("GET /api/runs HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n",
+                "GET /\u0001 HTTP/1.1\r\nHost: x\r\n\r\n",
+                "GET /api/runs HTTP/1.1\r\nHost: x\r\nX: " + "a".repeat(20_000) + "\r\n\r\n")) {
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.port())) {
+                s.setSoTimeout(30_000);
+                s.getOutputStream().write(raw.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                String answer = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                String status = answer.substring(0, answer.indexOf("\r\n"));
+                Api.SEEN.add("RAW -> " + status.split(" ")[1]);
+                assertTrue(status.matches("HTTP/1.1 4\\d\\d .*"), status);
+                assertTrue(answer.contains("Content-Type: application/json"), answer);
+                assertTrue(answer.contains("{\"error\":\"request rejected"), answer);
+            }
+        }
+    }
+
+    @Test
     void unknown_paths_and_methods_get_json_not_html() {
         assertError(api.get("/api/nothing"), 404, null);
         assertError(api.send(HttpRequest.newBuilder(URI.create(api.base + "/api/runs")).header("Content-Type", "application/json")

@@ -39,7 +39,7 @@ class LiveStreamTest {
 
     @Test
     void every_iteration_arrives_once_and_a_reconnect_with_after_gets_exactly_what_was_missed() throws Exception {
-        String id = api.createRun("{\"name\":\"stream\",\"dataset\":\"spiral\",\"epochs\":1500,\"evalEvery\":100}");
+        String id = api.createRun("{\"name\":\"stream\",\"dataset\":\"spiral\",\"epochs\":600,\"evalEvery\":100}");
         WsProbe first = WsProbe.open(api.base, "/api/runs/" + id + "/live?after=0", true);
         Api.await("some scalars", Duration.ofSeconds(120), () -> first.maxSeq() >= 200);
         first.abort();
@@ -71,9 +71,13 @@ class LiveStreamTest {
     }
 
     @Test
-    void the_detail_list_and_query_routes_answer_for_a_finished_run() throws Exception {
+    void the_detail_list_and_query_routes_answer_for_a_finished_run_and_the_run_list_stream_follows_it() throws Exception {
+        WsProbe list = WsProbe.open(api.base, "/api/live", true);
+        Api.await("list hello", Duration.ofSeconds(60), () -> !list.ofType("hello").isEmpty());
         String id = api.createRun("{\"dataset\":\"spiral\",\"epochs\":60,\"evalEvery\":20}");
         Api.await("finished", Duration.ofSeconds(180), () -> api.status(id).equals("finished"));
+        Api.await("the list stream saw it finish", Duration.ofSeconds(60), () -> list.ofType("run").stream()
+                .anyMatch(m -> m.get("run").get("id").asText().equals(id) && m.get("run").get("status").asText().equals("finished")));
         JsonNode d = api.get("/api/runs/" + id).json();
         assertEquals(id, d.get("id").asText());
         assertEquals("spiral", d.get("config").get("dataset").asText());
@@ -106,5 +110,8 @@ class LiveStreamTest {
 
         assertEquals(200, api.delete("/api/runs/" + id).status());
         assertEquals(404, api.get("/api/runs/" + id).status());
+        Api.await("the list stream saw it go", Duration.ofSeconds(60), () -> list.ofType("removed").stream()
+                .anyMatch(m -> m.get("id").asText().equals(id)));
+        list.abort();
     }
 }

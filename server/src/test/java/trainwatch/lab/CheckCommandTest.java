@@ -98,6 +98,7 @@ class CheckCommandTest {
         assertEquals("data+l2", phases.get(1).get("phase").asText());
         assertEquals(3, phases.get(0).get("layers").size(), "dense1, dense2, output");
         assertTrue(phases.get(0).get("layers").get(0).get("maxRelError").asDouble() < 1e-4);
+        assertTrue(n.get("details").get("dataLoss").asText().startsWith("dense1 max "), "flat per-layer line for simple pages");
         try (RunReader reader = store.reader(id)) {
             CheckResult r = reader.checks().stream().filter(c -> c.check().equals("gradients")).findFirst().orElseThrow();
             assertEquals("pass", r.outcome());

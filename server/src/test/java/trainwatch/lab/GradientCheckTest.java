@@ -81,7 +81,7 @@ class GradientCheckTest {
 
     private static boolean checkWithUtil(MultiLayerNetwork net, DataSet d) {
         return GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net)
-                .input(d.getFeatures()).labels(d.getLabels()).print(GradientCheckUtil.PrintMode.ZEROS).exitOnFirstError(false));
+                .input(d.getFeatures()).labels(d.getLabels()).print(GradientCheckUtil.PrintMode.FAILURES_ONLY).exitOnFirstError(true));
     }
 
     @Test

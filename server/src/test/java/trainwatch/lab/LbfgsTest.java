@@ -62,4 +62,21 @@ class LbfgsTest {
         }
         assertTrue(last < 0.5 * first, "DL4J's own LBFGS freezes within ~10 iterations; this one keeps going: " + first + " -> " + last);
     }
+
+    @Test
+    void on_the_products_spiral_setup_lbfgs_beats_sgd_at_lr_1_for_the_same_gradient_evaluations() throws Exception {
+        trainwatch.config.RunConfig cfg = trainwatch.config.ConfigParser.parse("{\"dataset\": \"spiral\", \"optimizer\": {\"type\": \"lbfgs\"}}");
+        trainwatch.data.Dataset data = trainwatch.data.Datasets.load(cfg);
+        DataSet batch = LabData.head(data, data.trainCount(), DataType.FLOAT);
+        MultiLayerNetwork net = CheckModels.build(cfg, data);
+        Objective objective = new Objective(net, batch, true);
+        Lbfgs lbfgs = new Lbfgs(objective, Lbfgs.Options.defaults());
+        while (objective.evaluations() < 100) lbfgs.step();
+        double lbfgsLoss = net.score(batch, false);
+
+        MultiLayerNetwork sgd = CheckModels.build(trainwatch.config.ConfigParser.parse("{\"dataset\": \"spiral\"}"), data); // sgd lr 1, l2 1e-3
+        for (long i = 0; i < objective.evaluations(); i++) sgd.fit(batch);
+        double sgdLoss = sgd.score(batch, false);
+        assertTrue(lbfgsLoss < 0.8 * sgdLoss, "l2 included, " + objective.evaluations() + " evaluations: lbfgs " + lbfgsLoss + " vs sgd " + sgdLoss);
+    }
 }

@@ -29,9 +29,15 @@ class TrainerWithLabTest {
     Path dir;
 
     private RecordingWriter train(String json) throws Exception {
+        return train(json, null);
+    }
+
+    /** Trains with the given rules, or the ones the train command uses when null. */
+    private RecordingWriter train(String json, AlertRules rules) throws Exception {
         RunConfig cfg = ConfigParser.parse(json);
         RecordingWriter out = new RecordingWriter(dir);
-        TrainOutcome o = Trainer.train(cfg, Datasets.load(cfg), out, ProgressObserver.NONE, () -> false, List.of(AlertRules.forConfig(cfg)));
+        TrainOutcome o = Trainer.train(cfg, Datasets.load(cfg), out, ProgressObserver.NONE, () -> false,
+                List.of(rules != null ? rules : AlertRules.forConfig(cfg)));
         out.statuses.add(o.status());
         return out;
     }
@@ -98,5 +104,35 @@ class TrainerWithLabTest {
         Scalars last = w.scalars.get(w.scalars.size() - 1);
         assertEquals(last.step(), nonfinite.get(0).step());
         assertFalse(nonfinite.get(0).advice().isBlank());
+    }
+
+    @Test
+    void an_mlp_memorizing_30_images_raises_one_overfitting_alert() throws Exception {
+        RecordingWriter w = train("{\"dataset\": \"shapes\", \"model\": {\"type\": \"mlp\", \"hidden\": [100]}, "
+                + "\"optimizer\": {\"type\": \"adam\", \"lr\": 0.003}, \"trainSize\": 30, \"valSize\": 200, \"batchSize\": 30, "
+                + "\"l2\": 0, \"epochs\": 80, \"evalEvery\": 10}");
+        List<Alert> a = w.alerts("overfitting");
+        assertEquals(1, a.size(), w.alerts.toString() + " train " + java.util.Arrays.toString(w.series("train_acc")).substring(0, 300) + " val " + java.util.Arrays.toString(w.series("val_acc")));
+        assertTrue(a.get(0).message().contains("below train_acc"), a.get(0).message());
+    }
+
+    @Test
+    void a_run_whose_loss_stands_still_gets_one_plateau_alert_after_the_minimum_length() throws Exception {
+        AlertRules.Settings d = AlertRules.Settings.defaults();
+        AlertRules shortMinimum = new AlertRules(new AlertRules.Settings(d.fastBeta(), d.slowBeta(), d.explodeFactor(), d.ratioLow(),
+                d.ratioHigh(), d.ratioRun(), d.overfitGap(), d.overfitEvals(), d.plateauImprovement(), 100));
+        RecordingWriter w = train("{\"dataset\": \"spiral\", \"optimizer\": {\"type\": \"sgd\", \"lr\": 1e-7}, \"epochs\": 160}", shortMinimum);
+        List<Alert> a = w.alerts("plateau");
+        assertEquals(1, a.size(), w.alerts.toString());
+        assertTrue(a.get(0).step() >= 100 && a.get(0).step() < 110, a.get(0).toString());
+    }
+
+    @Test
+    void a_rate_that_blows_the_loss_up_without_overflow_raises_one_exploding_alert() throws Exception {
+        RecordingWriter w = train("{\"dataset\": \"spiral\", \"optimizer\": {\"type\": \"sgd\", \"lr\": 1e6}, \"epochs\": 40, \"seed\": 7, \"l2\": 0}");
+        assertEquals(RunStatus.FINISHED, w.statuses.get(w.statuses.size() - 1), "saturated, not diverged (STACK.md #19)");
+        List<Alert> a = w.alerts("loss_exploding");
+        assertEquals(1, a.size(), w.alerts.toString());
+        assertTrue(a.get(0).advice().contains("lower the learning rate"));
     }
 }

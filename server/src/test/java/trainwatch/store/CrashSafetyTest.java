@@ -56,7 +56,7 @@ class CrashSafetyTest {
         try (RunReader r = base.reader("t")) {
             original = r.readFrom(0, 10_000).events();
         }
-        long firstCut = starts.get(frames - 3);
+        long firstCut = starts.get(frames - 2); // every byte of the last alert and the last scalars record
         for (long cut = firstCut; cut < end; cut++) {
             Path dir = root.resolve("cut" + cut);
             LogFiles.copyTree(base.dir("t"), dir.resolve("t"));
@@ -95,6 +95,32 @@ class CrashSafetyTest {
         // frames: tag defs for "loss" and "lr/dense1" come right before the first scalars record (frames 2 and 3)
         int defs = frames >= 3 ? 2 : Math.max(0, frames - 1);
         return new ArrayList<>(original.subList(0, frames - defs));
+    }
+
+    @Test
+    void a_tag_whose_definition_was_cut_off_is_defined_again_when_the_writer_resumes() throws IOException {
+        RunStore store = new RunStore(root, Clock.systemUTC());
+        store.create("td", "{}", RunStatus.QUEUED, "");
+        try (RunWriter w = store.openWriter("td")) {
+            w.scalars(0, new String[] {"loss"}, new double[] {1});
+            w.scalars(1, new String[] {"loss", "val_acc"}, new double[] {2, 0.5});
+        }
+        Path log = store.dir("td").resolve("events.log");
+        List<Long> starts = LogFiles.frameStarts(log); // def loss, scalars 0, def val_acc, scalars 1
+        try (FileChannel ch = FileChannel.open(log, StandardOpenOption.WRITE)) {
+            ch.truncate(starts.get(2) + 6);
+        }
+        try (RunWriter w = store.openWriter("td")) {
+            w.scalars(1, new String[] {"val_acc", "loss"}, new double[] {0.75, 3});
+        }
+        try (RunReader r = store.reader("td")) {
+            TailBatch b = r.readFrom(0, 100);
+            assertEquals(List.of(), b.problems());
+            assertEquals(2, b.events().size());
+            assertEquals(0.75, ((Scalars) b.events().get(1)).value("val_acc"));
+            assertEquals(List.of("loss", "val_acc"), r.tags());
+            assertEquals(1, r.series("val_acc", 10, 0, 10).total());
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -91,6 +92,29 @@ class RecordRoundTripTest {
             assertEquals(List.of("initial_loss", "gradients"), cs.stream().map(CheckResult::check).toList());
             assertEquals("{\"maxRelError\":0.03}", cs.get(1).detailsJson());
             assertEquals("fail", cs.get(1).outcome());
+        }
+    }
+
+    @Test
+    void bad_appends_are_refused_with_a_reason_and_leave_nothing_behind() {
+        RunStore store = new RunStore(root, Clock.systemUTC());
+        store.create("bad", "{}", RunStatus.QUEUED, "");
+        try (RunWriter w = store.openWriter("bad"); RunReader r = store.reader("bad")) {
+            w.scalars(5, new String[] {"loss"}, new double[] {1});
+            var back = assertThrows(IllegalArgumentException.class,
+                    () -> w.scalars(4, new String[] {"loss"}, new double[] {2}));
+            assertTrue(back.getMessage().contains("must not decrease"), back.getMessage());
+            var name = assertThrows(IllegalArgumentException.class,
+                    () -> w.scalars(6, new String[] {"bad tag!"}, new double[] {2}));
+            assertTrue(name.getMessage().contains("bad tag!"), name.getMessage());
+            assertThrows(IllegalArgumentException.class,
+                    () -> w.scalars(6, new String[] {"loss", "x"}, new double[] {2}));
+            assertThrows(IllegalArgumentException.class,
+                    () -> w.filters(6, new int[] {1, 1, 2, 2}, new float[3]));
+            assertEquals(2, w.scalars(6, new String[] {"loss"}, new double[] {3}), "refused appends use no seq");
+            w.flush();
+            assertEquals(2, r.readFrom(0, 100).events().size());
+            assertEquals(List.of("loss"), r.tags());
         }
     }
 }

@@ -141,17 +141,25 @@ class DashboardBrowserTest {
         String a = create(Configs.longSpiral("cmp-sgd").replace("\"epochs\": 20000", "\"epochs\": 300"));
         String b = create(Configs.longSpiral("cmp-adam").replace("\"epochs\": 20000", "\"epochs\": 300")
                 .replace("\"type\": \"sgd\", \"lr\": 0.5", "\"type\": \"adam\", \"lr\": 0.01"));
-        String url = server.url() + "#/compare?ids=" + a + "," + b + "&tag=loss";
-        browser.await("both runs drawn on one chart", d -> {
-            d.get(url);
-            d.navigate().refresh();
-            return new org.openqa.selenium.support.ui.WebDriverWait(d, java.time.Duration.ofSeconds(5))
-                    .until(x -> attrInt("#compare-chart", "runs") >= 1) != null && attrInt("#compare-chart", "runs") == 2;
-        });
+        awaitSteps(a);
+        awaitSteps(b);
+        browser.driver.get(server.url() + "#/compare?ids=" + a + "," + b + "&tag=loss");
+        browser.await("both runs drawn on one chart", d -> attrInt("#compare-chart", "runs") == 2);
         String legend = browser.driver.findElement(By.id("compare-chart")).getText();
         assertTrue(legend.contains("cmp-sgd") && legend.contains("cmp-adam"), legend);
         String diff = browser.driver.findElement(By.id("config-diff")).getText();
         assertTrue(diff.contains("optimizer.type") && diff.contains("adam") && diff.contains("sgd"), diff);
+    }
+
+    /** The compare page is a snapshot: open it once both runs have points. */
+    void awaitSteps(String id) {
+        browser.await("run " + id + " has steps", d -> {
+            try {
+                return api.get("api/runs/" + id).matches("(?s).*\"progress\"\\s*:\\s*\\{\"step\"\\s*:\\s*[1-9].*");
+            } catch (Exception e) {
+                return false;
+            }
+        });
     }
 
     @Test

@@ -1,0 +1,138 @@
+package trainwatch.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import trainwatch.event.RunStatus;
+import trainwatch.store.RunStore;
+
+/** The supervisor with stand-in trainers (shell processes), so the queue, stop and exit rules are checked in seconds. */
+class SupervisorTest {
+    @TempDir
+    Path runs;
+    private final List<Process> started = new CopyOnWriteArrayList<>();
+    private Supervisor supervisor;
+
+    /** Every "trainer" runs this shell script instead of the train command. */
+    private Launcher shell(String script) {
+        return new Launcher() {
+            @Override
+            public Process startTrainer(String id) throws IOException {
+                Process p = new ProcessBuilder("bash", "-c", script).start();
+                started.add(p);
+                return p;
+            }
+
+            @Override
+            public Process startCheck(String id, String check) throws IOException {
+                return startTrainer(id);
+            }
+        };
+    }
+
+    private RunStore store() {
+        return new RunStore(runs, Clock.systemUTC());
+    }
+
+    private String queuedRun(RunStore store) {
+        String id = store.newId();
+        store.create(id, "{}", RunStatus.QUEUED, "");
+        return id;
+    }
+
+    private static void await(String what, java.util.function.BooleanSupplier cond) throws InterruptedException {
+        long end = System.nanoTime() + 60_000_000_000L;
+        while (!cond.getAsBoolean()) {
+            assertTrue(System.nanoTime() < end, "timed out waiting for " + what);
+            Thread.sleep(20);
+        }
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (supervisor != null) supervisor.close();
+        started.forEach(Process::destroyForcibly);
+    }
+
+    @Test
+    void a_trainer_that_exits_without_a_final_status_reads_interrupted_with_its_exit_code() throws Exception {
+        RunStore store = store();
+        supervisor = new Supervisor(store, shell("exit 3"), Clock.systemUTC(), 1, 10_000);
+        supervisor.start();
+        String id = queuedRun(store);
+        supervisor.submit(id);
+        await("interrupted", () -> store.state(id).status() == RunStatus.INTERRUPTED);
+        assertTrue(store.state(id).reason().contains("code 3"), store.state(id).reason());
+        assertTrue(!supervisor.isActive(id));
+    }
+
+    @Test
+    void runs_beyond_max_parallel_wait_in_order() throws Exception {
+        RunStore store = store();
+        supervisor = new Supervisor(store, shell("sleep 600"), Clock.systemUTC(), 2, 10_000);
+        supervisor.start();
+        String a = queuedRun(store), b = queuedRun(store), c = queuedRun(store);
+        supervisor.submit(a);
+        supervisor.submit(b);
+        supervisor.submit(c);
+        assertEquals(2, supervisor.busy().size());
+        assertEquals(List.of(c), supervisor.queued());
+        supervisor.stop(a); // SIGTERM ends `sleep`; its slot goes to c
+        await("c to start", () -> supervisor.busy().contains(c));
+        await("a settled", () -> store.state(a).status() == RunStatus.STOPPED);
+        assertEquals(List.of(), supervisor.queued());
+    }
+
+    @Test
+    void a_trainer_that_ignores_sigterm_is_killed_after_the_timeout_and_reads_stopped() throws Exception {
+        RunStore store = store();
+        Path trapped = runs.resolve("trap-installed");
+        supervisor = new Supervisor(store, shell("trap '' TERM; touch '" + trapped + "'; while true; do sleep 0.1; done"), Clock.systemUTC(), 1, 500);
+        supervisor.start();
+        String id = queuedRun(store);
+        supervisor.submit(id);
+        long pid = supervisor.childPid(id);
+        assertTrue(pid > 0);
+        await("the trap", () -> java.nio.file.Files.exists(trapped));
+        supervisor.stop(id);
+        await("stopped", () -> store.state(id).status() == RunStatus.STOPPED);
+        assertTrue(store.state(id).reason().contains("killed after 500 ms"), store.state(id).reason());
+        assertTrue(ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
+    }
+
+    @Test
+    void a_queued_run_stops_at_once_and_a_finished_one_cannot_be_stopped() throws Exception {
+        RunStore store = store();
+        supervisor = new Supervisor(store, shell("sleep 600"), Clock.systemUTC(), 1, 10_000);
+        supervisor.start();
+        String busy = queuedRun(store), waiting = queuedRun(store);
+        supervisor.submit(busy);
+        supervisor.submit(waiting);
+        supervisor.stop(waiting);
+        assertEquals(RunStatus.STOPPED, store.state(waiting).status());
+        RunException e = assertThrows(RunException.class, () -> supervisor.stop(waiting));
+        assertEquals(RunException.Kind.CONFLICT, e.kind());
+    }
+
+    @Test
+    void at_start_a_running_run_without_a_live_trainer_reads_interrupted_and_a_queued_one_is_started() throws Exception {
+        RunStore store = store();
+        String dead = queuedRun(store), waiting = queuedRun(store);
+        store.writeState(dead, new trainwatch.store.RunState(RunStatus.RUNNING, "", System.currentTimeMillis() - 60_000, 999_999, 0));
+        supervisor = new Supervisor(store, shell("sleep 600"), Clock.systemUTC(), 1, 10_000);
+        supervisor.start();
+        await("interrupted", () -> store.state(dead).status() == RunStatus.INTERRUPTED);
+        assertTrue(supervisor.busy().contains(waiting), "the queued run got the slot");
+    }
+}
