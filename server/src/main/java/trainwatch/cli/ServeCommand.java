@@ -60,10 +60,18 @@ public final class ServeCommand {
             }
             i++;
         }
-        // in a checkout, serve the live web/ directory (edits show on reload); otherwise the jar's copy
-        Path web = Files.isRegularFile(Path.of("web", "index.html")) ? Path.of("web")
-                : Files.isRegularFile(Path.of("..", "web", "index.html")) ? Path.of("..", "web") : null;
-        return new TrainwatchServer.Options(host, port, runs, maxParallel, webhook, web, null, LiveLimits.DEFAULT, 10_000, jvmArgs);
+        return new TrainwatchServer.Options(host, port, runs, maxParallel, webhook, checkoutWeb(), null, LiveLimits.DEFAULT, 10_000, jvmArgs);
+    }
+
+    /**
+     * In a checkout, the live web/ directory (edits show on reload); otherwise null = the jar's copy.
+     * Absolute and normalised: Jetty refuses a base like "../web" as an alias and would answer 404 for every file.
+     */
+    static Path checkoutWeb() {
+        for (Path web : new Path[] {Path.of("web"), Path.of("..", "web")}) {
+            if (Files.isRegularFile(web.resolve("index.html"))) return web.toAbsolutePath().normalize();
+        }
+        return null;
     }
 
     private static String need(String opt, String v) {

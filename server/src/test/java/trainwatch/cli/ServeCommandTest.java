@@ -4,6 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -32,6 +37,22 @@ class ServeCommandTest {
         assertEquals(3, o.maxParallel());
         assertEquals("http://127.0.0.1:9/hook", o.webhook().toString());
         assertEquals(List.of("-Xmx2g"), o.childJvmArgs());
+    }
+
+    /** Maven runs this module's tests from server/, where the checkout's web/ is ../web: Jetty refuses such a path as an alias. */
+    @Test
+    void started_from_the_server_directory_it_serves_the_checkouts_dashboard_at_the_root() throws Exception {
+        Path runs = Files.createTempDirectory("tw-serve");
+        TrainwatchServer.Options parsed = ServeCommand.parse(new String[] {"--port", "0", "--runs", runs.toString()});
+        assertTrue(Files.isRegularFile(Path.of("..", "web", "index.html")) && !Files.exists(Path.of("web", "index.html")),
+                "the test runs from server/ next to ../web");
+        try (TrainwatchServer server = new TrainwatchServer(parsed).start()) {
+            HttpResponse<String> res = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, res.statusCode(), "GET / -> " + res.statusCode());
+            assertEquals(Files.readString(Path.of("..", "web", "index.html")), res.body());
+        }
     }
 
     @Test
