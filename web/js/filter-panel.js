@@ -17,12 +17,25 @@ export class FilterPanel {
     this.label = h('span.small');
     this.slider = h('input#filter-scrubber', { type: 'range', min: 0, max: 0, value: 0, on: { input: () => this.scrub() } });
     this.msg = h('p.small');
+    this.note = h('span.chart-note', 'each scaled to its own min/max');
     this.scrubber = h('div.scrubber', { hidden: true }, this.slider, this.label);
-    this.el = h('section.chart-box.filters#filters', h('h3', 'First-layer weights', h('span.chart-note', 'each filter scaled to its own min/max')),
+    this.el = h('section.chart-box.filters#filters', h('h3', 'First-layer weights', this.note),
       this.scrubber, this.canvas, this.msg);
+    this.images = true;
   }
 
-  async load() { await this.show(null); }
+  /** Only image datasets record first-layer snapshots: for the others the panel is one line, with no canvas or scrubber. */
+  setDataset(dataset) {
+    this.images = dataset !== 'spiral';
+    if (this.images) return;
+    this.el.classList.add('no-filters');
+    setText(this.note, 'none: ' + dataset + ' is not image data');
+    this.canvas.hidden = true;
+    this.scrubber.hidden = true;
+    setText(this.msg, '');
+  }
+
+  async load() { if (this.images) await this.show(null); }
 
   scrub() {
     const i = Number(this.slider.value);
@@ -32,6 +45,7 @@ export class FilterPanel {
 
   /** A live `filters` notice: a new snapshot exists at `step`. */
   added(step) {
+    if (!this.images) return;
     if (step != null && !this.steps.includes(step)) this.steps.push(step);
     this.updateSlider(this.shown);
     if (this.follow) this.show(null);
@@ -53,10 +67,8 @@ export class FilterPanel {
       setText(this.msg, '');
       this.el.hidden = false;
     } catch (e) {
-      if (e.status === 404 && !this.steps.length) {
-        setText(this.msg, e.message);
-        this.el.classList.add('empty-panel');
-      } else setText(this.msg, 'Could not load filters: ' + e.message);
+      if (e.status === 404 && !this.steps.length) setText(this.msg, 'No snapshot yet.');
+      else setText(this.msg, 'Could not load filters: ' + e.message);
     } finally {
       this.loading = false;
       const p = this.pending;

@@ -5,19 +5,15 @@
  * shape = [nOut, nIn, kH, kW]; data = Float32Array in that order. nIn == 3 draws
  * RGB tiles; otherwise one grey tile per (filter, input channel).
  */
-export function drawFilterGrid(canvas, shape, data, maxWidth) {
+export function drawFilterGrid(canvas, shape, data, maxWidth, maxHeight = 720) {
   const [nOut, nIn, kH, kW] = shape;
   const rgb = nIn === 3;
   const tiles = rgb ? nOut : nOut * nIn;
-  const gap = 3;
-  // big enough to see, small enough that up to 8 fit on a row
-  const fit = Math.floor(((maxWidth + gap) / Math.min(tiles, 8) - gap) / kW);
-  const scale = Math.max(2, Math.min(Math.floor(64 / Math.max(kH, kW)), fit));
+  const { scale, gap, cols, rows } = gridLayout(tiles, kH, kW, maxWidth, maxHeight);
   const tw = kW * scale, th = kH * scale;
-  const cols = Math.max(1, Math.min(tiles, Math.floor((maxWidth + gap) / (tw + gap))));
-  const rows = Math.ceil(tiles / cols);
   canvas.width = cols * (tw + gap) - gap;
   canvas.height = rows * (th + gap) - gap;
+  canvas.dataset.tile = String(tw);
   const ctx = canvas.getContext('2d');
   const img = ctx.createImageData(canvas.width, canvas.height);
   const px = img.data;
@@ -60,4 +56,21 @@ export function drawFilterGrid(canvas, shape, data, maxWidth) {
 
 function norm(v, lo, span) {
   return Number.isFinite(v) ? Math.round(255 * (v - lo) / span) : -1;
+}
+
+/**
+ * Integer nearest-neighbour scale: the largest that keeps a tile at most 64 px (a 5x5 filter at 60 px,
+ * a 28x28 mlp unit at 56 px), fits the width and keeps the grid under maxHeight; never below 1.
+ */
+export function gridLayout(tiles, kH, kW, maxWidth, maxHeight) {
+  const k = Math.max(kH, kW);
+  let scale = Math.max(1, Math.floor(64 / k));
+  for (;; scale--) {
+    const gap = scale * k >= 16 ? 2 : 1;
+    const cols = Math.max(1, Math.min(tiles, Math.floor((maxWidth + gap) / (kW * scale + gap))));
+    const rows = Math.ceil(tiles / cols);
+    const fits = kW * scale <= maxWidth && rows * (kH * scale + gap) - gap <= maxHeight;
+    // same rows, evened out: 8 filters as 4 + 4 rather than 5 + 3
+    if (fits || scale === 1) return { scale, gap, cols: Math.ceil(tiles / rows), rows };
+  }
 }

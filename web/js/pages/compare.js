@@ -47,7 +47,9 @@ export function comparePage(root, params) {
     mount(picker, st.runs.length ? st.runs.map((r) => {
       const box = h('input', { type: 'checkbox', checked: st.ids.includes(r.id), dataset: { id: r.id },
         on: { change: () => { st.ids = box.checked ? st.ids.concat(r.id) : st.ids.filter((x) => x !== r.id); update(true); } } });
-      return h('label.pick', box, ' ', r.name, h('span.small', ' ' + r.status));
+      return h('label.pick', { dataset: { status: r.status } }, box, ' ', r.name, ' ',
+        h('span', { class: 'status status-' + r.status, title: r.reason || '' }, r.status),
+        r.reason && r.status !== 'finished' ? h('div.reason', r.reason) : null);
     }) : h('p.small', 'No runs.'));
     update(true);
   }

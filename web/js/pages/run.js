@@ -17,7 +17,7 @@ export function runPage(root, id) {
   const title = h('h2.run-name');
   const statusEl = h('span.status');
   const reasonEl = h('span.reason');
-  const indicator = h('span.live-indicator#live-indicator', 'connecting');
+  const indicator = h('span.live-indicator#live-indicator', { hidden: true });   // shown once the run's status is known
   const bar = h('div.fill');
   const progressText = h('span.small');
   const stats = h('div.stats');
@@ -58,6 +58,7 @@ export function runPage(root, id) {
     setText(title, run.name ?? cfg.name ?? id);
     document.title = (run.name ?? cfg.name ?? id) + ' · trainwatch';
     setText(summary, configSummary(cfg));
+    if (cfg.dataset) filters.setDataset(cfg.dataset);
     setStatus(run.status?.status ?? run.status, run.reason ?? run.status?.reason);
     const p = run.progress || {};
     st.total = p.totalSteps ?? p.total_steps ?? p.total ?? run.totalSteps ?? totalSteps(cfg);
@@ -104,10 +105,11 @@ export function runPage(root, id) {
       : h('li.small', 'None so far.'));
   }
 
-  let liveState = 'connecting';
+  // a finished run's page says "ended" whatever its socket is doing: nothing more will stream
   function setIndicator(s) {
     if (s === 'closed') return;
-    liveState = FINAL.has(st.status) && s === 'live' ? 'ended' : s;
+    const liveState = FINAL.has(st.status) ? 'ended' : s;
+    indicator.hidden = false;
     indicator.className = 'live-indicator state-' + liveState;
     setText(indicator, liveState);
   }

@@ -3,8 +3,8 @@
 
 import { h, mount, setText } from '../dom.js';
 import { api, LiveSocket, listLivePath } from '../api.js';
-import { fmtNum, fmtPct, fmtTime, fmtInt, FINAL } from '../format.js';
-import { normalizeRun, progressOf } from '../runs-model.js';
+import { fmtNum, fmtPct, fmtTime, fmtInt, fmtDuration, num, FINAL } from '../format.js';
+import { normalizeRun, progressOf, RateTracker } from '../runs-model.js';
 import { DEMO_CONFIG } from '../config-fields.js';
 import { RunForm } from '../run-form.js';
 
@@ -69,26 +69,35 @@ export function runsPage(root, params) {
   }
 
   // the list rows carry no planned total: ask each unfinished run's detail once (few runs are live at a time)
-  const totals = new Map();
-  function totalOf(r) {
-    if (r.totalSteps) return r.totalSteps;
-    if (totals.has(r.id)) return totals.get(r.id);
-    totals.set(r.id, null);
-    api.getRun(r.id).then((d) => { totals.set(r.id, d.progress?.total ?? null); if (d.progress?.total) draw(); }).catch(() => {});
-    return null;
+  const details = new Map();
+  const rates = new RateTracker();
+  // once while queued and once running (the running one also gives examples/s for a first ETA)
+  function detailOf(r) {
+    const key = r.id + ':' + r.status;
+    if (details.has(key)) return details.get(key) ?? details.get(r.id + ':queued');
+    details.set(key, null);
+    api.getRun(r.id).then((d) => {
+      const eps = num(d.latest?.examples_per_sec), batch = d.config?.batchSize;
+      details.set(key, { total: d.progress?.total ?? null, stepsPerSec: eps > 0 && batch > 0 ? eps / batch : null });
+      draw();
+    }).catch(() => {});
+    return details.get(r.id + ':queued') ?? null;
   }
 
   function row(r) {
-    if (!r.totalSteps && !FINAL.has(r.status)) r.totalSteps = totalOf(r);
-    const p = progressOf(r);
+    if (!FINAL.has(r.status)) {
+      const d = detailOf(r);
+      if (!r.totalSteps && d) r.totalSteps = d.total;
+      if (r.status === 'running') rates.observe(r);
+    }
     const box = h('input', { type: 'checkbox', checked: state.selected.has(r.id), title: 'select for compare',
       on: { change: () => { box.checked ? state.selected.add(r.id) : state.selected.delete(r.id); compareBtn.disabled = state.selected.size < 2; } } });
     return h('tr', { dataset: { id: r.id } },
       h('td', box),
       h('td.name', h('a', { href: '#/run/' + encodeURIComponent(r.id) }, r.name)),
-      h('td', h('span', { class: 'status status-' + r.status, title: r.reason || '' }, r.status)),
-      h('td.progress-cell', p != null ? h('div.bar', h('div.fill', { style: { width: (p * 100).toFixed(1) + '%' } })) : null,
-        h('span.small', r.step != null ? 'step ' + fmtInt(r.step) + (r.totalSteps ? ' / ' + fmtInt(r.totalSteps) : '') : '')),
+      h('td.status-cell', h('span', { class: 'status status-' + r.status, title: r.reason || '' }, r.status),
+        r.reason && r.status !== 'finished' ? h('div.reason.small', r.reason) : null),
+      progressCell(r),
       h('td.num', fmtNum(r.loss)),
       h('td.num', fmtPct(r.valAcc)),
       h('td.num', r.bestValAcc != null ? fmtPct(r.bestValAcc) + ' @ ' + fmtInt(r.bestStep) : '–'),
@@ -99,6 +108,23 @@ export function runsPage(root, params) {
         FINAL.has(r.status) ? h('button.danger', { on: { click: () => {
           if (confirm('Delete run "' + r.name + '" and all its data?')) act(() => api.deleteRun(r.id));
         } } }, 'Delete') : null));
+  }
+
+  /** Bar and percent while a run has a planned total, plus the ETA while it runs; the step it stopped at otherwise. */
+  function progressCell(r) {
+    if (r.status === 'queued') return h('td.progress-cell', h('span.small', r.totalSteps ? fmtInt(r.totalSteps) + ' steps planned' : 'waiting for a slot'));
+    const p = progressOf(r);
+    const steps = r.step == null ? '' : 'step ' + fmtInt(r.step) + (r.totalSteps ? ' / ' + fmtInt(r.totalSteps) : '');
+    if (p == null) return h('td.progress-cell', h('span.small', r.step == null ? '' : (FINAL.has(r.status) ? 'ended at ' : '') + steps));
+    let line = (p * 100).toFixed(p < 0.1 ? 1 : 0) + '%';
+    if (r.status === 'running') {
+      const rate = rates.stepsPerSec(r.id, details.get(r.id + ':running')?.stepsPerSec);
+      const eta = rate && r.totalSteps && r.step != null ? (r.totalSteps - r.step - 1) / rate : null;
+      line += ' · ETA ' + (eta != null ? fmtDuration(eta) : '…');
+    } else if (r.status === 'finished') line = r.step != null ? '100% · ' + fmtInt(r.step + 1) + ' steps' : '100%';
+    return h('td.progress-cell', { dataset: { percent: (p * 100).toFixed(1) } },
+      h('div.progress-line', h('div.bar', h('div.fill', { style: { width: (p * 100).toFixed(1) + '%' } })), h('span.pct', line)),
+      r.status === 'finished' ? null : h('div.small', steps));
   }
 
   async function act(fn) {

@@ -95,6 +95,21 @@ class DashboardBrowserTest {
         int first = attrInt("#chart-loss", "lastStep");
         browser.await("the loss chart keeps gaining points", d -> attrInt("#chart-loss", "lastStep") > first + 20);
         assertEquals("live", browser.driver.findElement(By.id("live-indicator")).getText());
+
+        // spiral records no filters: one line of note, no empty canvas or useless scrubber
+        WebElement filters = browser.driver.findElement(By.id("filters"));
+        assertTrue(filters.getText().contains("not image data"), filters.getText());
+        assertTrue(!browser.driver.findElement(By.id("filter-grid")).isDisplayed(), "no filter canvas");
+        assertTrue(!browser.driver.findElement(By.id("filter-scrubber")).isDisplayed(), "no scrubber");
+        assertTrue(filters.getSize().getHeight() < 60, "a one-line panel, was " + filters.getSize().getHeight() + " px high");
+
+        // the runs page shows its progress as a bar with a percent and an ETA
+        browser.js("location.hash = '#/'");
+        WebElement cell = browser.await("a progress bar with percent and ETA", d -> d.findElements(
+                By.cssSelector("#runs-table tr[data-id='" + id + "'] td.progress-cell")).stream()
+                .filter(e -> e.getText().matches("(?s).*\\d+(\\.\\d)?%\\s.\\sETA \\d.*")).findFirst().orElse(null));
+        assertTrue(Double.parseDouble(cell.getAttribute("data-percent")) > 0, cell.getText());
+        assertEquals(1, cell.findElements(By.cssSelector(".bar .fill")).size());
         api.stopQuietly(id);
     }
 
@@ -115,11 +130,17 @@ class DashboardBrowserTest {
     }
 
     @Test
-    void a_shapes_run_page_shows_a_non_blank_filter_grid_and_the_train_val_chart() throws Exception {
-        String id = create(Configs.smallShapes("shapes-small"));
+    void a_shapes_run_page_shows_a_non_blank_filter_grid_at_a_readable_size_and_the_train_val_chart() throws Exception {
+        String id = create(Configs.smallShapes("shapes-small").replace("\"filters\": 4", "\"filters\": 8"));
         browser.driver.get(server.url() + "#/run/" + id);
 
         browser.await("the filter grid draws something", d -> distinctPixels("#filter-grid") >= 3);
+        // 8 filters of 5x5 in the side panel: each at least 48 px on screen, the grid at least 4 tiles wide
+        Number tile = (Number) browser.js("""
+                const c = document.querySelector('#filter-grid');
+                return c.getBoundingClientRect().width / c.width * Number(c.dataset.tile);""");
+        assertTrue(tile.doubleValue() >= 48, "tile drawn at " + tile + " px");
+        assertTrue(browser.driver.findElement(By.id("filter-grid")).getSize().getWidth() >= 4 * 48, "grid width");
         browser.await("train_acc and val_acc on one chart", d -> {
             String legend = d.findElement(By.cssSelector("#chart-acc")).getText();
             return attrInt("#chart-acc", "points") > 0 && legend.contains("train_acc") && legend.contains("val_acc");
@@ -183,6 +204,43 @@ class DashboardBrowserTest {
 
     void assertNoInjectedImages() {
         assertEquals(0L, ((Number) browser.js("return document.querySelectorAll('img').length")).longValue(), "no <img> element was created");
+    }
+
+    /** The cause is the server's (a lr of 1e9 overflows the weights); the pages must name it, not call the run finished. */
+    @Test
+    void a_diverged_run_reads_diverged_with_its_reason_on_every_page_and_its_page_only_ever_says_ended() throws Exception {
+        String id = create(Configs.diverging("diverges-early"));
+        browser.await("the server marks it diverged", d -> {
+            try {
+                return api.get("api/runs/" + id).matches("(?s).*\"status\"\\s*:\\s*\"diverged\".*");
+            } catch (Exception e) {
+                return false;
+            }
+        });
+
+        browser.driver.get(server.url());
+        WebElement status = browser.await("diverged in the runs table", d -> d.findElements(
+                By.cssSelector("#runs-table tr[data-id='" + id + "'] td.status-cell")).stream()
+                .filter(e -> e.getText().startsWith("diverged")).findFirst().orElse(null));
+        assertTrue(status.getText().contains("NaN"), "the reason shows: " + status.getText());
+
+        // record every text the live indicator shows, from before the run page exists until it settles
+        browser.js("""
+                window.seen = [];
+                new MutationObserver(() => {
+                  const e = document.getElementById('live-indicator');
+                  const t = e && !e.hidden ? e.textContent : '';
+                  if (t && window.seen[window.seen.length - 1] !== t) window.seen.push(t);
+                }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+                location.hash = '#/run/' + arguments[0];""", id);
+        browser.await("the run page settles", d -> d.findElements(By.cssSelector("#checks tr[data-check]")).size() > 0
+                && d.findElement(By.id("live-indicator")).getText().equals("ended"));
+        assertEquals(List.of("ended"), browser.js("return window.seen"));
+
+        browser.driver.get(server.url() + "#/compare?ids=" + id);
+        WebElement pick = browser.await("compare picker", d -> d.findElements(By.cssSelector(".pick[data-status='diverged']")).stream()
+                .findFirst().orElse(null));
+        assertTrue(pick.getText().contains("diverged") && pick.getText().contains("NaN"), pick.getText());
     }
 
     @Test
