@@ -138,7 +138,7 @@ class DashboardBrowserTest {
         // 8 filters of 5x5 in the side panel: each at least 48 px on screen, the grid at least 4 tiles wide
         Number tile = (Number) browser.js("""
                 const c = document.querySelector('#filter-grid');
-                return c.getBoundingClientRect().width / c.width * Number(c.dataset.tile);""");
+                return c.getBoundingClientRect().width / c.width * Number(c.dataset.tile || 0);""");
         assertTrue(tile.doubleValue() >= 48, "tile drawn at " + tile + " px");
         assertTrue(browser.driver.findElement(By.id("filter-grid")).getSize().getWidth() >= 4 * 48, "grid width");
         browser.await("train_acc and val_acc on one chart", d -> {
