@@ -25,6 +25,7 @@ export class ChecksPanel {
     this.checks = (checks || []).map(normalize);
     this.settle();
     this.render();
+    if (!this.timer && this.checks.some((c) => c.outcome === 'running')) this.poll();
   }
 
   add(check) {
@@ -56,8 +57,12 @@ export class ChecksPanel {
   /** Results come live too; polling covers servers that only store them. */
   poll() {
     clearTimeout(this.timer);
-    if (!this.waiting.size) return;
-    this.timer = setTimeout(async () => { await this.reload(); this.poll(); }, 2000);
+    if (!this.waiting.size && !this.checks.some((c) => c.outcome === 'running')) return;
+    this.timer = setTimeout(async () => {
+      this.timer = null;
+      try { await this.reload(); } catch { /* next round */ }
+      this.poll();
+    }, 2000);
   }
 
   render() {

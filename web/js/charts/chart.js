@@ -19,7 +19,7 @@ export function makeChart(o) {
     height: o.height || 240,
     scales: { x: { time: false }, y: Object.assign({ auto: true }, o.log ? { distr: 3, log: 10 } : {}, o.range ? { range: o.range } : {}, o.logRange ? { range: logRange(o.logRange) } : {}) },
     axes: [
-      { stroke: '#555', grid: { stroke: '#eee' }, values: (u, vals) => vals.map(stepLabel) },
+      { stroke: '#555', grid: { stroke: '#eee' }, incrs: STEP_INCRS, values: (u, vals) => vals.map(stepLabel) },
       { stroke: '#555', grid: { stroke: '#eee' }, size: 64, values: (u, vals) => vals.map((v) => v == null ? '' : fmtNum(v, 3)) },
     ],
     series: [{ label: 'step', value: (u, v) => v == null ? '–' : stepLabel(v) }].concat(o.series.map((s) => ({
@@ -72,6 +72,10 @@ function logRange([lo, hi]) {
 function emptyData(n) {
   return [[]].concat(Array.from({ length: n }, () => []));
 }
+
+/** Steps are whole numbers: tick spacing 1, 2, 5, 10, 20, 50, ... */
+const STEP_INCRS = [];
+for (let m = 1; m <= 1e12; m *= 10) STEP_INCRS.push(m, 2 * m, 5 * m);
 
 function stepLabel(v) {
   if (v == null) return '';

@@ -17,7 +17,7 @@ import trainwatch.store.RunWriter;
 /**
  * Dashboard figures for docs/benchmarks.md "## Dashboard":
  * mvn -B -o -Pbench -pl server test -Dtest=DashboardBench
- * (set -Dbench.stream.minutes=10 for the full heap run; default 3).
+ * (set -Dbench.stream.minutes=10 for the full heap run, default 3; -Dbench.frame.rate=1000 for the frame run at 1k steps/s, default 10k).
  */
 @Tag("bench")
 class DashboardBench {
@@ -74,7 +74,7 @@ class DashboardBench {
 
     @Test
     void frame_time_while_streaming_10k_points_per_second() throws Exception {
-        stream(10_000, 40, false);
+        stream(Integer.getInteger("bench.frame.rate", 10_000), 40, false);
     }
 
     /** A synthetic trainer writes `rate` steps/s (x11 tags) into a run the open page follows live. */
@@ -145,7 +145,7 @@ class DashboardBench {
         int drawnAfter = Integer.parseInt((String) b.js("return document.querySelector('#chart-loss').dataset.drawn"));
         long stepAfter = ReconnectBrowserTest.step(b);
         double[] f = frames.stream().mapToDouble(Number::doubleValue).sorted().toArray();
-        System.out.printf("RESULT frame interval ms over %d s at 10k steps/s: median %.1f, p95 %.1f, p99 %.1f, max %.1f; %d frames, "
+        System.out.printf("RESULT frame interval ms over %d s at " + Integer.getInteger("bench.frame.rate", 10_000) + " steps/s: median %.1f, p95 %.1f, p99 %.1f, max %.1f; %d frames, "
                         + "%d loss-chart redraws, page followed %d steps (%d written)%n",
                 seconds, pct(f, 50), pct(f, 95), pct(f, 99), f[f.length - 1], f.length, drawnAfter - drawnBefore,
                 stepAfter - stepBefore, written[0]);

@@ -18,8 +18,9 @@ public final class LiveClient {
 
     private final ClientSink sink;
     private final LiveLimits limits;
-    private final ArrayDeque<Frame> queue = new ArrayDeque<>();
+    private final ArrayDeque<Queued> queue = new ArrayDeque<>();
     private long queuedBytes;
+    private long backlogBytes; // the part of queuedBytes that is a resume's replay (bounded by the feed, exempt from the lag rule)
     private long inflightBytes;
     private long maxBufferedBytes;
     private long handedSeq;
@@ -35,20 +36,33 @@ public final class LiveClient {
         this.handedSeq = startSeq;
     }
 
-    /** Adds a frame; closes the client with 4008 when it is too far behind. */
+    private record Queued(Frame frame, boolean backlog) {}
+
+    /** Adds a live frame; closes the client with 4008 when it is too far behind. */
     public void offer(Frame f) {
+        offer(f, false);
+    }
+
+    /** Adds a frame of a resume's replay: the feed bounds those, so they don't count as falling behind. */
+    void offerBacklog(Frame f) {
+        offer(f, true);
+    }
+
+    private void offer(Frame f, boolean backlog) {
         boolean lag;
         synchronized (this) {
             if (closed || closeCode != null) return;
-            queue.addLast(f);
+            queue.addLast(new Queued(f, backlog));
             queuedBytes += f.bytes();
+            if (backlog) backlogBytes += f.bytes();
             maxBufferedBytes = Math.max(maxBufferedBytes, queuedBytes + inflightBytes);
-            lag = queuedBytes > limits.maxQueuedBytes();
+            lag = queuedBytes - backlogBytes > limits.maxQueuedBytes();
             if (lag) {
                 laggedOut = true;
                 closed = true;
                 queue.clear();
                 queuedBytes = 0;
+                backlogBytes = 0;
             }
         }
         if (lag) {
@@ -80,6 +94,7 @@ public final class LiveClient {
         closed = true;
         queue.clear();
         queuedBytes = 0;
+        backlogBytes = 0;
     }
 
     private void drain() {
@@ -99,8 +114,10 @@ public final class LiveClient {
                     draining = false;
                     f = null;
                 } else {
-                    f = queue.pollFirst();
+                    Queued q = queue.pollFirst();
+                    f = q.frame();
                     queuedBytes -= f.bytes();
+                    if (q.backlog()) backlogBytes -= f.bytes();
                     inflightBytes += f.bytes();
                     if (f.seq() > handedSeq) handedSeq = f.seq();
                 }
@@ -125,6 +142,7 @@ public final class LiveClient {
                 closed = true;
                 queue.clear();
                 queuedBytes = 0;
+                backlogBytes = 0;
             }
         }
         if (err == null) drain();
@@ -156,7 +174,7 @@ public final class LiveClient {
         return handedSeq;
     }
 
-    ClientSink sink() {
-        return sink;
+    LiveLimits limits() {
+        return limits;
     }
 }

@@ -112,7 +112,12 @@ final class RunFeed {
         }
     }
 
-    /** hello, then every record with seq > after (from the ring, else from the log), then live frames; resync when too far back. */
+    /**
+     * hello, then every record with seq > after (from the ring, else from the log), then live frames;
+     * resync when too far back: more than maxBacklog records in the log (bounds the time this holds
+     * the feed's lock) or more than twice the client's queue bound in bytes (enough to resume after
+     * a 4008 close, which dropped at most one queue's worth).
+     */
     synchronized void join(LiveClient c, Long after) {
         if (closed) {
             c.finish(1001, "run deleted");
@@ -124,12 +129,13 @@ final class RunFeed {
         if (after != null && after != lastSeq) {
             List<RunEvent> backlog = after > lastSeq ? null : ring.after(after);
             if (backlog == null && after < lastSeq) backlog = fromLog(after);
-            if (backlog == null) {
+            List<Frame> frames = backlog == null ? null : Wire.frames(backlog, limits.maxPerMessage());
+            if (frames == null || bytes(frames) > 2L * c.limits().maxQueuedBytes()) { // more than a client buffer should hold: reload over REST
                 c.offer(Wire.resync(lastSeq));
                 c.finish(1000, "resync");
                 return;
             }
-            for (Frame f : Wire.frames(backlog, limits.maxPerMessage())) c.offer(f);
+            for (Frame f : frames) c.offerBacklog(f);
         }
         clients.add(c);
     }
@@ -147,6 +153,12 @@ final class RunFeed {
             p = b.next();
         }
         return out;
+    }
+
+    private static long bytes(List<Frame> frames) {
+        long n = 0;
+        for (Frame f : frames) n += f.bytes();
+        return n;
     }
 
     void leave(LiveClient c) {

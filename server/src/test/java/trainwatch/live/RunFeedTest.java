@@ -15,6 +15,8 @@ import trainwatch.event.RunStatus;
 
 class RunFeedTest {
     private static final LiveLimits LIMITS = new LiveLimits(20, 4_000, 20_000, 1_000, 100_000, 50, 500);
+    /** Room enough for the replays below. */
+    private static final LiveLimits ROOMY = new LiveLimits(20, 4_000, 1_000_000, 1_000, 100_000, 50, 500);
 
     private static List<Long> range(long from, long toExclusive) {
         return LongStream.range(from, toExclusive).boxed().toList();
@@ -53,9 +55,9 @@ class RunFeedTest {
         long lastHanded = stalledSink.messages().stream().mapToLong(m -> m.path("seq").asLong(-1)).max().orElse(-1);
         assertEquals(lastHanded, resumeAfter);
 
-        // Resuming from there gets exactly the rest.
+        // Resuming from there gets exactly the rest (a client with room for it).
         RecordingSink again = new RecordingSink(false);
-        feed.join(new LiveClient(again, LIMITS, -1), resumeAfter);
+        feed.join(new LiveClient(again, ROOMY, -1), resumeAfter);
         List<Long> before = stalledSink.steps("loss");
         List<Long> after = again.steps("loss");
         assertEquals(range(0, 20_000), concat(before, after));
@@ -64,7 +66,7 @@ class RunFeedTest {
     @Test
     void a_reconnect_with_after_gets_exactly_the_records_it_missed_from_memory() {
         MemoryRun run = new MemoryRun("r");
-        RunFeed feed = new RunFeed("r", run, LIMITS, AlertSink.NONE, 0);
+        RunFeed feed = new RunFeed("r", run, ROOMY, AlertSink.NONE, 0);
         RecordingSink first = new RecordingSink(false);
         LiveClient c = new LiveClient(first, LIMITS, -1);
         feed.join(c, null);
@@ -86,11 +88,11 @@ class RunFeedTest {
     void a_resume_older_than_the_ring_is_read_back_from_the_log() {
         MemoryRun run = new MemoryRun("r");
         for (long s = 0; s < 50; s++) run.scalars(s, "loss", s);
-        RunFeed feed = new RunFeed("r", run, LIMITS, AlertSink.NONE, 0);
+        RunFeed feed = new RunFeed("r", run, ROOMY, AlertSink.NONE, 0);
         for (long s = 50; s < 3_000; s++) run.scalars(s, "loss", s); // more than the ring holds
         feed.poll(1);
         RecordingSink sink = new RecordingSink(false);
-        feed.join(new LiveClient(sink, LIMITS, -1), 10L);
+        feed.join(new LiveClient(sink, ROOMY, -1), 10L);
         assertEquals(range(10, 3_000), sink.steps("loss"));
     }
 
@@ -103,8 +105,22 @@ class RunFeedTest {
         RecordingSink sink = new RecordingSink(false);
         feed.join(new LiveClient(sink, LIMITS, -1), 5L);
         JsonNode resync = first(sink, "resync");
-        assertNotNull(resync, sink.sent.toString());
+        assertNotNull(resync, sink.sent.size() + " messages, none a resync");
         assertEquals(3_000, resync.get("seq").asLong());
+        assertEquals(1000, sink.closeCode);
+    }
+
+    @Test
+    void a_backlog_bigger_than_twice_the_client_queue_gets_resync_instead_of_a_flood() {
+        LiveLimits bigRing = new LiveLimits(20, 4_000, 20_000, 10_000, 100_000, 50, 500);
+        MemoryRun run = new MemoryRun("r");
+        RunFeed feed = new RunFeed("r", run, bigRing, AlertSink.NONE, 0);
+        for (long s = 0; s < 3_000; s++) run.scalars(s, "loss", s); // all in the ring, but ~70 KB of JSON > 2 x 20 KB
+        feed.poll(1);
+        RecordingSink sink = new RecordingSink(false);
+        feed.join(new LiveClient(sink, bigRing, -1), 0L);
+        assertNotNull(first(sink, "resync"), sink.sent.size() + " messages, none a resync");
+        assertEquals(0, sink.steps("loss").size());
         assertEquals(1000, sink.closeCode);
     }
 

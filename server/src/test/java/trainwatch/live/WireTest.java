@@ -46,6 +46,13 @@ class WireTest {
     }
 
     @Test
+    void rest_answers_encode_non_finite_doubles_the_same_way() {
+        String json = Json.write(java.util.Map.of("min", new double[] {Double.NaN, 1.5, Double.NEGATIVE_INFINITY}, "loss", Double.POSITIVE_INFINITY));
+        assertTrue(json.contains("\"min\":[\"NaN\",1.5,\"-Infinity\"]"), json);
+        assertTrue(json.contains("\"loss\":\"Infinity\""), json);
+    }
+
+    @Test
     void an_alert_between_scalars_splits_the_batch_so_messages_stay_in_seq_order() {
         List<RunEvent> events = List.of(
                 rec(1, 0, new String[] {"loss"}, 1),

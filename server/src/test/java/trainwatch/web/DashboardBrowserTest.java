@@ -35,7 +35,6 @@ class DashboardBrowserTest {
 
     @AfterAll
     static void stopServer() throws Exception {
-        for (String id : started) api.stopQuietly(id);
         server.close();
     }
 
@@ -44,9 +43,12 @@ class DashboardBrowserTest {
         browser = new Browser();
     }
 
+    /** Runs execute one at a time: stop this test's leftovers so the next test's run is not queued behind them. */
     @AfterEach
-    void closeBrowser() {
+    void closeBrowserAndStopRuns() {
         browser.close();
+        for (String id : started) api.stopQuietly(id);
+        started.clear();
     }
 
     String create(String config) throws Exception {
