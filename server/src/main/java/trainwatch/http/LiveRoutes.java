@@ -40,7 +40,7 @@ final class LiveRoutes {
     /** Refused before the upgrade (plain JSON errors): foreign Origin, bad id, unknown run, bad after. */
     void beforeRunUpgrade(Context ctx) {
         Csrf.checkOrigin(ctx.header("Origin"), ctx.header("Host"));
-        runs.requireRun(ctx.pathParam("id"));
+        runs.requireStreamable(ctx.pathParam("id"));
         Params.optionalLong("after", ctx.queryParam("after"));
     }
 

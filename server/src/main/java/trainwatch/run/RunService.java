@@ -166,6 +166,13 @@ public final class RunService {
         supervisor.startCheck(id, check);
     }
 
+    /** A run the live hub can stream: one whose status.json cannot be read has nothing to say (it is listed as failed). */
+    public void requireStreamable(String id) {
+        requireRun(id);
+        if (RunStates.isUnreadable(RunStates.read(store, id)))
+            throw RunException.conflict("run " + id + " has an unreadable status.json: there is nothing to stream (it is listed as failed)");
+    }
+
     /** A malformed id (path tricks included) is rejected before the disk is touched; an unknown one is 404. */
     public void requireRun(String id) {
         if (!RunStore.validId(id)) throw RunException.invalid("id", "must match [a-z0-9-]{1,64} (got " + abbreviate(id) + ")");

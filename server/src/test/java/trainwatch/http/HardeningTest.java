@@ -264,6 +264,9 @@ class HardeningTest {
         assertEquals("failed", one.json().get("status").asText());
         assertNoLeak(one.body());
 
+        RawHttp.Res live = RawHttp.upgrade(port, "/api/runs/" + id + "/live", "127.0.0.1:" + port, null);
+        assertJsonError(409, "", live.status(), live.contentType(), live.json(), live.body());
+
         Api.Res del = api.delete("/api/runs/" + id);
         assertEquals(200, del.status(), del.body());
         assertEquals(404, api.get("/api/runs/" + id).status());
