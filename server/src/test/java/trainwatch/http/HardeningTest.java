@@ -167,6 +167,18 @@ class HardeningTest {
     }
 
     @Test
+    void names_that_merely_start_like_a_loopback_name_are_not_loopback() {
+        for (String h : List.of("127.0.0.1.evil.example", "localhost.evil.example", "evil.localhost.example", "[::1]evil", "[::2]:7070",
+                "127.0.0.1:7070@evil.example", "0.0.0.0:7070", "", "evil.example"))
+            assertFalse(HostGuard.isLoopbackName(h), h);
+        for (String h : List.of("127.0.0.1:7070", "127.1.2.3", "localhost:1", "localhost.", "[::1]", "[::1]:7070"))
+            assertTrue(HostGuard.isLoopbackName(h), h);
+        for (String bind : List.of("127.0.0.1", "localhost", "::1", "[::1]")) assertTrue(HostGuard.boundToLoopback(bind), bind);
+        for (String bind : List.of("0.0.0.0", "::")) assertFalse(HostGuard.boundToLoopback(bind), bind);
+        assertFalse(HostGuard.boundToLoopback(null), "no host = every interface");
+    }
+
+    @Test
     void a_server_bound_to_every_interface_accepts_any_host_and_keeps_the_origin_rule(@TempDir Path other) throws Exception {
         try (TrainwatchServer shared = new TrainwatchServer(options("0.0.0.0", other)).start()) {
             int p = shared.port();
