@@ -12,7 +12,6 @@ export function normalizeRun(r) {
     step: nonNegative(r.step ?? r.progress?.step),
     totalSteps: r.totalSteps ?? r.total_steps ?? r.total ?? r.progress?.totalSteps ?? r.progress?.total ?? null,
     created: r.created ?? r.createdMs ?? r.created_ms ?? null,
-    updated: r.updated ?? null,
     loss: num(r.loss ?? r.latest_loss ?? r.latestLoss ?? latest.loss),
     valAcc: num(r.val_acc ?? r.valAcc ?? latest.val_acc),
     bestValAcc: num(typeof best === 'object' && best ? (best.value ?? best.val_acc) : (best ?? r.best_val_acc_value)),
@@ -32,27 +31,26 @@ function nonNegative(v) {
 }
 
 /**
- * Steps per second of a running run over its last minute of sightings (updated, step), once they
- * span 2 s; until then the caller's fallback (the detail's examples/s over the batch size).
+ * Steps per second of a running run, measured from when this page saw its steps (the list's
+ * `updated` is the last status change, not the last step) over the last minute, once the
+ * sightings span 2 s. examples/s would mislead: it leaves out evaluation and snapshots.
  */
 export class RateTracker {
   constructor() { this.seen = new Map(); }
 
   observe(run, now = Date.now()) {
     if (run.step == null) return;
-    const t = run.updated ?? now;
     const list = this.seen.get(run.id) || [];
     const last = list[list.length - 1];
-    if (last && (t <= last.t || run.step < last.step)) return;
-    list.push({ t, step: run.step });
-    while (list.length > 2 && t - list[1].t >= 60_000) list.shift();
+    if (last && run.step <= last.step) return;
+    list.push({ t: now, step: run.step });
+    while (list.length > 2 && now - list[1].t >= 60_000) list.shift();
     this.seen.set(run.id, list);
   }
 
-  stepsPerSec(id, fallback) {
+  stepsPerSec(id) {
     const list = this.seen.get(id) || [];
     const a = list[0], b = list[list.length - 1];
-    if (a && b.t - a.t >= 2000 && b.step > a.step) return (b.step - a.step) * 1000 / (b.t - a.t);
-    return fallback ?? null;
+    return a && b.t - a.t >= 2000 && b.step > a.step ? (b.step - a.step) * 1000 / (b.t - a.t) : null;
   }
 }

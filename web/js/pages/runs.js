@@ -3,7 +3,7 @@
 
 import { h, mount, setText } from '../dom.js';
 import { api, LiveSocket, listLivePath } from '../api.js';
-import { fmtNum, fmtPct, fmtTime, fmtInt, fmtDuration, num, FINAL } from '../format.js';
+import { fmtNum, fmtPct, fmtTime, fmtInt, fmtDuration, FINAL } from '../format.js';
 import { normalizeRun, progressOf, RateTracker } from '../runs-model.js';
 import { DEMO_CONFIG } from '../config-fields.js';
 import { RunForm } from '../run-form.js';
@@ -69,25 +69,18 @@ export function runsPage(root, params) {
   }
 
   // the list rows carry no planned total: ask each unfinished run's detail once (few runs are live at a time)
-  const details = new Map();
+  const totals = new Map();
   const rates = new RateTracker();
-  // once while queued and once running (the running one also gives examples/s for a first ETA)
-  function detailOf(r) {
-    const key = r.id + ':' + r.status;
-    if (details.has(key)) return details.get(key) ?? details.get(r.id + ':queued');
-    details.set(key, null);
-    api.getRun(r.id).then((d) => {
-      const eps = num(d.latest?.examples_per_sec), batch = d.config?.batchSize;
-      details.set(key, { total: d.progress?.total ?? null, stepsPerSec: eps > 0 && batch > 0 ? eps / batch : null });
-      draw();
-    }).catch(() => {});
-    return details.get(r.id + ':queued') ?? null;
+  function totalOf(r) {
+    if (totals.has(r.id)) return totals.get(r.id);
+    totals.set(r.id, null);
+    api.getRun(r.id).then((d) => { totals.set(r.id, d.progress?.total ?? null); if (d.progress?.total) draw(); }).catch(() => {});
+    return null;
   }
 
   function row(r) {
     if (!FINAL.has(r.status)) {
-      const d = detailOf(r);
-      if (!r.totalSteps && d) r.totalSteps = d.total;
+      if (!r.totalSteps) r.totalSteps = totalOf(r);
       if (r.status === 'running') rates.observe(r);
     }
     const box = h('input', { type: 'checkbox', checked: state.selected.has(r.id), title: 'select for compare',
@@ -118,7 +111,7 @@ export function runsPage(root, params) {
     if (p == null) return h('td.progress-cell', h('span.small', r.step == null ? '' : (FINAL.has(r.status) ? 'ended at ' : '') + steps));
     let line = (p * 100).toFixed(p < 0.1 ? 1 : 0) + '%';
     if (r.status === 'running') {
-      const rate = rates.stepsPerSec(r.id, details.get(r.id + ':running')?.stepsPerSec);
+      const rate = rates.stepsPerSec(r.id);
       const eta = rate && r.totalSteps && r.step != null ? (r.totalSteps - r.step - 1) / rate : null;
       line += ' · ETA ' + (eta != null ? fmtDuration(eta) : '…');
     } else if (r.status === 'finished') line = r.step != null ? '100% · ' + fmtInt(r.step + 1) + ' steps' : '100%';

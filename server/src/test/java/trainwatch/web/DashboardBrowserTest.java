@@ -241,6 +241,14 @@ class DashboardBrowserTest {
         WebElement pick = browser.await("compare picker", d -> d.findElements(By.cssSelector(".pick[data-status='diverged']")).stream()
                 .findFirst().orElse(null));
         assertTrue(pick.getText().contains("diverged") && pick.getText().contains("NaN"), pick.getText());
+
+        // an ended run can be deleted from the runs page
+        browser.driver.get(server.url());
+        browser.await("its Delete button", d -> d.findElement(By.cssSelector("#runs-table tr[data-id='" + id + "'] button.danger"))).click();
+        browser.await("the confirm dialog", d -> d.switchTo().alert()).accept();
+        browser.await("the row goes", d -> d.findElements(By.cssSelector("#runs-table tr[data-id='" + id + "']")).isEmpty());
+        assertEquals(404, api.status("api/runs/" + id), "deleted on the server");
+        assertEquals("", browser.driver.findElement(By.cssSelector(".page-message")).getText());
     }
 
     @Test
