@@ -83,8 +83,10 @@ export function runPage(root, id) {
     const last = Math.max(-1, ...[...charts.series.values()].map((s) => s.lastStep()));
     if (last >= 0) st.step = Math.max(st.step ?? 0, last);
     header();
+    // resume after the OLDEST snapshot: a status or alert logged between the detail and the scalars
+    // fetches would otherwise be skipped (replayed scalars are dropped by step, alerts by seq)
     const runSeq = typeof run.seq === 'number' ? run.seq : null;
-    return seq ?? runSeq;
+    return seq != null && runSeq != null ? Math.min(seq, runSeq) : seq ?? runSeq;
   }
 
   function setStatus(status, reason) {
@@ -167,7 +169,11 @@ export function runPage(root, id) {
       case 'status': setStatus(msg.status?.status ?? msg.status, msg.reason ?? msg.status?.reason); header();
         if (FINAL.has(st.status)) reloadDetail().catch(() => {});
         break;
-      case 'alert': setAlerts(st.alerts.concat([msg.alert || msg])); break;
+      case 'alert': {
+        const a = msg.alert || msg;
+        if (a.seq == null || !st.alerts.some((b) => b.seq === a.seq)) setAlerts(st.alerts.concat([a]));
+        break;
+      }
       case 'check': case 'checks': checks.add(msg.check || msg); break;
       case 'error': setText(message, msg.error); break;
     }
