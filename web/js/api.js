@@ -125,8 +125,10 @@ export class LiveSocket {
     try { msg = JSON.parse(text); } catch { return; }
     if (msg.type === 'resync') { this.resync(); return; }
     if (msg.type !== 'hello' && msg.type !== 'error' && typeof msg.seq === 'number') {
-      if (this.lastSeq != null && msg.seq <= this.lastSeq && this.onResync) return; // already have it
-      this.lastSeq = msg.seq;
+      // a scalars batch at or below what we hold is a replay; other messages (a status the server
+      // wrote, a check result from its own file) may carry the stream's current seq and still be news
+      if (msg.type === 'scalars' && this.lastSeq != null && msg.seq <= this.lastSeq && this.onResync) return;
+      this.lastSeq = this.lastSeq == null ? msg.seq : Math.max(this.lastSeq, msg.seq);
     }
     this.onMessage(msg);
   }

@@ -119,6 +119,8 @@ public final class ConfigParser {
     /** Jackson's reason on one line, with where it happened. */
     private static String describe(JsonProcessingException e) {
         String msg = e.getOriginalMessage() == null ? "parse error" : e.getOriginalMessage();
+        // Jackson names a nested location as "[Source: REDACTED (`StreamReadFeature...` disabled); line: 1, column: 1]": keep only where
+        msg = msg.replaceAll("(?s)\\[Source: .*?; line: (\\d+), column: (\\d+)\\]", "line $1, column $2");
         msg = msg.replaceAll("\\s+", " ").trim();
         if (msg.length() > 200) msg = msg.substring(0, 200) + "...";
         var loc = e.getLocation();

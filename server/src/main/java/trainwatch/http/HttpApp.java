@@ -17,6 +17,7 @@ import trainwatch.live.LiveHub;
 import trainwatch.live.RunListFeed;
 import trainwatch.run.RunException;
 import trainwatch.run.RunService;
+import trainwatch.store.RunNotFoundException;
 
 /**
  * The one factory of the web app: an unstarted Javalin built from its dependencies.
@@ -54,6 +55,11 @@ public final class HttpApp {
             cfg.jetty.modifyServer(server -> {
                 server.setErrorHandler(errors);
                 server.insertHandler(new PathGuard());
+                if (HostGuard.boundToLoopback(host)) server.insertHandler(new HostGuard());
+            });
+            cfg.jetty.modifyWebSocketServletFactory(ws -> {
+                ws.setMaxTextMessageSize(LiveRoutes.MAX_FRAME_BYTES);
+                ws.setMaxBinaryMessageSize(LiveRoutes.MAX_FRAME_BYTES);
             });
             cfg.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new ServletJsonErrorHandler()));
             staticFiles(cfg, webDir);
@@ -89,16 +95,32 @@ public final class HttpApp {
                 error(ctx, status, ErrorBodies.of(JsonErrorHandler.describe(e.getStatus(), e.getMessage())));
             });
             cfg.routes.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, ErrorBodies.of(String.valueOf(e.getMessage()))));
+            cfg.routes.exception(RunNotFoundException.class, (e, ctx) -> error(ctx, 404, ErrorBodies.of(e.getMessage()))); // deleted meanwhile
             cfg.routes.exception(Exception.class, (e, ctx) -> {
-                // A server-side failure (e.g. a run's files unreadable at this instant): logged here, never a 5xx or a trace for the caller.
+                // A server-side failure (e.g. a run's files damaged): the details (class, paths) go to the server's log only,
+                // the caller gets a 4xx that names no class or path (never a 5xx or a trace).
                 LOG.warn("{} {} failed", ctx.method(), ctx.path(), e);
-                error(ctx, 409, ErrorBodies.of("could not complete the request: " + e.getClass().getSimpleName()
-                        + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")")));
+                error(ctx, 409, ErrorBodies.of("could not complete the request: something on the server side failed"
+                        + " (the reason is in the server's log)"));
             });
         });
     }
 
     private static void error(io.javalin.http.Context ctx, int status, String body) {
+        if (LiveRoutes.isUpgrade(ctx)) {
+            // Javalin never writes ctx.result() for a refused WebSocket upgrade: write the body ourselves
+            byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            var res = ctx.res();
+            res.setStatus(status);
+            res.setContentType("application/json;charset=utf-8");
+            res.setContentLength(bytes.length);
+            try {
+                res.getOutputStream().write(bytes);
+            } catch (java.io.IOException e) {
+                LOG.debug("could not answer a refused upgrade: {}", e.toString());
+            }
+            return;
+        }
         ctx.status(status).contentType("application/json").result(body);
     }
 

@@ -5,6 +5,7 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.javalin.http.Context;
+import io.javalin.websocket.WsBinaryMessageContext;
 import io.javalin.websocket.WsConfig;
 import io.javalin.websocket.WsContext;
 import io.javalin.websocket.WsMessageContext;
@@ -20,6 +21,11 @@ import trainwatch.run.RunService;
 final class LiveRoutes {
     private static final String CLIENT = "trainwatch.client";
     private static final long PING_SECONDS = 15;
+    /** The largest text or binary message Jetty accepts; a longer one closes the connection with 1009 (docs/api.md). */
+    static final int MAX_FRAME_BYTES = 1 << 20;
+    /** Longer messages are answered with an error unread: clients only ever send {"type":"ping"}. */
+    static final int MAX_USEFUL_CHARS = 64 * 1024;
+    static final String BINARY = "binary frames are not used: send JSON text";
 
     private final RunService runs;
     private final LiveHub hub;
@@ -34,7 +40,7 @@ final class LiveRoutes {
     /** Refused before the upgrade (plain JSON errors): foreign Origin, bad id, unknown run, bad after. */
     void beforeRunUpgrade(Context ctx) {
         Csrf.checkOrigin(ctx.header("Origin"), ctx.header("Host"));
-        runs.requireRun(ctx.pathParam("id"));
+        runs.requireStreamable(ctx.pathParam("id"));
         Params.optionalLong("after", ctx.queryParam("after"));
     }
 
@@ -49,6 +55,7 @@ final class LiveRoutes {
             ctx.attribute(CLIENT, hub.connect(ctx.pathParam("id"), new JettySink(ctx.session), after));
         });
         ws.onMessage(this::message);
+        ws.onBinaryMessage(this::binary);
         ws.onClose(ctx -> leave(ctx, true));
         ws.onError(ctx -> leave(ctx, true));
     }
@@ -59,6 +66,7 @@ final class LiveRoutes {
             ctx.attribute(CLIENT, list.connect(new JettySink(ctx.session)));
         });
         ws.onMessage(this::message);
+        ws.onBinaryMessage(this::binary);
         ws.onClose(ctx -> leave(ctx, false));
         ws.onError(ctx -> leave(ctx, false));
     }
@@ -67,12 +75,27 @@ final class LiveRoutes {
     private void message(WsMessageContext ctx) {
         LiveClient c = ctx.attribute(CLIENT);
         if (c == null) return;
-        JsonNode msg = Json.tree(ctx.message());
+        String text = ctx.message();
+        if (text.length() > MAX_USEFUL_CHARS) {
+            c.offer(Wire.error("message too long (" + text.length() + " characters): the server accepts only {\"type\":\"ping\"}"));
+            return;
+        }
+        JsonNode msg = Json.tree(text);
         if (msg != null && msg.isObject() && "ping".equals(msg.path("type").asText())) {
             c.offer(Wire.pong());
             return;
         }
         c.offer(Wire.error(msg == null ? "not JSON: the server accepts only {\"type\":\"ping\"}" : "unknown message: the server accepts only {\"type\":\"ping\"}"));
+    }
+
+    private void binary(WsBinaryMessageContext ctx) {
+        LiveClient c = ctx.attribute(CLIENT);
+        if (c != null) c.offer(Wire.error(BINARY));
+    }
+
+    /** A WebSocket upgrade request (Javalin routes these by the same header). */
+    static boolean isUpgrade(Context ctx) {
+        return ctx.header("Sec-WebSocket-Version") != null;
     }
 
     private void leave(WsContext ctx, boolean run) {

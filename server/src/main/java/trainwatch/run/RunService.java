@@ -14,17 +14,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import trainwatch.config.ConfigException;
 import trainwatch.config.ConfigParser;
 import trainwatch.config.FieldError;
 import trainwatch.config.RunConfig;
 import trainwatch.event.FilterSnapshot;
 import trainwatch.event.RunStatus;
+import trainwatch.store.RunBusyException;
+import trainwatch.store.RunState;
 import trainwatch.store.RunStore;
 import trainwatch.store.Series;
 
 /** What the REST API can ask of runs; throws {@link RunException} for the caller's mistakes. */
 public final class RunService {
+    private static final Logger LOG = LoggerFactory.getLogger(RunService.class);
     public static final Set<String> CHECKS = Set.of("overfit", "gradients");
     static final int MAX_POINTS = 100_000;
     static final int LOG_TAIL_BYTES = 512 * 1024;
@@ -54,7 +60,7 @@ public final class RunService {
             config = ConfigParser.parse(body);
         } catch (ConfigException e) {
             List<Problem> problems = new ArrayList<>();
-            for (FieldError fe : e.errors()) problems.add(new Problem(fe.field(), fe.message()));
+            for (FieldError fe : e.errors()) problems.add(new Problem(fe.field(), fe.message(), fe.line())); // the CLI's exact line
             if (problems.isEmpty()) problems.add(new Problem("", e.getMessage()));
             throw RunException.invalid(problems);
         }
@@ -70,7 +76,7 @@ public final class RunService {
 
     public Map<String, Object> get(String id) {
         requireRun(id);
-        return readers.with(id, r -> RunViews.detail(id, r));
+        return readers.with(id, r -> RunViews.detail(id, r, RunStates.read(store, id)));
     }
 
     public Series scalars(String id, String tag, int points, long from, long to) {
@@ -122,32 +128,49 @@ public final class RunService {
             f.readFully(bytes);
             return new String(bytes, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw RunException.conflict("the trainer log of run " + id + " cannot be read: " + e.getMessage());
+            LOG.warn("run {}: cannot read its trainer log", id, e);
+            throw RunException.conflict("the trainer log of run " + id + " cannot be read (the reason is in the server's log)");
         }
     }
 
     public void stop(String id) {
         requireRun(id);
+        if (RunStates.isUnreadable(RunStates.read(store, id)) && !supervisor.isActive(id))
+            throw RunException.conflict("run " + id + " is not running (its status.json is unreadable)");
         supervisor.stop(id);
     }
 
     public void delete(String id) {
         requireRun(id);
-        RunStatus s = store.state(id).status();
+        RunState state = RunStates.read(store, id);
+        RunStatus s = state.status();
         if (!s.isFinal()) throw RunException.conflict("run " + id + " is " + s.wire() + ": stop it before deleting it");
+        if (RunStates.isUnreadable(state) && store.trainerAlive(id))
+            throw RunException.conflict("run " + id + " has an unreadable status.json but a trainer still holds it: stop that trainer first");
         // a trainer that has just written its final status may still be closing its files
         if (supervisor.isActive(id) && !supervisor.awaitGone(id, 10_000))
             throw RunException.conflict("run " + id + " is " + s.wire() + " but its trainer has not exited yet: try again");
         deleteListeners.forEach(l -> l.accept(id));
         readers.evict(id);
         index.forget(id);
-        store.delete(id);
+        try {
+            store.delete(id);
+        } catch (RunBusyException e) {
+            throw RunException.conflict("run " + id + " is held by a trainer that is still running: try again when it has exited");
+        }
     }
 
     public void startCheck(String id, String check) {
         requireRun(id);
         if (!CHECKS.contains(check)) throw RunException.notFound("no check named " + check + " (overfit, gradients)");
         supervisor.startCheck(id, check);
+    }
+
+    /** A run the live hub can stream: one whose status.json cannot be read has nothing to say (it is listed as failed). */
+    public void requireStreamable(String id) {
+        requireRun(id);
+        if (RunStates.isUnreadable(RunStates.read(store, id)))
+            throw RunException.conflict("run " + id + " has an unreadable status.json: there is nothing to stream (it is listed as failed)");
     }
 
     /** A malformed id (path tricks included) is rejected before the disk is touched; an unknown one is 404. */

@@ -18,8 +18,8 @@ import trainwatch.store.Series;
 final class RunViews {
     private RunViews() {}
 
-    static RunSummary summary(String id, RunReader r) {
-        RunState s = r.state();
+    /** {@code s} is the run's state as read by {@link RunStates} (an unreadable status.json reads failed). */
+    static RunSummary summary(String id, RunReader r, RunState s) {
         JsonNode config = Json.tree(r.configJson());
         Scalars latest = r.latest();
         Double loss = latest == null ? null : latest.value(Tags.LOSS);
@@ -40,8 +40,8 @@ final class RunViews {
                 latest == null ? -1 : latest.step(), s.createdMs(), s.updatedMs(), r.lastSeq(), loss, valAcc, best, bestStep);
     }
 
-    static Map<String, Object> detail(String id, RunReader r) {
-        RunSummary sum = summary(id, r);
+    static Map<String, Object> detail(String id, RunReader r, RunState s) {
+        RunSummary sum = summary(id, r, s);
         JsonNode config = Json.tree(r.configJson());
         Scalars latest = r.latest();
         Map<String, Object> values = new LinkedHashMap<>();
@@ -56,7 +56,7 @@ final class RunViews {
         m.put("reason", sum.reason());
         m.put("created", sum.created());
         m.put("updated", sum.updated());
-        m.put("pid", r.state().pid());
+        m.put("pid", s.pid());
         m.put("seq", sum.seq());
         m.put("config", config);
         m.put("progress", progress);

@@ -142,7 +142,8 @@ public final class Supervisor implements AutoCloseable {
         try {
             checks.put(key, launcher.startCheck(id, check));
         } catch (java.io.IOException e) {
-            throw RunException.conflict("could not start check " + check + ": " + e.getMessage());
+            LOG.warn("run {}: could not start check {}", id, check, e);
+            throw RunException.conflict("could not start check " + check + " (the reason is in the server's log)");
         }
     }
 

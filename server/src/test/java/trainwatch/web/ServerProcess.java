@@ -1,6 +1,5 @@
 package trainwatch.web;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -98,9 +97,5 @@ final class ServerProcess implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         stop();
-    }
-
-    static File tempRoot(String prefix) throws IOException {
-        return Files.createTempDirectory(prefix).toFile();
     }
 }
