@@ -89,6 +89,7 @@ public final class CheckCommand {
         } catch (ConfigException | DatasetException e) {
             return fail(BAD_CONFIG, e.getMessage());
         }
+        NativeThreads.capUnlessSet(System.getenv(), err);
         LabChecks.Outcome o;
         try {
             o = runCheck(check, config, data, maxIterations);
@@ -113,6 +114,7 @@ public final class CheckCommand {
         try {
             RunConfig config = ConfigParser.parse(Files.readString(configFile), dataDir);
             Dataset data = Datasets.load(config, dataDir);
+            NativeThreads.capUnlessSet(System.getenv(), err);
             LabChecks.Outcome o = runCheck(check, config, data, maxIterations);
             Map<String, Object> details = new java.util.LinkedHashMap<>(o.details());
             details.put("durationMs", System.currentTimeMillis() - started);

@@ -159,6 +159,7 @@ public final class TrainCommand {
     }
 
     private int train(RunStore store, String id, RunWriter writer, RunConfig config, Dataset data) {
+        NativeThreads.capUnlessSet(System.getenv(), err);
         TrainOutcome outcome;
         ProgressPrinter progress = new ProgressPrinter(out, terminal, config.epochs(), System::nanoTime);
         try (writer) {

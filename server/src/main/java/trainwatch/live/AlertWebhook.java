@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import trainwatch.event.Alert;
+import trainwatch.run.EventJson;
 import trainwatch.run.Json;
 
 /** POSTs every new alert as JSON to a URL (--webhook), asynchronously; a failure is logged, never fatal. */
@@ -30,13 +31,7 @@ public final class AlertWebhook implements AlertSink {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("type", "alert");
         m.put("run", runId);
-        m.put("seq", a.seq());
-        m.put("step", a.step());
-        m.put("t", a.wallMs());
-        m.put("kind", a.kind());
-        m.put("tag", a.tag());
-        m.put("message", a.message());
-        m.put("advice", a.advice());
+        EventJson.alert(m, a);
         HttpRequest req = HttpRequest.newBuilder(url)
                 .timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json")

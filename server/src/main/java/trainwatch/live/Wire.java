@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.JsonNode;
 
 import trainwatch.event.Alert;
 import trainwatch.event.CheckResult;
@@ -18,6 +17,7 @@ import trainwatch.event.RunEvent;
 import trainwatch.event.RunStatus;
 import trainwatch.event.Scalars;
 import trainwatch.event.StatusChange;
+import trainwatch.run.EventJson;
 import trainwatch.run.Json;
 
 /**
@@ -124,13 +124,7 @@ public final class Wire {
             m.put("reason", s.reason());
         } else if (e instanceof Alert a) {
             m.put("type", "alert");
-            m.put("seq", a.seq());
-            m.put("step", a.step());
-            m.put("t", a.wallMs());
-            m.put("kind", a.kind());
-            m.put("tag", a.tag());
-            m.put("message", a.message());
-            m.put("advice", a.advice());
+            EventJson.alert(m, a);
         }
         return new Frame(Json.write(m), e.seq());
     }
@@ -140,13 +134,7 @@ public final class Wire {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("type", "check");
         if (seq >= 0) m.put("seq", seq);
-        m.put("t", c.wallMs());
-        m.put("check", c.check());
-        m.put("outcome", c.outcome());
-        m.put("summary", c.summary());
-        JsonNode details = Json.tree(c.detailsJson());
-        m.put("details", details == null ? c.detailsJson() : details);
-        return new Frame(Json.write(m), seq);
+        return new Frame(Json.write(EventJson.check(m, c)), seq);
     }
 
     static Frame hello(String run, long seq, RunStatus status, String reason) {

@@ -75,15 +75,7 @@ final class RunViews {
     }
 
     static Map<String, Object> alert(Alert a) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("seq", a.seq());
-        m.put("step", a.step());
-        m.put("t", a.wallMs());
-        m.put("kind", a.kind());
-        m.put("tag", a.tag());
-        m.put("message", a.message());
-        m.put("advice", a.advice());
-        return m;
+        return EventJson.alert(new LinkedHashMap<>(), a);
     }
 
     static List<Map<String, Object>> checks(List<CheckResult> checks) {
@@ -93,13 +85,7 @@ final class RunViews {
     static Map<String, Object> check(CheckResult c) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("seq", c.seq());
-        m.put("t", c.wallMs());
-        m.put("check", c.check());
-        m.put("outcome", c.outcome());
-        m.put("summary", c.summary());
-        JsonNode details = Json.tree(c.detailsJson());
-        m.put("details", details == null ? c.detailsJson() : details);
-        return m;
+        return EventJson.check(m, c);
     }
 
     /** Planned iterations from the config, or null when it cannot be told without the dataset (an estimate for the progress bar). */

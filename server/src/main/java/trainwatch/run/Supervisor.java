@@ -109,15 +109,18 @@ public final class Supervisor implements AutoCloseable {
         return p != null && p.isAlive();
     }
 
-    /** Asks the trainer to stop (SIGTERM: it writes 'stopped' itself), forcibly after the timeout. */
+    /**
+     * Asks the trainer to stop (SIGTERM: it writes 'stopped' itself), forcibly after the timeout.
+     * status.json is read before anything else: a trainer that has written its final status may
+     * still be exiting (alive, holding its lock), and there is nothing left to stop then (409).
+     */
     public synchronized void stop(String id) {
-        if (queue.remove(id)) {
-            store.writeState(id, new RunState(RunStatus.STOPPED, "stopped before it started", clock.millis(), 0,
-                    store.state(id).createdMs()));
-            return;
-        }
         RunState state = store.state(id);
         if (state.status().isFinal()) throw RunException.conflict("run " + id + " is not running (status " + state.status().wire() + ")");
+        if (queue.remove(id)) {
+            store.writeState(id, new RunState(RunStatus.STOPPED, "stopped before it started", clock.millis(), 0, state.createdMs()));
+            return;
+        }
         Process child = children.get(id);
         ProcessHandle handle = child != null ? child.toHandle() : attached.contains(id) ? trainerHandle(id) : null;
         if (handle == null) throw RunException.conflict("run " + id + " has no trainer this server can stop (status " + state.status().wire() + ")");

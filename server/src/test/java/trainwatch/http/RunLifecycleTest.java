@@ -3,71 +3,52 @@ package trainwatch.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Child trainers: queued beyond --max-parallel, stopped on request, and 'interrupted' when killed; the server keeps answering. */
 class RunLifecycleTest {
     private static final String LONG_RUN = "{\"dataset\":\"spiral\",\"epochs\":100000,\"evalEvery\":100}";
 
-    @TempDir
-    static Path runs;
-    static TrainwatchServer server;
-    static Api api;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = Servers.start(runs, 1);
-        api = new Api(server.port());
-    }
-
-    @AfterAll
-    static void stop() {
-        Servers.killTrainers(server.store);
-        server.close();
-        Api.assertNo5xx();
-        assertEquals(0, server.stats.count(500, 600));
-    }
+    @RegisterExtension
+    static final ServerFixture fixture = ServerFixture.withTrainers();
 
     private static long step(String id) {
-        return api.get("/api/runs/" + id).json().get("progress").get("step").asLong();
+        return fixture.api.get("/api/runs/" + id).json().get("progress").get("step").asLong();
     }
 
     @Test
     void a_trainer_killed_with_sigkill_reads_interrupted_within_10_s_and_the_server_still_answers() {
-        String id = api.createRun(LONG_RUN);
-        Api.await("training", Duration.ofSeconds(120), () -> api.status(id).equals("running") && step(id) > 10);
-        long pid = server.supervisor.childPid(id);
+        String id = fixture.api.createRun(LONG_RUN);
+        Api.await("training", Duration.ofSeconds(120), () -> fixture.api.status(id).equals("running") && step(id) > 10);
+        long pid = fixture.server.supervisor.childPid(id);
         assertTrue(pid > 0);
         ProcessHandle.of(pid).orElseThrow().destroyForcibly(); // SIGKILL: no chance to write a final status
         long killed = System.nanoTime();
-        Api.await("interrupted", Duration.ofSeconds(10), () -> api.status(id).equals("interrupted"));
+        Api.await("interrupted", Duration.ofSeconds(10), () -> fixture.api.status(id).equals("interrupted"));
         assertTrue(System.nanoTime() - killed < Duration.ofSeconds(10).toNanos());
-        assertTrue(api.get("/api/runs/" + id).json().get("reason").asText().contains("without a final status"));
-        assertEquals(200, api.get("/api/runs").status());
-        assertEquals(200, api.delete("/api/runs/" + id).status(), "an interrupted run can be deleted");
+        assertTrue(fixture.api.get("/api/runs/" + id).json().get("reason").asText().contains("without a final status"));
+        assertEquals(200, fixture.api.get("/api/runs").status());
+        assertEquals(200, fixture.api.delete("/api/runs/" + id).status(), "an interrupted run can be deleted");
     }
 
     @Test
     void a_second_run_waits_queued_then_stop_ends_both_and_running_runs_cannot_be_deleted() {
-        String first = api.createRun(LONG_RUN);
-        String second = api.createRun(LONG_RUN);
-        Api.await("first training", Duration.ofSeconds(120), () -> api.status(first).equals("running"));
-        assertEquals("queued", api.status(second), "--max-parallel 1 keeps the second one waiting");
-        assertEquals(409, api.delete("/api/runs/" + first).status());
-        assertEquals(409, api.delete("/api/runs/" + second).status());
+        String first = fixture.api.createRun(LONG_RUN);
+        String second = fixture.api.createRun(LONG_RUN);
+        Api.await("first training", Duration.ofSeconds(120), () -> fixture.api.status(first).equals("running"));
+        assertEquals("queued", fixture.api.status(second), "--max-parallel 1 keeps the second one waiting");
+        assertEquals(409, fixture.api.delete("/api/runs/" + first).status());
+        assertEquals(409, fixture.api.delete("/api/runs/" + second).status());
 
-        assertEquals(202, api.post("/api/runs/" + second + "/stop", "").status());
-        assertEquals("stopped", api.status(second));
-        assertEquals(202, api.post("/api/runs/" + first + "/stop", "").status());
-        Api.await("first stopped", Duration.ofSeconds(60), () -> api.status(first).equals("stopped"));
-        assertEquals(409, api.post("/api/runs/" + first + "/stop", "").status(), "nothing left to stop");
-        assertEquals(200, api.delete("/api/runs/" + first).status());
-        assertEquals(200, api.delete("/api/runs/" + second).status());
+        assertEquals(202, fixture.api.post("/api/runs/" + second + "/stop", "").status());
+        assertEquals("stopped", fixture.api.status(second));
+        assertEquals(202, fixture.api.post("/api/runs/" + first + "/stop", "").status());
+        Api.await("first stopped", Duration.ofSeconds(60), () -> fixture.api.status(first).equals("stopped"));
+        assertEquals(409, fixture.api.post("/api/runs/" + first + "/stop", "").status(), "nothing left to stop");
+        assertEquals(200, fixture.api.delete("/api/runs/" + first).status());
+        assertEquals(200, fixture.api.delete("/api/runs/" + second).status());
     }
 }

@@ -3,16 +3,13 @@ package trainwatch.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import trainwatch.event.RunStatus;
 import trainwatch.live.LiveClient;
@@ -27,46 +24,32 @@ import trainwatch.store.RunWriter;
 class StalledSocketTest {
     private static final LiveLimits SMALL = new LiveLimits(20, 64 * 1024, 256 * 1024, 50_000, 500_000, 5_000, 20_000);
 
-    @TempDir
-    static Path runs;
-    static TrainwatchServer server;
-    static Api api;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = new TrainwatchServer(new TrainwatchServer.Options("127.0.0.1", 0, runs, 1, null, null, null, SMALL, 10_000, List.of())).start();
-        api = new Api(server.port());
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-        Api.assertNo5xx();
-    }
+    @RegisterExtension
+    static final ServerFixture fixture = ServerFixture.withLimits(SMALL);
 
     @Test
     void a_client_that_reads_nothing_is_closed_with_4008_while_the_writer_and_the_other_client_go_on() throws Exception {
-        String id = server.store.newId();
-        server.store.create(id, "{\"name\":\"stall\"}", RunStatus.QUEUED, "");
+        String id = fixture.server.store.newId();
+        fixture.server.store.create(id, "{\"name\":\"stall\"}", RunStatus.QUEUED, "");
         String[] tags = {"loss", "train_acc", "val_loss", "val_acc", "lr/dense0", "update_ratio/dense0"};
         double[] values = {1.0986, 0.33, 1.1, 0.3, 0.01, 0.001};
-        try (RunWriter w = server.store.openWriter(id)) {
+        try (RunWriter w = fixture.server.store.openWriter(id)) {
             long first = w.status(RunStatus.RUNNING, "");
             w.flush();
-            WsProbe stalled = WsProbe.open(api.base, "/api/runs/" + id + "/live?after=" + first, false);
-            WsProbe healthy = WsProbe.open(api.base, "/api/runs/" + id + "/live?after=" + first, true);
-            Api.await("both clients attached", Duration.ofSeconds(60), () -> server.hub.clients(id).size() == 2);
-            List<LiveClient> both = server.hub.clients(id);
+            WsProbe stalled = WsProbe.open(fixture.api.base, "/api/runs/" + id + "/live?after=" + first, false);
+            WsProbe healthy = WsProbe.open(fixture.api.base, "/api/runs/" + id + "/live?after=" + first, true);
+            Api.await("both clients attached", Duration.ofSeconds(60), () -> fixture.server.hub.clients(id).size() == 2);
+            List<LiveClient> both = fixture.server.hub.clients(id);
 
             long step = 0, lastSeq = first;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (server.hub.clients(id).size() == 2) { // until the hub drops the stalled one
+            while (fixture.server.hub.clients(id).size() == 2) { // until the hub drops the stalled one
                 assertTrue(System.nanoTime() < deadline, "the stalled client was never closed");
                 for (int i = 0; i < 2_000; i++) lastSeq = w.scalars(step++, tags, values); // the writer never waits on anyone
                 w.flush();
                 long appended = lastSeq;
                 // pace the appends to the tailer (as a trainer's iteration time would), so the resume below stays replayable
-                Api.await("the tailer to read the batch", Duration.ofSeconds(60), () -> server.hub.lastSeq(id) >= appended);
+                Api.await("the tailer to read the batch", Duration.ofSeconds(60), () -> fixture.server.hub.lastSeq(id) >= appended);
             }
             LiveClient gone = both.stream().filter(LiveClient::laggedOut).findFirst().orElseThrow();
             assertTrue(gone.maxBufferedBytes() <= SMALL.windowBytes() + SMALL.maxQueuedBytes() + 1_000_000,
@@ -85,7 +68,7 @@ class StalledSocketTest {
             long resumeAfter = Long.parseLong(stalled.closeReason.substring("resume after=".length()));
             assertEquals(stalled.maxSeq(), resumeAfter, "everything up to the named seq arrived before the close");
 
-            WsProbe resumed = WsProbe.open(api.base, "/api/runs/" + id + "/live?after=" + resumeAfter, true);
+            WsProbe resumed = WsProbe.open(fixture.api.base, "/api/runs/" + id + "/live?after=" + resumeAfter, true);
             Api.await("the rest", Duration.ofSeconds(120), () -> resumed.maxSeq() == end);
             List<Long> all = new ArrayList<>(stalled.steps("loss"));
             all.addAll(resumed.steps("loss"));

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import trainwatch.event.Alert;
+import trainwatch.event.CheckResult;
 import trainwatch.event.RunEvent;
 import trainwatch.event.Scalars;
 import trainwatch.run.Json;
@@ -61,6 +62,17 @@ class WireTest {
         List<Frame> frames = Wire.frames(events, 100);
         assertEquals(List.of(1L, 2L, 3L), frames.stream().map(Frame::seq).toList());
         assertEquals("alert", Json.tree(frames.get(1).text()).get("type").asText());
+    }
+
+    @Test
+    void alert_and_check_messages_are_the_rest_views_fields_after_the_type() {
+        Alert a = new Alert(4, 3, 1000, "plateau", "val_acc", "no progress", "lower the rate");
+        CheckResult fromFile = new CheckResult(-1, 2000, "overfit", "pass", "loss 0.01", "{\"iterations\":120}");
+
+        assertEquals("{\"type\":\"alert\",\"seq\":4,\"step\":3,\"t\":1000,\"kind\":\"plateau\",\"tag\":\"val_acc\","
+                + "\"message\":\"no progress\",\"advice\":\"lower the rate\"}", Wire.single(a).text());
+        assertEquals("{\"type\":\"check\",\"t\":2000,\"check\":\"overfit\",\"outcome\":\"pass\",\"summary\":\"loss 0.01\","
+                + "\"details\":{\"iterations\":120}}", Wire.check(fromFile, -1).text(), "a check file's result has no seq");
     }
 
     @Test

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import trainwatch.event.RunStatus;
+import trainwatch.store.RunState;
 import trainwatch.store.RunStore;
 
 /** The supervisor with stand-in trainers (shell processes), so the queue, stop and exit rules are checked in seconds. */
@@ -43,6 +44,14 @@ class SupervisorTest {
 
     private RunStore store() {
         return new RunStore(runs, Clock.systemUTC());
+    }
+
+    /** A started supervisor whose "trainers" sleep until killed; returns its store. */
+    private RunStore startWithSleepers(int maxParallel) {
+        RunStore store = store();
+        supervisor = new Supervisor(store, shell("sleep 600"), Clock.systemUTC(), maxParallel, 10_000);
+        supervisor.start();
+        return store;
     }
 
     private String queuedRun(RunStore store) {
@@ -79,9 +88,7 @@ class SupervisorTest {
 
     @Test
     void runs_beyond_max_parallel_wait_in_order() throws Exception {
-        RunStore store = store();
-        supervisor = new Supervisor(store, shell("sleep 600"), Clock.systemUTC(), 2, 10_000);
-        supervisor.start();
+        RunStore store = startWithSleepers(2);
         String a = queuedRun(store), b = queuedRun(store), c = queuedRun(store);
         supervisor.submit(a);
         supervisor.submit(b);
@@ -113,9 +120,7 @@ class SupervisorTest {
 
     @Test
     void a_queued_run_stops_at_once_and_a_finished_one_cannot_be_stopped() throws Exception {
-        RunStore store = store();
-        supervisor = new Supervisor(store, shell("sleep 600"), Clock.systemUTC(), 1, 10_000);
-        supervisor.start();
+        RunStore store = startWithSleepers(1);
         String busy = queuedRun(store), waiting = queuedRun(store);
         supervisor.submit(busy);
         supervisor.submit(waiting);
@@ -123,6 +128,39 @@ class SupervisorTest {
         assertEquals(RunStatus.STOPPED, store.state(waiting).status());
         RunException e = assertThrows(RunException.class, () -> supervisor.stop(waiting));
         assertEquals(RunException.Kind.CONFLICT, e.kind());
+    }
+
+    /** The trainer has written 'stopped' but its JVM is still exiting (here: never exits): nothing is left to stop. */
+    @Test
+    void a_run_whose_trainer_wrote_a_final_status_but_is_still_exiting_cannot_be_stopped_again() throws Exception {
+        RunStore store = startWithSleepers(1);
+        String id = queuedRun(store);
+        supervisor.submit(id);
+        long pid = supervisor.childPid(id);
+        assertTrue(pid > 0, "the stand-in trainer started");
+        store.writeState(id, new RunState(RunStatus.STOPPED, "stopped on request", System.currentTimeMillis(), pid, 0));
+
+        RunException e = assertThrows(RunException.class, () -> supervisor.stop(id));
+
+        assertEquals(RunException.Kind.CONFLICT, e.kind());
+        assertTrue(e.getMessage().contains("not running (status stopped)"), e.getMessage());
+        assertEquals("stopped on request", store.state(id).reason());
+    }
+
+    /** A queued run that got a final status elsewhere (e.g. taken over by a hand-run `train --run`) keeps it. */
+    @Test
+    void stopping_a_queued_run_that_already_has_a_final_status_is_refused_and_does_not_overwrite_it() throws Exception {
+        RunStore store = startWithSleepers(1);
+        String busy = queuedRun(store), waiting = queuedRun(store);
+        supervisor.submit(busy);
+        supervisor.submit(waiting);
+        assertEquals(List.of(waiting), supervisor.queued());
+        store.writeState(waiting, new RunState(RunStatus.FINISHED, "", System.currentTimeMillis(), 0, 0));
+
+        RunException e = assertThrows(RunException.class, () -> supervisor.stop(waiting));
+
+        assertEquals(RunException.Kind.CONFLICT, e.kind());
+        assertEquals(RunStatus.FINISHED, store.state(waiting).status(), "the final status stands");
     }
 
     @Test

@@ -29,7 +29,7 @@ class DivergenceTest {
         RunConfig cfg = Fixtures.mlp("spiral", List.of(100), Fixtures.opt("sgd", 1e9), 300, 200, 7);
         MemoryRunWriter out = new MemoryRunWriter(dir);
 
-        TrainOutcome outcome = Trainer.train(cfg, Fixtures.spiral(100, 7), out, ProgressObserver.NONE, () -> false);
+        TrainOutcome outcome = Fixtures.trainOnSpiral(cfg, 100, out);
 
         assertEquals(RunStatus.DIVERGED, outcome.status());
         assertEquals(RunStatus.DIVERGED, out.finalStatus());
@@ -58,7 +58,7 @@ class DivergenceTest {
         RunConfig cfg = Fixtures.mlp("spiral", List.of(100), Fixtures.opt("sgd", 1e6), 300, 30, 7);
         MemoryRunWriter out = new MemoryRunWriter(dir);
 
-        TrainOutcome outcome = Trainer.train(cfg, Fixtures.spiral(100, 7), out, ProgressObserver.NONE, () -> false);
+        TrainOutcome outcome = Fixtures.trainOnSpiral(cfg, 100, out);
 
         assertEquals(RunStatus.FINISHED, outcome.status(), outcome.reason());
         assertTrue(out.alerts.isEmpty());

@@ -26,6 +26,11 @@ final class Fixtures {
         return Spiral.generate(3 * perClass, 3 * perClass, seed);
     }
 
+    /** Trains cfg to the end (no stop, no progress) on a spiral of perClass points per arm drawn with the config's seed. */
+    static TrainOutcome trainOnSpiral(RunConfig cfg, int perClass, MemoryRunWriter out) {
+        return Trainer.train(cfg, spiral(perClass, cfg.seed()), out, ProgressObserver.NONE, () -> false);
+    }
+
     /** The cli's generated shapes (the embedded default dataset). */
     static Dataset shapes(int train, int val, long seed) {
         return Shapes.generate(train, val, seed);

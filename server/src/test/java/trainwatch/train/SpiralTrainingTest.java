@@ -47,7 +47,7 @@ class SpiralTrainingTest {
         RunConfig cfg = Fixtures.mlp("spiral", List.of(100), Fixtures.opt("sgd", 1.0), 300, 1, 11);
         MemoryRunWriter out = new MemoryRunWriter(dir);
 
-        Trainer.train(cfg, Fixtures.spiral(100, 11), out, ProgressObserver.NONE, () -> false);
+        Fixtures.trainOnSpiral(cfg, 100, out);
 
         double loss0 = out.value(0, "loss");
         assertEquals(Math.log(3), loss0, 0.2, "step 0 loss");
@@ -60,7 +60,7 @@ class SpiralTrainingTest {
         RunConfig cfg = Fixtures.mlp("spiral", List.of(16, 8), Fixtures.opt("adam", 0.01), 100, 2, 3);
         MemoryRunWriter out = new MemoryRunWriter(dir);
 
-        Trainer.train(cfg, Fixtures.spiral(50, 3), out, ProgressObserver.NONE, () -> false);
+        Fixtures.trainOnSpiral(cfg, 50, out);
 
         assertEquals(4, out.scalars.size(), "150 points, batch 100, 2 epochs");
         Scalars first = out.scalars.get(0);

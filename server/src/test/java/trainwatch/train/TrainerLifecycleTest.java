@@ -61,7 +61,7 @@ class TrainerLifecycleTest {
         RunConfig cfg = Fixtures.mlp("spiral", List.of(20), Fixtures.opt("lbfgs", 1), 150, 30, 2);
         MemoryRunWriter out = new MemoryRunWriter(dir);
 
-        TrainOutcome outcome = Trainer.train(cfg, Fixtures.spiral(50, 2), out, ProgressObserver.NONE, () -> false);
+        TrainOutcome outcome = Fixtures.trainOnSpiral(cfg, 50, out);
 
         assertEquals(RunStatus.FINISHED, outcome.status(), outcome.reason());
         assertEquals(30, out.scalars.size());
@@ -74,7 +74,7 @@ class TrainerLifecycleTest {
         RunConfig cfg = Fixtures.mlp("spiral", List.of(10), Fixtures.opt("lbfgs", 1), 50, 1, 2);
         MemoryRunWriter out = new MemoryRunWriter(dir);
 
-        TrainOutcome outcome = Trainer.train(cfg, Fixtures.spiral(50, 2), out, ProgressObserver.NONE, () -> false);
+        TrainOutcome outcome = Fixtures.trainOnSpiral(cfg, 50, out);
 
         assertEquals(RunStatus.FAILED, outcome.status());
         assertTrue(outcome.reason().contains("lbfgs needs the full batch") && outcome.reason().contains("got 50"), outcome.reason());
@@ -87,7 +87,7 @@ class TrainerLifecycleTest {
         RunConfig cfg = Fixtures.cnn(Fixtures.opt("sgd", 0.1), 50, 1, 2); // a cnn on 2-D points
         MemoryRunWriter out = new MemoryRunWriter(dir);
 
-        TrainOutcome outcome = Trainer.train(cfg, Fixtures.spiral(50, 2), out, ProgressObserver.NONE, () -> false);
+        TrainOutcome outcome = Fixtures.trainOnSpiral(cfg, 50, out);
 
         assertEquals(RunStatus.FAILED, outcome.status());
         assertTrue(outcome.reason().contains("cnn needs image data"), outcome.reason());
