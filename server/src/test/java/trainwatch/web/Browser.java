@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.function.Function;
 
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -33,11 +34,15 @@ final class Browser implements AutoCloseable {
         return ((JavascriptExecutor) driver).executeScript(script, args);
     }
 
-    /** Waits up to 60 s for a condition (never a fixed sleep). */
+    /**
+     * Waits up to 90 s for a condition (never a fixed sleep). Live pages re-render while a
+     * condition reads them, so an element that went stale just means "look again".
+     */
     <T> T await(String what, Function<WebDriver, T> condition) {
-        return new WebDriverWait(driver, Duration.ofSeconds(60))
+        return new WebDriverWait(driver, Duration.ofSeconds(90))
                 .withMessage(what)
                 .pollingEvery(Duration.ofMillis(200))
+                .ignoring(StaleElementReferenceException.class)
                 .until(condition);
     }
 
