@@ -81,11 +81,19 @@ public final class ConfigParser {
         int evalEvery = (int) f.integer("evalEvery", 50, 1, 1_000_000_000);
         int filtersEvery = (int) f.integer("filtersEvery", 25, 1, 1_000_000_000);
         int maxIterations = (int) f.integer("maxIterations", 0, 0, 1_000_000_000);
+        if ("lbfgs".equals(optimizer.type())) checkFullBatch(f, dropout, batchSize, trainSize);
 
         String name = rawName.isBlank() ? ds.id() + "-" + model.type() + "-" + optimizer.type() : rawName;
         if (name.codePointCount(0, name.length()) > MAX_NAME) name = name.substring(0, name.offsetByCodePoints(0, MAX_NAME));
         return new RunConfig(name, ds.id(), model, optimizer, schedule, l2, dropout, batchSize, epochs, seed,
                 trainSize, valSize, evalEvery, filtersEvery, maxIterations);
+    }
+
+    /** L-BFGS's line search needs the same deterministic objective at every evaluation: the full batch, no dropout. */
+    private static void checkFullBatch(Fields f, double dropout, int batchSize, int trainSize) {
+        if (dropout > 0) f.error("dropout", "must be 0 with optimizer.type lbfgs, whose line search needs a deterministic loss (got " + dropout + ")");
+        if (batchSize < trainSize)
+            f.error("batchSize", "must be >= trainSize with optimizer.type lbfgs, which works on the full batch (got " + batchSize + " < " + trainSize + ")");
     }
 
     private static void checkFiles(Fields f, DatasetCatalog ds, Path dataDir) {

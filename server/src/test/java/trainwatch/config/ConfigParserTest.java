@@ -1,5 +1,6 @@
 package trainwatch.config;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -243,5 +244,15 @@ class ConfigParserTest {
         Files.createDirectories(data.resolve("mnist"));
         Files.write(data.resolve("mnist/train-images-idx3-ubyte"), new byte[] {1});
         Files.write(data.resolve("mnist/train-labels-idx1-ubyte"), new byte[] {1});
+    }
+
+    @Test
+    void lbfgs_needs_the_full_batch_and_no_dropout() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigParser.parse("{\"dataset\": \"spiral\", \"optimizer\": {\"type\": \"lbfgs\"}, \"dropout\": 0.5, \"batchSize\": 64}"));
+        assertEquals(List.of("dropout", "batchSize"), e.errors().stream().map(FieldError::field).toList());
+        assertEquals("dropout must be 0 with optimizer.type lbfgs, whose line search needs a deterministic loss (got 0.5)", e.getMessage());
+        assertTrue(e.errors().get(1).message().contains("64 < 300"), e.errors().get(1).message());
+        assertDoesNotThrow(() -> ConfigParser.parse("{\"dataset\": \"spiral\", \"optimizer\": {\"type\": \"lbfgs\"}}"));
     }
 }
