@@ -153,6 +153,7 @@ public final class RunService {
         deleteListeners.forEach(l -> l.accept(id));
         readers.evict(id);
         index.forget(id);
+        BestValAcc.forget(id);
         try {
             store.delete(id);
         } catch (RunBusyException e) {

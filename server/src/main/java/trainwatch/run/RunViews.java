@@ -12,7 +12,6 @@ import trainwatch.event.Scalars;
 import trainwatch.event.Tags;
 import trainwatch.store.RunReader;
 import trainwatch.store.RunState;
-import trainwatch.store.Series;
 
 /** Builds the JSON-shaped views of a run from its reader (list rows, the detail page, alerts, checks). */
 final class RunViews {
@@ -24,20 +23,9 @@ final class RunViews {
         Scalars latest = r.latest();
         Double loss = latest == null ? null : latest.value(Tags.LOSS);
         Double valAcc = latest == null ? null : latest.value(Tags.VAL_ACC);
-        Double best = null;
-        Long bestStep = null;
-        if (r.tags().contains(Tags.VAL_ACC)) {
-            Series va = r.series(Tags.VAL_ACC, 100_000, Long.MIN_VALUE, Long.MAX_VALUE);
-            for (int i = 0; i < va.step().length; i++) {
-                double v = va.max()[i];
-                if (Double.isFinite(v) && (best == null || v > best)) {
-                    best = v;
-                    bestStep = va.step()[i];
-                }
-            }
-        }
+        BestValAcc.Best best = BestValAcc.of(id, r);
         return new RunSummary(id, text(config, "name"), text(config, "dataset"), s.status().wire(), s.reason(),
-                latest == null ? -1 : latest.step(), s.createdMs(), s.updatedMs(), r.lastSeq(), loss, valAcc, best, bestStep);
+                latest == null ? -1 : latest.step(), s.createdMs(), s.updatedMs(), r.lastSeq(), loss, valAcc, best.value(), best.step());
     }
 
     static Map<String, Object> detail(String id, RunReader r, RunState s) {
@@ -83,9 +71,10 @@ final class RunViews {
     }
 
     static Map<String, Object> check(CheckResult c) {
+        CheckResult shown = StaleChecks.resolve(c);
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("seq", c.seq());
-        return EventJson.check(m, c);
+        m.put("seq", shown.seq());
+        return EventJson.check(m, shown);
     }
 
     /** Planned iterations from the config, or null when it cannot be told without the dataset (an estimate for the progress bar). */

@@ -1,0 +1,61 @@
+package trainwatch.run;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import trainwatch.event.Tags;
+import trainwatch.store.RunReader;
+import trainwatch.store.Series;
+
+/**
+ * A run's best val_acc and its step, recomputed only when the reader has new records
+ * (scanning the series costs hundreds of ms on a long run, and the list and detail views ask often).
+ */
+public final class BestValAcc {
+    /** best/step null when the run has no finite val_acc yet. */
+    record Best(Double value, Long step) {}
+
+    private record Entry(RunReader reader, long seq, Best best, long computations) {}
+
+    private static final Map<String, Entry> CACHE = new ConcurrentHashMap<>();
+
+    private BestValAcc() {}
+
+    /** The caller holds the reader (one thread per reader at a time), so a run's entry is never computed twice at once. */
+    static Best of(String id, RunReader r) {
+        long seq = r.lastSeq();
+        Entry e = CACHE.get(id);
+        if (e != null && e.reader() == r && e.seq() == seq) return e.best();
+        Best b = compute(r);
+        CACHE.put(id, new Entry(r, seq, b, e == null ? 1 : e.computations() + 1));
+        return b;
+    }
+
+    /** Drops a deleted run's entry. */
+    static void forget(String id) {
+        CACHE.remove(id);
+    }
+
+    /** How many times the run's best was computed (a diagnostic the tests use to prove caching). */
+    public static long computations(String id) {
+        Entry e = CACHE.get(id);
+        return e == null ? 0 : e.computations();
+    }
+
+    /** First step with the highest finite value (ties keep the earlier step). */
+    private static Best compute(RunReader r) {
+        Double best = null;
+        Long bestStep = null;
+        if (r.tags().contains(Tags.VAL_ACC)) {
+            Series va = r.series(Tags.VAL_ACC, 100_000, Long.MIN_VALUE, Long.MAX_VALUE);
+            for (int i = 0; i < va.step().length; i++) {
+                double v = va.max()[i];
+                if (Double.isFinite(v) && (best == null || v > best)) {
+                    best = v;
+                    bestStep = va.step()[i];
+                }
+            }
+        }
+        return new Best(best, bestStep);
+    }
+}
