@@ -3,37 +3,43 @@ package trainwatch.cli;
 import java.nio.file.Path;
 
 /**
- * `train CONFIG.json [--runs DIR]` or `train --run ID [--runs DIR]` (the
- * second form takes over a run directory the server created as queued).
- * Exactly one of configFile / runId is set.
+ * `train CONFIG.json [--runs DIR]`, `train --run ID [--runs DIR]` (takes over a
+ * run directory the server created as queued) or `train --resume ID [--runs DIR]`
+ * (continues an interrupted or stopped run from its newest checkpoint).
+ * Exactly one of configFile / runId is set; {@code resume} marks the third form.
  */
-record TrainArgs(Path configFile, String runId, Path runsDir) {
-    static final String USAGE = "usage: train CONFIG.json [--runs DIR] | train --run ID [--runs DIR]";
+record TrainArgs(Path configFile, String runId, Path runsDir, boolean resume) {
+    static final String USAGE = "usage: train CONFIG.json [--runs DIR] | train --run ID [--runs DIR] | train --resume ID [--runs DIR]";
 
     static TrainArgs parse(String[] args) throws UsageException {
         Path config = null;
         String run = null;
+        boolean resume = false;
         Path runs = Path.of("runs");
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
                 case "--runs" -> runs = Path.of(value(args, ++i, a));
-                case "--run" -> {
-                    if (run != null) throw new UsageException("--run given twice");
+                case "--run", "--resume" -> {
+                    if (run != null) throw new UsageException("--run or --resume given twice");
                     run = value(args, ++i, a);
+                    resume = a.equals("--resume");
                 }
                 default -> {
                     if (a.startsWith("--runs=")) runs = Path.of(nonEmpty(a.substring(7), "--runs"));
                     else if (a.startsWith("--run=")) run = nonEmpty(a.substring(6), "--run");
-                    else if (a.startsWith("-") && !a.equals("-")) throw new UsageException("unknown option " + a);
+                    else if (a.startsWith("--resume=")) {
+                        run = nonEmpty(a.substring(9), "--resume");
+                        resume = true;
+                    } else if (a.startsWith("-") && !a.equals("-")) throw new UsageException("unknown option " + a);
                     else if (config != null) throw new UsageException("only one CONFIG.json, got " + config + " and " + a);
                     else config = Path.of(a);
                 }
             }
         }
         if (config == null && run == null) throw new UsageException("missing CONFIG.json");
-        if (config != null && run != null) throw new UsageException("give CONFIG.json or --run ID, not both");
-        return new TrainArgs(config, run, runs);
+        if (config != null && run != null) throw new UsageException("give CONFIG.json or " + (resume ? "--resume" : "--run") + " ID, not both");
+        return new TrainArgs(config, run, runs, resume);
     }
 
     private static String value(String[] args, int i, String option) throws UsageException {

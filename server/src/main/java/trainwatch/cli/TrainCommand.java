@@ -18,23 +18,31 @@ import trainwatch.data.Dataset;
 import trainwatch.data.DatasetException;
 import trainwatch.data.Datasets;
 import trainwatch.event.RunStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import trainwatch.lab.AlertRules;
 import trainwatch.store.RunReader;
 import trainwatch.store.RunState;
 import trainwatch.store.RunStore;
 import trainwatch.store.RunWriter;
 import trainwatch.train.ProgressObserver;
+import trainwatch.train.ResumePoint;
 import trainwatch.train.TrainOutcome;
 import trainwatch.train.Trainer;
 
 /**
  * `train CONFIG.json [--runs DIR]`: validates the config (exit 2, one line on
  * stderr, nothing written), loads the data, creates runs/&lt;id&gt;/ and trains.
- * `train --run ID [--runs DIR]`: takes over a queued run the server created.
+ * `train --run ID [--runs DIR]`: takes over a queued run the server created
+ * (resuming it when it has a checkpoint: the server queues a run it resumes).
+ * `train --resume ID [--runs DIR]`: continues an interrupted or stopped run
+ * from its newest checkpoint; the records after that checkpoint are superseded.
  * Exit codes: 0 finished, 1 failed or diverged, 2 bad config, 130 stopped by
  * SIGINT/SIGTERM (status `stopped`, the run readable).
  */
 public final class TrainCommand {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainCommand.class);
     static final int OK = 0, FAILED = 1, BAD_CONFIG = 2;
     /** How long a signal waits for the trainer to notice the stop flag and close the store. */
     static final Duration STOP_WAIT = Duration.ofSeconds(120);
@@ -61,7 +69,7 @@ public final class TrainCommand {
         StopSignal stop = new StopSignal();
         stop.install(STOP_WAIT);
         try {
-            return new TrainCommand(TrainCommand::withAlerts, System.out, System.err, DatasetCatalog.dataDir(),
+            return new TrainCommand(REAL, System.out, System.err, DatasetCatalog.dataDir(),
                     System.console() != null, stop).execute(args);
         } finally {
             stop.finished();
@@ -74,6 +82,19 @@ public final class TrainCommand {
         return Trainer.train(config, data, writer, progress, stop, List.of(AlertRules.forConfig(config)));
     }
 
+    static final Training REAL = new Training() {
+        @Override
+        public TrainOutcome train(RunConfig config, Dataset data, RunWriter writer, ProgressObserver progress, BooleanSupplier stop) {
+            return withAlerts(config, data, writer, progress, stop);
+        }
+
+        @Override
+        public TrainOutcome resume(RunConfig config, Dataset data, RunWriter writer, ProgressObserver progress, BooleanSupplier stop,
+                                   ResumePoint from) {
+            return Trainer.resume(config, data, writer, progress, stop, List.of(AlertRules.forConfig(config)), from);
+        }
+    };
+
     int execute(String[] args) {
         TrainArgs a;
         try {
@@ -82,7 +103,7 @@ public final class TrainCommand {
             return fail(BAD_CONFIG, e.getMessage() + "\n" + TrainArgs.USAGE);
         }
         RunStore store = new RunStore(a.runsDir(), Clock.systemUTC());
-        return a.configFile() != null ? fresh(store, a.configFile()) : takeOver(store, a.runId());
+        return a.configFile() != null ? fresh(store, a.configFile()) : takeOver(store, a.runId(), a.resume());
     }
 
     /** A new run from a config file: nothing is written until config and data are known to be good. */
@@ -117,18 +138,31 @@ public final class TrainCommand {
         } catch (RuntimeException e) {
             return fail(FAILED, "cannot create a run under " + store.root() + ": " + oneLine(e));
         }
-        return train(store, id, writer, config, data);
+        return train(store, id, writer, config, data, null);
     }
 
-    /** A run the server created (config.json + status queued): this process becomes its trainer. */
-    private int takeOver(RunStore store, String id) {
+    /**
+     * A run the server created (config.json + status queued): this process becomes its trainer. With {@code resume}
+     * (or a queued run that has a checkpoint: the server queued it to resume) training continues from the newest
+     * checkpoint and the records after it are superseded; without any checkpoint a resumed run starts over.
+     */
+    private int takeOver(RunStore store, String id, boolean resume) {
         if (!RunStore.validId(id)) return fail(BAD_CONFIG, "invalid run id " + id);
         if (!store.exists(id)) return fail(BAD_CONFIG, "no run " + id + " under " + store.root());
         RunStatus before = store.state(id).status();
-        if (before != RunStatus.QUEUED) return fail(BAD_CONFIG, "run " + id + " is " + before.wire() + ", not queued: nothing to take over");
+        if (resume && before != RunStatus.INTERRUPTED && before != RunStatus.STOPPED && before != RunStatus.QUEUED)
+            return fail(BAD_CONFIG, "run " + id + " is " + before.wire() + ": only an interrupted or stopped run can be resumed");
+        if (!resume && before != RunStatus.QUEUED) return fail(BAD_CONFIG, "run " + id + " is " + before.wire() + ", not queued: nothing to take over");
+        if (resume && store.trainerAlive(id)) return fail(BAD_CONFIG, "run " + id + " has a live trainer: nothing to resume");
+        ResumePoint from;
+        try {
+            from = ResumePoint.newest(store.dir(id).resolve("checkpoints")).orElse(null);
+        } catch (IOException | RuntimeException e) {
+            return fail(FAILED, "cannot read the checkpoints of run " + id + ": " + oneLine(e));
+        }
         RunWriter writer;
         try {
-            writer = store.openWriter(id);
+            writer = ResumeStore.open(store, id, from == null ? 0 : from.step());
         } catch (RuntimeException e) {
             return fail(FAILED, "cannot take over run " + id + ": " + oneLine(e));
         }
@@ -148,7 +182,14 @@ public final class TrainCommand {
         } catch (DatasetException e) {
             return endEarly(writer, FAILED, e.getMessage());
         }
-        return train(store, id, writer, config, data);
+        if (from != null) {
+            try {
+                Resumes.record(store.dir(id), from.step(), from.name());
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("run {}: could not record the resume marker: {}", id, e.toString());
+            }
+        }
+        return train(store, id, writer, config, data, from);
     }
 
     private int endEarly(RunWriter writer, int code, String reason) {
@@ -158,27 +199,43 @@ public final class TrainCommand {
         return fail(code, reason);
     }
 
-    private int train(RunStore store, String id, RunWriter writer, RunConfig config, Dataset data) {
+    /**
+     * Trains (or resumes) and reports. A full disk may keep the writer from recording the final status or closing
+     * cleanly: that is logged on one line and the outcome is reported, the records written so far stay readable.
+     */
+    private int train(RunStore store, String id, RunWriter writer, RunConfig config, Dataset data, ResumePoint from) {
         NativeThreads.capUnlessSet(System.getenv(), err);
         TrainOutcome outcome;
         ProgressPrinter progress = new ProgressPrinter(out, terminal, config.epochs(), System::nanoTime);
-        try (writer) {
-            out.println("run " + id + " (" + config.name() + "): " + store.dir(id));
+        try {
+            out.println("run " + id + " (" + config.name() + "): " + store.dir(id)
+                    + (from == null ? "" : " resumed at step " + from.step() + " from " + from.name()));
             out.flush();
             try {
                 // the trainer writes status running and its final status itself
-                outcome = training.train(config, data, writer, progress, stop::requested);
+                outcome = from == null ? training.train(config, data, writer, progress, stop::requested)
+                        : training.resume(config, data, writer, progress, stop::requested, from);
                 if (outcome == null) outcome = new TrainOutcome(RunStatus.FAILED, "the trainer returned no outcome", 0);
             } catch (Exception | OutOfMemoryError | StackOverflowError e) {
-                e.printStackTrace(err); // kept in the run's log when the server started us
+                LOG.error("the trainer threw", e); // kept in the run's log when the server started us
                 outcome = new TrainOutcome(RunStatus.FAILED, oneLine(e), 0);
             }
             progress.finish();
-            if (!store.state(id).status().isFinal()) writer.status(outcome.status(), outcome.reason()); // it could not
+            try {
+                if (!store.state(id).status().isFinal()) writer.status(outcome.status(), outcome.reason()); // it could not
+            } catch (RuntimeException e) {
+                LOG.error("run {}: could not record its final status {}: {}", id, outcome.status().wire(), oneLine(e));
+            }
+        } finally {
+            try {
+                writer.close();
+            } catch (RuntimeException e) {
+                LOG.error("run {}: could not close its files cleanly: {}", id, oneLine(e));
+            }
         }
         RunState end = store.state(id);
-        RunStatus status = end.status();
-        String reason = end.reason();
+        RunStatus status = end.status().isFinal() ? end.status() : outcome.status();
+        String reason = end.status().isFinal() ? end.reason() : outcome.reason();
         String summary = "run " + id + " " + status.wire() + (reason.isEmpty() ? "" : ": " + reason);
         if (status == RunStatus.FINISHED || status == RunStatus.STOPPED) out.println(summary);
         else err.println("error: " + summary);

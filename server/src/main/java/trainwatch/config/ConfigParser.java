@@ -28,7 +28,7 @@ import trainwatch.config.RunConfig.ScheduleConfig;
  */
 public final class ConfigParser {
     static final List<String> KEYS = List.of("name", "dataset", "model", "optimizer", "schedule", "l2", "dropout",
-            "batchSize", "epochs", "seed", "trainSize", "valSize", "evalEvery", "filtersEvery", "maxIterations");
+            "batchSize", "epochs", "seed", "trainSize", "valSize", "evalEvery", "filtersEvery", "maxIterations", "checkpoints");
     static final int MAX_NAME = 100;
     static final long MAX_SEED = (1L << 53) - 1; // survives a trip through JavaScript numbers
 
@@ -81,12 +81,15 @@ public final class ConfigParser {
         int evalEvery = (int) f.integer("evalEvery", 50, 1, 1_000_000_000);
         int filtersEvery = (int) f.integer("filtersEvery", 25, 1, 1_000_000_000);
         int maxIterations = (int) f.integer("maxIterations", 0, 0, 1_000_000_000);
+        Fields cp = f.object("checkpoints");
+        cp.rejectUnknown(List.of("keep"));
+        int keep = (int) cp.integer("keep", RunConfig.DEFAULT_KEEP_CHECKPOINTS, 1, 1_000);
         if ("lbfgs".equals(optimizer.type())) checkFullBatch(f, dropout, batchSize, trainSize);
 
         String name = rawName.isBlank() ? ds.id() + "-" + model.type() + "-" + optimizer.type() : rawName;
         if (name.codePointCount(0, name.length()) > MAX_NAME) name = name.substring(0, name.offsetByCodePoints(0, MAX_NAME));
         return new RunConfig(name, ds.id(), model, optimizer, schedule, l2, dropout, batchSize, epochs, seed,
-                trainSize, valSize, evalEvery, filtersEvery, maxIterations);
+                trainSize, valSize, evalEvery, filtersEvery, maxIterations, keep);
     }
 
     /** L-BFGS's line search needs the same deterministic objective at every evaluation: the full batch, no dropout. */

@@ -75,6 +75,7 @@ final class ConfigWriter {
         root.put("evalEvery", c.evalEvery());
         root.put("filtersEvery", c.filtersEvery());
         root.put("maxIterations", c.maxIterations());
+        root.putObject("checkpoints").put("keep", c.keepCheckpoints());
         return root;
     }
 }

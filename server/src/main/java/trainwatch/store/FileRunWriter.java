@@ -101,6 +101,25 @@ final class FileRunWriter implements RunWriter {
         }
     }
 
+    /**
+     * Opens for a resumed trainer: records from step {@code fromStep} on are dropped (see {@link ResumeCut}) and seq
+     * continues after the highest one the log held.
+     */
+    static FileRunWriter openForResume(String id, RunPaths paths, Clock clock, long fromStep) {
+        TrainerLock lock = TrainerLock.acquire(paths.lock(), id);
+        try {
+            ResumeCut.Cut cut = ResumeCut.find(paths, fromStep);
+            ResumeCut.apply(paths, cut);
+            FileRunWriter w = new FileRunWriter(id, paths, clock, lock);
+            w.nextSeq = Math.max(w.nextSeq, cut.nextSeq());
+            return w;
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            if (e instanceof IOException io) throw new UncheckedIOException(io);
+            throw (RuntimeException) e;
+        }
+    }
+
     /** What recovery found on open (torn tail cut, corrupt stretches skipped). */
     List<String> problems() {
         return List.copyOf(problems);

@@ -128,6 +128,14 @@ public final class RunStore {
     }
 
     /**
+     * Write side for a resumed trainer: like {@link #openWriter} but the records from step {@code fromStep} on are
+     * superseded (readers show the resumed values) while seq keeps increasing.
+     */
+    public RunWriter openWriterForResume(String id, long fromStep) {
+        return FileRunWriter.openForResume(id, existing(id), clock, fromStep);
+    }
+
+    /**
      * Repairs a run whose trainer is gone (cuts a torn tail, rebuilds summaries
      * ahead of the log) without changing its status; returns what was found.
      * Throws RunBusyException while a trainer holds the lock.

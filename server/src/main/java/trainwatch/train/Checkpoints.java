@@ -1,25 +1,54 @@
 package trainwatch.train;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * ModelSerializer zips (with updater state, so a run can resume) written to a
- * temp file and renamed into place: a crash mid-save never leaves a torn
- * checkpoint under the final name. Names: epoch-0001.zip ... and final.zip.
+ * ModelSerializer zips with the updater state, each next to a small JSON of
+ * where training stands ({@link CheckpointMeta}: the step to run next, the
+ * epoch and batch, the RNG), so a run can resume exactly. The meta is written
+ * first and the zip is fsynced and renamed into place last: a zip under its
+ * final name always has its meta, and a crash mid-save never leaves a torn
+ * checkpoint. Names: epoch-0001.zip ... and final.zip.
+ *
+ * Retention (a week-long run writes thousands of epochs): final.zip, the
+ * epoch checkpoint with the best val_acc (the first of equals), and the newest
+ * {@code keep} epoch checkpoints stay; every other epoch checkpoint is deleted.
  */
 final class Checkpoints {
+    private static final Logger LOG = LoggerFactory.getLogger(Checkpoints.class);
+    private static final Pattern EPOCH = Pattern.compile("epoch-(\\d+)\\.zip");
+    static final String FINAL = "final.zip";
+
     private Checkpoints() {}
 
-    static Path save(MultiLayerNetwork net, Path dir, String name) throws IOException {
+    static Path save(MultiLayerNetwork net, Path dir, String name, CheckpointMeta meta) throws IOException {
         Files.createDirectories(dir);
+        CheckpointMeta.write(metaFile(dir.resolve(name)), meta);
         Path tmp = dir.resolve(name + ".tmp");
         ModelSerializer.writeModel(net, tmp.toFile(), true);
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            ch.force(true); // the bytes are on disk before the name says they are
+        }
         Path target = dir.resolve(name);
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return target;
@@ -29,5 +58,63 @@ final class Checkpoints {
         return String.format("epoch-%04d.zip", epoch);
     }
 
-    static final String FINAL = "final.zip";
+    static Path metaFile(Path zip) {
+        return zip.resolveSibling(zip.getFileName() + ".json");
+    }
+
+    /** Deletes the epoch checkpoints retention does not keep; returns the names deleted. */
+    static List<String> prune(Path dir, int keep) throws IOException {
+        List<Saved> epochs = new ArrayList<>();
+        for (Saved s : list(dir)) if (EPOCH.matcher(s.zip().getFileName().toString()).matches()) epochs.add(s);
+        epochs.sort(Comparator.comparingInt(Saved::epochNo));
+        Set<Path> kept = new HashSet<>();
+        for (int i = Math.max(0, epochs.size() - keep); i < epochs.size(); i++) kept.add(epochs.get(i).zip());
+        best(epochs).ifPresent(b -> kept.add(b.zip()));
+        List<String> deleted = new ArrayList<>();
+        for (Saved s : epochs) {
+            if (kept.contains(s.zip())) continue;
+            Files.deleteIfExists(s.zip()); // the zip first: a meta without its zip is ignored
+            Files.deleteIfExists(metaFile(s.zip()));
+            deleted.add(s.zip().getFileName().toString());
+        }
+        return deleted;
+    }
+
+    /** The epoch checkpoint with the highest finite val_acc, the earliest of equals. */
+    static Optional<Saved> best(List<Saved> epochs) {
+        Saved best = null;
+        for (Saved s : epochs) {
+            double v = s.meta().valAcc();
+            if (Double.isFinite(v) && (best == null || v > best.meta().valAcc())) best = s;
+        }
+        return Optional.ofNullable(best);
+    }
+
+    /** The checkpoint furthest into training (final.zip of a stopped run, or the newest epoch), if any. */
+    static Optional<Saved> newest(Path dir) throws IOException {
+        return list(dir).stream().max(Comparator.comparingLong((Saved s) -> s.meta().step()).thenComparingInt(Saved::epochNo));
+    }
+
+    /** Every zip with a readable meta (older checkpoints without one cannot be resumed from and are skipped). */
+    static List<Saved> list(Path dir) throws IOException {
+        List<Saved> out = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.zip")) {
+            for (Path zip : ds) {
+                Matcher m = EPOCH.matcher(zip.getFileName().toString());
+                int no = m.matches() ? Integer.parseInt(m.group(1)) : Integer.MAX_VALUE;
+                try {
+                    out.add(new Saved(zip, no, CheckpointMeta.read(metaFile(zip))));
+                } catch (NoSuchFileException e) {
+                    // written before checkpoints carried a meta
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("checkpoint {}: unreadable meta, skipped: {}", zip.getFileName(), e.toString());
+                }
+            }
+        } catch (NoSuchFileException e) {
+            return out;
+        }
+        return out;
+    }
+
+    record Saved(Path zip, int epochNo, CheckpointMeta meta) {}
 }

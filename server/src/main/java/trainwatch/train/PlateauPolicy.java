@@ -37,6 +37,18 @@ final class PlateauPolicy {
         return lr;
     }
 
+    /** {lr, best val_loss, evaluations since the best} for a checkpoint. */
+    double[] state() {
+        return new double[] {lr, best, sinceBest};
+    }
+
+    /** Back to a checkpoint's state (a best of NaN means none yet). */
+    void restore(double lr, double best, int sinceBest) {
+        if (Double.isFinite(lr)) this.lr = lr;
+        this.best = Double.isNaN(best) ? Double.POSITIVE_INFINITY : best;
+        this.sinceBest = sinceBest;
+    }
+
     double lr() {
         return lr;
     }

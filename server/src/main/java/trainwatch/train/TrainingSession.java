@@ -1,17 +1,22 @@
 package trainwatch.train;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import trainwatch.config.RunConfig;
 import trainwatch.data.Dataset;
 import trainwatch.event.RunStatus;
 import trainwatch.lab.LbfgsFitter;
+import trainwatch.store.DiskSpace;
 import trainwatch.store.RunWriter;
 
 /**
@@ -20,9 +25,17 @@ import trainwatch.store.RunWriter;
  * val_* at step s after it), filters before the fit of every
  * filtersEvery-th step (so step 0 shows the initial weights), a checkpoint
  * after each epoch and at the end, and a divergence stop on the first
- * non-finite value.
+ * non-finite value. Epoch checkpoints beyond the config's retention are
+ * pruned. A session built from a {@link ResumePoint} continues where that
+ * checkpoint left off: weights, updater state, iteration and epoch counts, the
+ * data order (the shuffle RNG replayed to the same epoch and batch), the ND4J
+ * RNG and the plateau counters, so it ends with the weights an uninterrupted
+ * run would have. Free space under the runs directory is probed every few
+ * seconds: below {@link DiskSpace#STOP_BELOW} the run stops cleanly with
+ * {@link DiskFullException} before a write can fail halfway.
  */
 final class TrainingSession {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingSession.class);
     private final RunConfig cfg;
     private final Dataset data;
     private final RunWriter out;
@@ -37,21 +50,37 @@ final class TrainingSession {
     private final StepTags tags;
     private final int[] filterShape;
     private final LbfgsFitter lbfgs;
+    private final DiskSpace.Probe disk;
+    private final Path runsRoot;
+    private final int startEpoch;
+    private final int startBatch;
     private long step;
+    private double lastValAcc = Double.NaN;
+    private long lastValStep = -1;
+    private long lastDiskCheckNanos = System.nanoTime();
+    /** How often free space is probed (a statvfs call: cheap, but not per step). */
+    long diskCheckEveryNanos = 2_000_000_000L;
     /** Epoch checkpoints at most this often: a full-batch spiral run has an epoch per iteration. */
     long minCheckpointGapNanos = 10_000_000_000L;
     private long lastCheckpointNanos = Long.MIN_VALUE / 2;
 
     TrainingSession(RunConfig cfg, Dataset data, RunWriter out, ProgressObserver progress,
-                    BooleanSupplier stopRequested, List<RunMonitor> monitors) {
+                    BooleanSupplier stopRequested, List<RunMonitor> monitors) throws IOException {
+        this(cfg, data, out, progress, stopRequested, monitors, null, DiskSpace.SYSTEM);
+    }
+
+    TrainingSession(RunConfig cfg, Dataset data, RunWriter out, ProgressObserver progress,
+                    BooleanSupplier stopRequested, List<RunMonitor> monitors, ResumePoint from, DiskSpace.Probe disk) throws IOException {
         this.cfg = cfg;
         this.data = data;
         this.out = out;
         this.progress = progress;
         this.stopRequested = stopRequested;
         this.monitors = new ArrayList<>(monitors);
+        this.disk = disk;
+        this.runsRoot = runsRoot(out);
         Nd4j.getRandom().setSeed(cfg.seed());
-        this.net = Models.build(cfg, data);
+        this.net = from == null ? Models.build(cfg, data) : ModelSerializer.restoreMultiLayerNetwork(from.checkpoint().toFile(), true);
         this.metrics = new MetricsListener(net, cfg.l2() > 0);
         net.setListeners(metrics);
         this.batches = new MiniBatches(data.trainX(), data.trainY(), data.features(), data.numClasses(), cfg.batchSize(), cfg.seed());
@@ -65,6 +94,24 @@ final class TrainingSession {
         if (lbfgs != null && batches.perEpoch() != 1)
             throw new Optimizers.UnsupportedOptimizerException("optimizer lbfgs needs the full batch: batchSize must be >= the "
                     + data.trainCount() + " training examples (got " + cfg.batchSize() + ")");
+        if (from == null) {
+            startEpoch = 0;
+            startBatch = 0;
+        } else {
+            CheckpointMeta m = from.meta();
+            step = m.step();
+            startEpoch = m.epoch();
+            startBatch = m.batch();
+            for (int e = 0; e < startEpoch; e++) batches.shuffle(); // the data order up to the checkpoint's epoch
+            Nd4j.getRandom().setStates(m.rngRoot(), m.rngNode());
+            if (plateau != null) plateau.restore(m.plateauLr(), m.plateauBest(), m.plateauSince());
+        }
+    }
+
+    /** runs/&lt;id&gt;/checkpoints -> runs/ (where free space is measured). */
+    private static Path runsRoot(RunWriter out) {
+        Path dir = out.checkpointDir().toAbsolutePath();
+        return dir.getParent() != null && dir.getParent().getParent() != null ? dir.getParent().getParent() : dir;
     }
 
     long iterations() {
@@ -80,12 +127,13 @@ final class TrainingSession {
         long total = totalSteps();
         int evalEvery = Math.max(1, cfg.evalEvery());
         int filtersEvery = Math.max(1, cfg.filtersEvery());
-        for (int epoch = 0; epoch < cfg.epochs() && step < total; epoch++) {
+        for (int epoch = startEpoch; epoch < cfg.epochs() && step < total; epoch++) {
             batches.shuffle();
             int perEpoch = batches.perEpoch();
-            int b = 0;
+            int b = epoch == startEpoch ? startBatch : 0;
             for (; b < perEpoch && step < total; b++) {
-                if (stopRequested.getAsBoolean()) return stopped();
+                if (stopRequested.getAsBoolean()) return stopped(epoch, b);
+                checkDisk();
                 if (filterShape != null && step % filtersEvery == 0) out.filters(step, filterShape, FirstLayerWeights.data(net));
                 MiniBatches.Batch batch = batches.batch(b);
                 metrics.setBatchLabels(batch.labels());
@@ -95,6 +143,10 @@ final class TrainingSession {
                 double examplesPerSec = batch.labels().length / ((System.nanoTime() - t0) / 1e9);
                 boolean eval = !validation.isEmpty() && ((step + 1) % evalEvery == 0 || step == total - 1);
                 double[] val = eval ? validation.evaluate(net) : null;
+                if (val != null) {
+                    lastValAcc = val[1];
+                    lastValStep = step;
+                }
                 String[] t = tags.tags(eval);
                 double[] v = tags.values(metrics, examplesPerSec, val);
                 out.scalars(step, t, v);
@@ -110,13 +162,38 @@ final class TrainingSession {
             if (b == perEpoch) {
                 net.incrementEpochCount();
                 if (System.nanoTime() - lastCheckpointNanos >= minCheckpointGapNanos) {
-                    Checkpoints.save(net, out.checkpointDir(), Checkpoints.epochName(epoch + 1));
+                    Checkpoints.save(net, out.checkpointDir(), Checkpoints.epochName(epoch + 1), meta(epoch + 1, 0, valAccNow()));
+                    List<String> pruned = Checkpoints.prune(out.checkpointDir(), cfg.keepCheckpoints());
+                    if (!pruned.isEmpty()) LOG.debug("pruned checkpoints {}", pruned);
                     lastCheckpointNanos = System.nanoTime();
                 }
             }
         }
-        Checkpoints.save(net, out.checkpointDir(), Checkpoints.FINAL);
+        Checkpoints.save(net, out.checkpointDir(), Checkpoints.FINAL, meta(cfg.epochs(), 0, valAccNow()));
         return new TrainOutcome(RunStatus.FINISHED, "", step);
+    }
+
+    /** Where training stands, for a checkpoint: {@code step} is the next step to run. */
+    private CheckpointMeta meta(int epoch, int batch, double valAcc) {
+        var rng = Nd4j.getRandom();
+        double[] p = plateau == null ? new double[] {Double.NaN, Double.NaN, 0} : plateau.state();
+        return new CheckpointMeta(step, epoch, batch, valAcc, rng.rootState(), rng.nodeState(), p[0], p[1], (int) p[2]);
+    }
+
+    /** val_acc of the current weights: the evaluation of the step just taken, or a fresh one (NaN without a validation split). */
+    private double valAccNow() {
+        if (validation.isEmpty()) return Double.NaN;
+        if (lastValStep == step - 1) return lastValAcc;
+        return validation.evaluate(net)[1];
+    }
+
+    /** Stops before a write can fail for want of space (the probe is injectable so tests can fill the disk). */
+    private void checkDisk() {
+        long now = System.nanoTime();
+        if (now - lastDiskCheckNanos < diskCheckEveryNanos) return;
+        lastDiskCheckNanos = now;
+        long free = disk.freeBytes(runsRoot);
+        if (free >= 0 && free < DiskSpace.STOP_BELOW) throw new DiskFullException(free, runsRoot);
     }
 
     /** A failing monitor is logged and dropped: an alert rule's bug must not end a long run. */
@@ -125,8 +202,7 @@ final class TrainingSession {
             try {
                 monitors.get(i).onScalars(step, t, v, out);
             } catch (RuntimeException e) {
-                System.err.println("monitor " + monitors.get(i).getClass().getName() + " failed at step " + step + " and is switched off: " + e);
-                e.printStackTrace();
+                LOG.warn("monitor {} failed at step {} and is switched off", monitors.get(i).getClass().getName(), step, e);
                 monitors.remove(i--);
             }
         }
@@ -143,8 +219,8 @@ final class TrainingSession {
         if (after != before) net.setLearningRate(after);
     }
 
-    private TrainOutcome stopped() throws IOException {
-        Checkpoints.save(net, out.checkpointDir(), Checkpoints.FINAL);
+    private TrainOutcome stopped(int epoch, int batch) throws IOException {
+        Checkpoints.save(net, out.checkpointDir(), Checkpoints.FINAL, meta(epoch, batch, Double.NaN));
         return new TrainOutcome(RunStatus.STOPPED, "stop requested at step " + step, step);
     }
 

@@ -1,0 +1,21 @@
+package trainwatch.train;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** A checkpoint a run can resume from: the zip and where training stood ({@link #step()} = the next step to run). */
+public record ResumePoint(Path checkpoint, CheckpointMeta meta) {
+    public long step() {
+        return meta.step();
+    }
+
+    public String name() {
+        return checkpoint.getFileName().toString();
+    }
+
+    /** The checkpoint furthest into training under a run's checkpoint directory, if any has its meta. */
+    public static Optional<ResumePoint> newest(Path checkpointDir) throws IOException {
+        return Checkpoints.newest(checkpointDir).map(s -> new ResumePoint(s.zip(), s.meta()));
+    }
+}
