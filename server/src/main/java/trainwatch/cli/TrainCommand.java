@@ -150,10 +150,12 @@ public final class TrainCommand {
         if (!RunStore.validId(id)) return fail(BAD_CONFIG, "invalid run id " + id);
         if (!store.exists(id)) return fail(BAD_CONFIG, "no run " + id + " under " + store.root());
         RunStatus before = store.state(id).status();
-        if (resume && before != RunStatus.INTERRUPTED && before != RunStatus.STOPPED && before != RunStatus.QUEUED)
+        if (resume && store.trainerAlive(id)) return fail(BAD_CONFIG, "run " + id + " has a live trainer: nothing to resume");
+        // 'running' without a live trainer is an interrupted run no server has marked yet (trained headless, killed)
+        boolean resumable = before == RunStatus.INTERRUPTED || before == RunStatus.STOPPED || before == RunStatus.QUEUED || before == RunStatus.RUNNING;
+        if (resume && !resumable)
             return fail(BAD_CONFIG, "run " + id + " is " + before.wire() + ": only an interrupted or stopped run can be resumed");
         if (!resume && before != RunStatus.QUEUED) return fail(BAD_CONFIG, "run " + id + " is " + before.wire() + ", not queued: nothing to take over");
-        if (resume && store.trainerAlive(id)) return fail(BAD_CONFIG, "run " + id + " has a live trainer: nothing to resume");
         ResumePoint from;
         try {
             from = ResumePoint.newest(store.dir(id).resolve("checkpoints")).orElse(null);

@@ -58,7 +58,7 @@ final class TrainingSession {
     private double lastValAcc = Double.NaN;
     private long lastValStep = -1;
     private long lastDiskCheckNanos = System.nanoTime();
-    /** How often free space is probed (a statvfs call: cheap, but not per step). */
+    /** How often free space is probed (a statvfs call: cheap, but not per step); also every 256 steps. */
     long diskCheckEveryNanos = 2_000_000_000L;
     /** Epoch checkpoints at most this often: a full-batch spiral run has an epoch per iteration. */
     long minCheckpointGapNanos = 10_000_000_000L;
@@ -190,7 +190,7 @@ final class TrainingSession {
     /** Stops before a write can fail for want of space (the probe is injectable so tests can fill the disk). */
     private void checkDisk() {
         long now = System.nanoTime();
-        if (now - lastDiskCheckNanos < diskCheckEveryNanos) return;
+        if (now - lastDiskCheckNanos < diskCheckEveryNanos && step % 256 != 0) return;
         lastDiskCheckNanos = now;
         long free = disk.freeBytes(runsRoot);
         if (free >= 0 && free < DiskSpace.STOP_BELOW) throw new DiskFullException(free, runsRoot);

@@ -15,7 +15,7 @@ import trainwatch.event.Scalars;
 import trainwatch.event.StatusChange;
 
 /** Test double of the store's writer: keeps every record in memory, checkpoints in a temp dir. */
-final class MemoryRunWriter implements trainwatch.store.RunWriter {
+class MemoryRunWriter implements trainwatch.store.RunWriter {
     final List<Scalars> scalars = new ArrayList<>();
     final List<FilterSnapshot> filters = new ArrayList<>();
     final List<StatusChange> statuses = new ArrayList<>();
