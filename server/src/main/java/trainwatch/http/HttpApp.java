@@ -75,6 +75,8 @@ public final class HttpApp {
             cfg.routes.get("/api/runs/{id}/log", rest::log);
             cfg.routes.get("/api/runs/{id}/alerts", rest::alerts);
             cfg.routes.post("/api/runs/{id}/checks/{name}", rest::check);
+            cfg.routes.post("/api/runs/{id}/resume", rest::resume);
+            cfg.routes.get("/api/disk", rest::disk);
             cfg.routes.wsBeforeUpgrade("/api/runs/{id}/live", live::beforeRunUpgrade);
             cfg.routes.ws("/api/runs/{id}/live", live::run);
             cfg.routes.wsBeforeUpgrade("/api/live", live::beforeListUpgrade);
@@ -86,6 +88,7 @@ public final class HttpApp {
                     case NOT_FOUND -> 404;
                     case INVALID -> 400;
                     case CONFLICT -> 409;
+                    case INSUFFICIENT_STORAGE -> 507;
                 };
                 error(ctx, status, ErrorBodies.of(e.problems()));
             });

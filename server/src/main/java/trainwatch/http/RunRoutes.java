@@ -40,6 +40,16 @@ final class RunRoutes {
         json(ctx, 200, Map.of("id", id, "deleted", true));
     }
 
+    void resume(Context ctx) {
+        String id = ctx.pathParam("id");
+        runs.resume(id);
+        json(ctx, 202, Map.of("id", id, "resuming", true));
+    }
+
+    void disk(Context ctx) {
+        json(ctx, 200, runs.disk());
+    }
+
     void scalars(Context ctx) {
         String id = ctx.pathParam("id");
         runs.requireRun(id);

@@ -14,6 +14,7 @@ import trainwatch.event.CheckResult;
 import trainwatch.event.RunEvent;
 import trainwatch.event.RunStatus;
 import trainwatch.event.StatusChange;
+import trainwatch.run.StaleChecks;
 import trainwatch.store.RunReader;
 import trainwatch.store.RunState;
 import trainwatch.store.TailBatch;
@@ -56,7 +57,7 @@ final class RunFeed {
         this.position = p >= 0 ? p : endOfLog();
         this.ring = new EventRing(limits.ringCapacity(), lastSeq);
         this.status = reader.state().status();
-        for (CheckResult c : reader.checks()) checksSeen.add(key(c));
+        for (CheckResult c : reader.checks()) checksSeen.add(key(StaleChecks.resolve(c)));
         this.idleSinceMs = nowMs;
     }
 
@@ -82,7 +83,11 @@ final class RunFeed {
         }
         if (nowMs - lastChecksPoll >= CHECKS_POLL_MS) {
             lastChecksPoll = nowMs;
-            for (CheckResult c : reader.checks()) if (checksSeen.add(key(c))) broadcast(Wire.check(c, -1));
+            // a check process killed before writing its result is pushed as failed, as the REST view shows it
+            for (CheckResult c : reader.checks()) {
+                CheckResult shown = StaleChecks.resolve(c);
+                if (checksSeen.add(key(shown))) broadcast(Wire.check(shown, -1));
+            }
         }
     }
 

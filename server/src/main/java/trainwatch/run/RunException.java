@@ -4,10 +4,11 @@ import java.util.List;
 
 /**
  * A typed failure of the runs service that the HTTP layer maps to a status code in
- * one place: {@link Kind#NOT_FOUND} 404, {@link Kind#INVALID} 400, {@link Kind#CONFLICT} 409.
+ * one place: {@link Kind#NOT_FOUND} 404, {@link Kind#INVALID} 400, {@link Kind#CONFLICT} 409,
+ * {@link Kind#INSUFFICIENT_STORAGE} 507 (the disk under runs/ is too full to start or resume a run).
  */
 public final class RunException extends RuntimeException {
-    public enum Kind { NOT_FOUND, INVALID, CONFLICT }
+    public enum Kind { NOT_FOUND, INVALID, CONFLICT, INSUFFICIENT_STORAGE }
 
     private final Kind kind;
     private final List<Problem> problems;
@@ -32,6 +33,10 @@ public final class RunException extends RuntimeException {
 
     public static RunException conflict(String message) {
         return new RunException(Kind.CONFLICT, List.of(new Problem("", message)));
+    }
+
+    public static RunException insufficientStorage(String message) {
+        return new RunException(Kind.INSUFFICIENT_STORAGE, List.of(new Problem("", message)));
     }
 
     public Kind kind() {

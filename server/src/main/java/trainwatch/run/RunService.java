@@ -23,6 +23,7 @@ import trainwatch.config.FieldError;
 import trainwatch.config.RunConfig;
 import trainwatch.event.FilterSnapshot;
 import trainwatch.event.RunStatus;
+import trainwatch.store.DiskSpace;
 import trainwatch.store.RunBusyException;
 import trainwatch.store.RunState;
 import trainwatch.store.RunStore;
@@ -40,12 +41,36 @@ public final class RunService {
     private final RunIndex index;
     private final Supervisor supervisor;
     private final List<java.util.function.Consumer<String>> deleteListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final DiskUse disk;
 
     public RunService(RunStore store, ReaderPool readers, RunIndex index, Supervisor supervisor) {
         this.store = store;
         this.readers = readers;
         this.index = index;
         this.supervisor = supervisor;
+        this.disk = new DiskUse(store.root(), DiskSpace.SYSTEM, System::currentTimeMillis);
+    }
+
+    /** Replaces the free-space probe (tests simulate a full disk with it). */
+    public void useDiskProbe(DiskSpace.Probe probe) {
+        disk.probe(probe);
+        supervisor.useDiskProbe(probe);
+    }
+
+    /** GET /api/disk: {"runs_bytes", "free_bytes", "total_bytes", "low", ...}. */
+    public Map<String, Object> disk() {
+        return disk.view();
+    }
+
+    /**
+     * Queues an interrupted or stopped run to continue from its newest checkpoint (without one it starts over,
+     * superseding what it had recorded). Refused on a full disk (507).
+     */
+    public void resume(String id) {
+        requireRun(id);
+        disk.requireRoom("resuming a run");
+        supervisor.resume(id);
+        index.forget(id);
     }
 
     /** Told before a run's files are deleted (the live hub closes its stream). */
@@ -64,8 +89,14 @@ public final class RunService {
             if (problems.isEmpty()) problems.add(new Problem("", e.getMessage()));
             throw RunException.invalid(problems);
         }
+        disk.requireRoom("a new run");
         String id = store.newId();
-        store.create(id, ConfigParser.toJson(config), RunStatus.QUEUED, "");
+        try {
+            store.create(id, ConfigParser.toJson(config), RunStatus.QUEUED, "");
+        } catch (java.io.UncheckedIOException e) {
+            if (!DiskSpace.isDiskFull(e)) throw e;
+            throw RunException.insufficientStorage(DiskSpace.fullReason(Math.max(0, disk.free()), store.root()) + ": the run could not be created");
+        }
         supervisor.submit(id);
         return id;
     }
@@ -76,7 +107,24 @@ public final class RunService {
 
     public Map<String, Object> get(String id) {
         requireRun(id);
-        return readers.with(id, r -> RunViews.detail(id, r, RunStates.read(store, id)));
+        Map<String, Object> m = new LinkedHashMap<>(readers.with(id, r -> RunViews.detail(id, r, RunStates.read(store, id))));
+        m.put("disk_bytes", disk.bytes(store.dir(id)));
+        m.put("resumed_at", resumedAt(id));
+        return m;
+    }
+
+    /** Steps the run was resumed at, oldest first (runs/&lt;id&gt;/resumes.json, written by the resuming trainer). */
+    private List<Long> resumedAt(String id) {
+        Path file = store.dir(id).resolve("resumes.json");
+        List<Long> steps = new ArrayList<>();
+        try {
+            if (!Files.isRegularFile(file)) return steps;
+            var tree = Json.tree(Files.readString(file));
+            if (tree != null && tree.isArray()) for (var e : tree) if (e.path("step").canConvertToLong()) steps.add(e.get("step").asLong());
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("run {}: unreadable resumes.json: {}", id, e.toString());
+        }
+        return steps;
     }
 
     public Series scalars(String id, String tag, int points, long from, long to) {
@@ -150,10 +198,14 @@ public final class RunService {
         // a trainer that has just written its final status may still be closing its files
         if (supervisor.isActive(id) && !supervisor.awaitGone(id, 10_000))
             throw RunException.conflict("run " + id + " is " + s.wire() + " but its trainer has not exited yet: try again");
+        // a check still running would write its checks/ directory back into the deleted run
+        if (!supervisor.stopChecks(id, 10_000))
+            throw RunException.conflict("run " + id + " has a check process that has not exited yet: try again");
         deleteListeners.forEach(l -> l.accept(id));
         readers.evict(id);
         index.forget(id);
         BestValAcc.forget(id);
+        disk.forget(store.dir(id));
         try {
             store.delete(id);
         } catch (RunBusyException e) {

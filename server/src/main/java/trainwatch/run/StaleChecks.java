@@ -6,14 +6,15 @@ import trainwatch.event.CheckResult;
 
 /**
  * A check file still reading "running" whose process is gone was killed before it could write
- * its result: shown as failed (the file itself belongs to the check process and is left alone).
+ * its result: shown as failed (the file itself belongs to the check process and is left alone),
+ * in the REST views and in the live stream alike.
  */
-final class StaleChecks {
+public final class StaleChecks {
     static final String SUMMARY = "the check process ended without a result (killed?)";
 
     private StaleChecks() {}
 
-    static CheckResult resolve(CheckResult c) {
+    public static CheckResult resolve(CheckResult c) {
         if (!c.outcome().equals("running")) return c;
         JsonNode details = Json.tree(c.detailsJson());
         JsonNode pid = details == null ? null : details.get("pid");

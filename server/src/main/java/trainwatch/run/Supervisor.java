@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import trainwatch.event.RunStatus;
+import trainwatch.store.DiskSpace;
 import trainwatch.store.RunState;
 import trainwatch.store.RunStore;
 
@@ -24,6 +25,9 @@ import trainwatch.store.RunStore;
  * everything else is the trainer's to write. Liveness = the store's trainer lock,
  * checked BEFORE status.json is read: a trainer writes its final status and only then
  * releases the lock, so "lock free and status not final" really means it vanished.
+ * A check process takes a --max-parallel slot like a trainer. When status.json cannot be
+ * rewritten (a full disk), the interrupted state is kept in memory by the store and written
+ * when it can; its reason then says the disk is full.
  */
 public final class Supervisor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
@@ -35,6 +39,7 @@ public final class Supervisor implements AutoCloseable {
     private final Clock clock;
     private final int maxParallel;
     private final long stopTimeoutMs;
+    private volatile DiskSpace.Probe disk;
     private final RunQueue queue = new RunQueue();
     private final Map<String, Process> children = new HashMap<>();
     private final Set<String> attached = new HashSet<>();
@@ -49,12 +54,17 @@ public final class Supervisor implements AutoCloseable {
     });
 
     public Supervisor(RunStore store, Launcher launcher, Clock clock, int maxParallel, long stopTimeoutMs) {
+        this(store, launcher, clock, maxParallel, stopTimeoutMs, DiskSpace.SYSTEM);
+    }
+
+    public Supervisor(RunStore store, Launcher launcher, Clock clock, int maxParallel, long stopTimeoutMs, DiskSpace.Probe disk) {
         if (maxParallel < 1) throw new IllegalArgumentException("max-parallel must be >= 1, got " + maxParallel);
         this.store = store;
         this.launcher = launcher;
         this.clock = clock;
         this.maxParallel = maxParallel;
         this.stopTimeoutMs = stopTimeoutMs;
+        this.disk = disk;
     }
 
     /** Server start: re-attach live trainers, mark dead ones interrupted, queue what never started; then watch every 500 ms. */
@@ -71,6 +81,10 @@ public final class Supervisor implements AutoCloseable {
         }
         tick();
         timer.scheduleWithFixedDelay(this::tickSafely, 500, 500, TimeUnit.MILLISECONDS);
+    }
+
+    public void useDiskProbe(DiskSpace.Probe probe) {
+        this.disk = probe;
     }
 
     /** A new run (status queued already on disk) waits for a slot. */
@@ -135,16 +149,80 @@ public final class Supervisor implements AutoCloseable {
         }, stopTimeoutMs, TimeUnit.MILLISECONDS);
     }
 
+    /** Starts a check process; it takes a --max-parallel slot, so with every slot busy it is refused (409). */
     public synchronized void startCheck(String id, String check) {
         String key = id + "/" + check;
         Process running = checks.get(key);
         if (running != null && running.isAlive()) throw RunException.conflict("check " + check + " is already running for run " + id);
+        checks.values().removeIf(p -> !p.isAlive());
+        if (busySlots() >= maxParallel)
+            throw RunException.conflict("all " + maxParallel + " training slots (--max-parallel) are busy: start the " + check
+                    + " check when a run or check has finished");
         try {
             checks.put(key, launcher.startCheck(id, check));
         } catch (java.io.IOException e) {
             LOG.warn("run {}: could not start check {}", id, check, e);
             throw RunException.conflict("could not start check " + check + " (the reason is in the server's log)");
         }
+    }
+
+    /**
+     * Ends the check processes of a run (before it is deleted, so none writes its checks/ directory back) and waits
+     * for them to exit; false when one is still alive after the timeout.
+     */
+    public boolean stopChecks(String id, long timeoutMs) {
+        List<Process> mine = new java.util.ArrayList<>();
+        synchronized (this) {
+            for (var it = checks.entrySet().iterator(); it.hasNext(); ) {
+                var e = it.next();
+                if (!e.getKey().startsWith(id + "/")) continue;
+                mine.add(e.getValue());
+                it.remove();
+            }
+        }
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000;
+        for (Process p : mine) p.destroyForcibly(); // a check's result is worthless once its run is deleted
+        for (Process p : mine) {
+            try {
+                p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return mine.stream().noneMatch(Process::isAlive);
+    }
+
+    /**
+     * Queues an interrupted or stopped run to continue: its trainer (train --run ID) finds the newest checkpoint and
+     * resumes from it. Status becomes queued with the reason saying so.
+     */
+    public synchronized void resume(String id) {
+        RunState state = store.state(id);
+        RunStatus s = state.status();
+        if (s != RunStatus.INTERRUPTED && s != RunStatus.STOPPED)
+            throw RunException.conflict("run " + id + " is " + s.wire() + ": only an interrupted or stopped run can be resumed");
+        if (isActive(id) || store.trainerAlive(id)) throw RunException.conflict("run " + id + " still has a trainer: wait until it has exited");
+        store.writeState(id, new RunState(RunStatus.QUEUED, "resume requested", clock.millis(), 0, state.createdMs()));
+        settled.remove(id);
+        stopRequested.remove(id);
+        forced.remove(id);
+        queue.add(id);
+        launchWhileSlotsFree();
+    }
+
+    /** Trainers plus check processes alive: what --max-parallel bounds. */
+    private int busySlots() {
+        int live = 0;
+        for (Process p : checks.values()) if (p.isAlive()) live++;
+        return children.size() + attached.size() + live;
+    }
+
+    /** Every process this supervisor started that is still alive (trainers and checks): tests end exactly these. */
+    public synchronized List<ProcessHandle> ownProcesses() {
+        List<ProcessHandle> out = new java.util.ArrayList<>();
+        for (Process p : children.values()) if (p.isAlive()) out.add(p.toHandle());
+        for (Process p : checks.values()) if (p.isAlive()) out.add(p.toHandle());
+        return out;
     }
 
     /** Ids this supervisor currently counts against --max-parallel. */
@@ -221,11 +299,13 @@ public final class Supervisor implements AutoCloseable {
             if (s.status().isFinal()) return;
             boolean stopped = stopRequested.remove(id);
             RunStatus status = stopped ? RunStatus.STOPPED : RunStatus.INTERRUPTED;
-            String reason = !stopped ? why
+            long free = disk.freeBytes(store.root());
+            String reason = !stopped ? (free >= 0 && free < DiskSpace.REFUSE_BELOW ? DiskSpace.fullReason(free, store.root()) + " (" + why + ")" : why)
                     : forced.remove(id) ? "stopped on request (the trainer was killed after " + stopTimeoutMs + " ms)"
                     : "stopped on request (the trainer exited without writing its status)";
-            store.writeState(id, new RunState(status, reason, clock.millis(), 0, s.createdMs()));
-            LOG.info("run {}: {} ({})", id, status.wire(), reason);
+            boolean written = store.writeStateOrKeep(id, new RunState(status, reason, clock.millis(), 0, s.createdMs()));
+            if (written) LOG.info("run {}: {} ({})", id, status.wire(), reason);
+            else LOG.warn("run {}: {} ({}); status.json cannot be rewritten now, kept in memory until it can", id, status.wire(), reason);
         } catch (RuntimeException e) {
             LOG.warn("run {}: could not settle its status: {}", id, e.toString());
         }
@@ -233,7 +313,7 @@ public final class Supervisor implements AutoCloseable {
 
     private void launchWhileSlotsFree() {
         String id;
-        while ((id = queue.next(children.size() + attached.size(), maxParallel)) != null) {
+        while ((id = queue.next(busySlots(), maxParallel)) != null) {
             try {
                 if (!store.exists(id) || store.state(id).status() != RunStatus.QUEUED) continue; // deleted or stopped meanwhile
                 children.put(id, launcher.startTrainer(id));

@@ -102,14 +102,14 @@ final class FileRunWriter implements RunWriter {
     }
 
     /**
-     * Opens for a resumed trainer: records from step {@code fromStep} on are dropped (see {@link ResumeCut}) and seq
+     * Opens for a resumed trainer: records from step {@code fromStep} on are dropped (see {@link InterimResumeCut}) and seq
      * continues after the highest one the log held.
      */
     static FileRunWriter openForResume(String id, RunPaths paths, Clock clock, long fromStep) {
         TrainerLock lock = TrainerLock.acquire(paths.lock(), id);
         try {
-            ResumeCut.Cut cut = ResumeCut.find(paths, fromStep);
-            ResumeCut.apply(paths, cut);
+            InterimResumeCut.Cut cut = InterimResumeCut.find(paths, fromStep);
+            InterimResumeCut.apply(paths, cut);
             FileRunWriter w = new FileRunWriter(id, paths, clock, lock);
             w.nextSeq = Math.max(w.nextSeq, cut.nextSeq());
             return w;

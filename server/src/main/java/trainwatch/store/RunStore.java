@@ -35,6 +35,7 @@ public final class RunStore {
     private final Path root;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
+    private final Map<String, Unwritten> unwritten = new java.util.concurrent.ConcurrentHashMap<>();
 
     public RunStore(Path root, Clock clock) {
         this.root = root;
@@ -148,12 +149,42 @@ public final class RunStore {
         }
     }
 
-    /** Current status.json of a run. */
+    /** Current status.json of a run (or a state {@link #writeStateOrKeep} could not write yet, written now if it can be). */
     public RunState state(String id) {
         RunState s = StatusFile.read(existing(id).status());
         if (s == null) throw new RunNotFoundException(id);
-        return s;
+        Unwritten u = unwritten.get(id);
+        if (u == null) return s;
+        if (s.updatedMs() != u.diskUpdatedMs()) { // the file changed since (a trainer took over): it wins
+            unwritten.remove(id, u);
+            return s;
+        }
+        try {
+            StatusFile.write(existing(id).status(), u.state(), true);
+            unwritten.remove(id, u);
+        } catch (RuntimeException e) {
+            // still cannot write (disk full): keep answering from memory
+        }
+        return u.state();
     }
+
+    /**
+     * Like {@link #writeState}, but when status.json cannot be rewritten (a full disk) the state is kept in memory:
+     * {@link #state} answers with it and writes it as soon as it can. Returns true when it was written now.
+     */
+    public boolean writeStateOrKeep(String id, RunState state) {
+        try {
+            writeState(id, state);
+            unwritten.remove(id);
+            return true;
+        } catch (RuntimeException e) {
+            RunState disk = StatusFile.read(existing(id).status());
+            unwritten.put(id, new Unwritten(state, disk == null ? -1 : disk.updatedMs()));
+            return false;
+        }
+    }
+
+    private record Unwritten(RunState state, long diskUpdatedMs) {}
 
     /** Overwrites status.json atomically (used by the server for queued/interrupted only). */
     public void writeState(String id, RunState state) {

@@ -12,11 +12,11 @@ import java.nio.file.StandardOpenOption;
  * seq the log ever held, so a live client's {@code after=SEQ} stays valid.
  * Called with the trainer lock held; recovery then rebuilds the side files.
  */
-final class ResumeCut {
+final class InterimResumeCut {
     /** Where to cut and the seq the writer must continue after. */
     record Cut(long offset, long nextSeq) {}
 
-    private ResumeCut() {}
+    private InterimResumeCut() {}
 
     static Cut find(RunPaths p, long fromStep) throws IOException {
         if (!java.nio.file.Files.exists(p.log())) return new Cut(0, 1); // never written: nothing to supersede
