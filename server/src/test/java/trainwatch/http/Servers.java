@@ -1,10 +1,8 @@
 package trainwatch.http;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-import trainwatch.store.RunState;
 import trainwatch.store.RunStore;
 
 /** Starting in-process servers for the tests, and making sure no trainer outlives them. */
@@ -16,16 +14,19 @@ final class Servers {
                 List.of("-Xmx512m"))).start();
     }
 
-    /** SIGKILLs every trainer still holding a run under {@code runs} (its pid is in status.json). */
+    /**
+     * SIGKILLs every trainer or check our servers launched for {@code runs}: the processes whose command line is
+     * {@code trainwatch.Main ... --runs <this test's own temporary runs directory>}. Never a pid read from a run's
+     * status file, which may name a process this test did not start (a reused pid).
+     */
     static void killTrainers(RunStore store) {
-        if (!Files.isDirectory(store.root())) return;
-        for (String id : store.ids()) {
-            try {
-                RunState s = store.state(id);
-                if (s.pid() > 0) ProcessHandle.of(s.pid()).ifPresent(ProcessHandle::destroyForcibly);
-            } catch (RuntimeException ignored) {
-                // a run without a readable status has no trainer to kill
-            }
-        }
+        String root = store.root().toAbsolutePath().normalize().toString();
+        ProcessHandle.allProcesses().filter(h -> launchedFor(h, root)).forEach(ProcessHandle::destroyForcibly);
+    }
+
+    private static boolean launchedFor(ProcessHandle h, String root) {
+        List<String> args = h.info().arguments().map(List::of).orElse(List.of());
+        int runs = args.indexOf("--runs");
+        return args.contains("trainwatch.Main") && runs >= 0 && runs + 1 < args.size() && args.get(runs + 1).equals(root);
     }
 }
