@@ -37,6 +37,9 @@ export const api = {
   getRun: (id) => request('GET', run(id)),
   createRun: (config) => request('POST', '/api/runs', config),
   stopRun: (id) => request('POST', run(id) + '/stop', {}),
+  resumeRun: (id) => request('POST', run(id) + '/resume', {}),
+  /** {runs_bytes, free_bytes, total_bytes, low, warn_below_bytes, refuse_below_bytes} */
+  disk: () => request('GET', '/api/disk'),
   deleteRun: (id) => request('DELETE', run(id)),
   runCheck: (id, kind) => request('POST', run(id) + '/checks/' + enc(kind), {}),
   log: async (id) => {

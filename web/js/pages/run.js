@@ -7,6 +7,7 @@ import { RunCharts } from '../run-charts.js';
 import { FilterPanel } from '../filter-panel.js';
 import { ChecksPanel } from '../checks-panel.js';
 import { configSummary, stepsPerEpoch, totalSteps } from '../config-summary.js';
+import { fmtBytes } from '../disk.js';
 
 export function runPage(root, id) {
   const charts = new RunCharts(id);
@@ -33,10 +34,17 @@ export function runPage(root, id) {
   const logToggle = h('input#log-y', { type: 'checkbox', on: { change: () => charts.setLogLoss(logToggle.checked) } });
   const resetZoom = h('button', { on: { click: () => charts.resetZoom() } }, 'Reset zoom');
   const logBtn = h('button', { on: { click: () => showLog(true) } }, 'Trainer log');
+  // an interrupted or stopped run continues from its newest checkpoint (POST /api/runs/{id}/resume)
+  const resumeBtn = h('button.primary#resume-run', { hidden: true, on: { click: async () => {
+    resumeBtn.disabled = true;
+    try { await api.resumeRun(id); setText(message, ''); await reloadDetail(); } catch (e) { setText(message, e.message); }
+    resumeBtn.disabled = false;
+  } } }, 'Resume');
+  const resumedEl = h('span.resumed.small#resumed-at');
 
   mount(root,
     h('div.run-header',
-      h('div.title-row', h('a.back', { href: '#/' }, '← runs'), title, statusEl, reasonEl, h('span.spacer'), indicator),
+      h('div.title-row', h('a.back', { href: '#/' }, '← runs'), title, statusEl, reasonEl, resumedEl, resumeBtn, h('span.spacer'), indicator),
       h('div.progress-row', h('div.bar.wide', bar), progressText),
       stats, summary),
     message,
@@ -67,6 +75,8 @@ export function runPage(root, id) {
     st.latest = Object.assign({}, run.latest || run.values || {}, st.latest);
     setAlerts(run.alerts || []);
     checks.set(run.checks || []);
+    const resumed = run.resumed_at || [];
+    setText(resumedEl, resumed.length ? 'resumed at step ' + resumed.map(fmtInt).join(', ') : '');
     header();
     return run;
   }
@@ -97,6 +107,7 @@ export function runPage(root, id) {
     setText(reasonEl, st.reason || '');
     if (FINAL.has(st.status)) setIndicator('ended');
     if (['failed', 'diverged', 'interrupted'].includes(st.status)) showLog(false);
+    resumeBtn.hidden = !['interrupted', 'stopped'].includes(st.status);
   }
 
   function setAlerts(alerts) {
@@ -130,7 +141,8 @@ export function runPage(root, id) {
       stat('train_acc', fmtPct(lastOf('train_acc'))),
       stat('val_acc', fmtPct(lastOf('val_acc'))),
       stat('examples/s', eps != null ? fmtInt(eps) : '–'),
-      stat('ETA', FINAL.has(st.status) ? '–' : fmtDuration(eta)));
+      stat('ETA', FINAL.has(st.status) ? '–' : fmtDuration(eta)),
+      stat('disk', fmtBytes(st.run?.disk_bytes)));
   }
 
   function stepRate() {
@@ -166,9 +178,14 @@ export function runPage(root, id) {
         break;
       }
       case 'filters': filters.added(msg.step ?? msg.filters?.step); break;
-      case 'status': setStatus(msg.status?.status ?? msg.status, msg.reason ?? msg.status?.reason); header();
-        if (FINAL.has(st.status)) reloadDetail().catch(() => {});
+      case 'status': {
+        const before = st.status;
+        setStatus(msg.status?.status ?? msg.status, msg.reason ?? msg.status?.reason); header();
+        // a resumed run superseded the steps after its checkpoint: reload the charts, not just the header
+        if (st.status === 'running' && ['queued', 'interrupted', 'stopped'].includes(before) && st.run?.resumed_at) loadAll().catch(() => {});
+        else if (FINAL.has(st.status) || st.status === 'running') reloadDetail().catch(() => {});
         break;
+      }
       case 'alert': {
         const a = msg.alert || msg;
         if (a.seq == null || !st.alerts.some((b) => b.seq === a.seq)) setAlerts(st.alerts.concat([a]));

@@ -7,6 +7,7 @@ import { fmtNum, fmtPct, fmtTime, fmtInt, fmtDuration, FINAL } from '../format.j
 import { normalizeRun, progressOf, RateTracker } from '../runs-model.js';
 import { DEMO_CONFIG } from '../config-fields.js';
 import { RunForm } from '../run-form.js';
+import { DiskLine } from '../disk.js';
 
 const COLUMNS = [
   { key: 'name', label: 'name' },
@@ -29,11 +30,13 @@ export function runsPage(root, params) {
   const newBtn = h('button.primary#new-run', { on: { click: () => form.toggle() } }, 'New run');
   const message = h('div.page-message');
   const body = h('div.runs-body');
+  const disk = new DiskLine();
   mount(root,
-    h('div.toolbar', h('h2', 'Runs'), filterInput, h('span.spacer'), compareBtn, newBtn),
+    h('div.toolbar', h('h2', 'Runs'), filterInput, disk.el, h('span.spacer'), compareBtn, newBtn),
     form.el, message, body);
 
   async function refresh() {
+    disk.refresh();
     try {
       state.runs = (await api.listRuns()).map(normalizeRun);
       state.loaded = true;
