@@ -155,7 +155,7 @@ public final class Supervisor implements AutoCloseable {
         Process running = checks.get(key);
         if (running != null && running.isAlive()) throw RunException.conflict("check " + check + " is already running for run " + id);
         checks.values().removeIf(p -> !p.isAlive());
-        if (busySlots() >= maxParallel)
+        if (busySlotsForCheck() >= maxParallel)
             throw RunException.conflict("all " + maxParallel + " training slots (--max-parallel) are busy: start the " + check
                     + " check when a run or check has finished");
         try {
@@ -215,6 +215,22 @@ public final class Supervisor implements AutoCloseable {
         int live = 0;
         for (Process p : checks.values()) if (p.isAlive()) live++;
         return children.size() + attached.size() + live;
+    }
+
+    /** As {@link #busySlots}, but a trainer that has written its final status (it is exiting) no longer counts. */
+    private int busySlotsForCheck() {
+        int busy = 0;
+        Set<String> trainers = new HashSet<>(children.keySet());
+        trainers.addAll(attached);
+        for (String id : trainers) {
+            try {
+                if (!store.state(id).status().isFinal()) busy++;
+            } catch (RuntimeException e) {
+                busy++; // cannot tell: assume it still trains
+            }
+        }
+        for (Process p : checks.values()) if (p.isAlive()) busy++;
+        return busy;
     }
 
     /** Every process this supervisor started that is still alive (trainers and checks): tests end exactly these. */
