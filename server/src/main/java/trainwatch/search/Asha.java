@@ -73,10 +73,12 @@ public final class Asha implements EarlyStop {
                 where, metric, fmt(value), goal == Goal.MAX ? "<" : ">", fmt(shown), reductionFactor, keep, seen.size()));
     }
 
+    /** Four significant digits without trailing zeros: 0.61, 1.2e-05, 256. */
     static String fmt(double v) {
         String s = String.format(Locale.ROOT, "%.4g", v);
-        if (s.contains("e") || !s.contains(".")) return s;
-        s = s.replaceAll("0+$", "");
-        return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
+        int e = s.indexOf('e');
+        String mantissa = e < 0 ? s : s.substring(0, e), exponent = e < 0 ? "" : s.substring(e);
+        if (mantissa.contains(".")) mantissa = mantissa.replaceAll("\\.?0+$", "");
+        return mantissa + exponent;
     }
 }
