@@ -2,7 +2,7 @@ package trainwatch.search;
 
 /** The few normal-distribution functions TPE needs (the JDK has no erf). */
 final class Normal {
-    static final double LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
+    static final double SQRT_2PI = Math.sqrt(2 * Math.PI);
 
     private Normal() {}
 

@@ -17,7 +17,7 @@ import java.util.random.RandomGenerator;
  */
 final class Parzen {
     private final double lo, hi;
-    private final double[] mus, sigmas, logCoef, cumulative;
+    private final double[] mus, sigmas, invSigmas, coef, cumulative;
 
     /** @param obs observations on the search scale, inside [lo, hi]; @param weights one per observation */
     Parzen(double[] obs, double[] weights, double lo, double hi, double priorWeight) {
@@ -47,12 +47,14 @@ final class Parzen {
         w[n] = priorWeight;
         double total = 0;
         for (double x : w) total += x;
-        logCoef = new double[n + 1];
+        coef = new double[n + 1];
+        invSigmas = new double[n + 1];
         cumulative = new double[n + 1];
         double acc = 0;
         for (int k = 0; k <= n; k++) {
             double mass = Normal.cdf((hi - mus[k]) / sigmas[k]) - Normal.cdf((lo - mus[k]) / sigmas[k]);
-            logCoef[k] = Math.log(w[k] / total) - Math.log(sigmas[k]) - Math.log(mass) - Normal.LOG_SQRT_2PI;
+            coef[k] = w[k] / total / (sigmas[k] * mass * Normal.SQRT_2PI);
+            invSigmas[k] = 1 / sigmas[k];
             acc += w[k] / total;
             cumulative[k] = acc;
         }
@@ -69,20 +71,20 @@ final class Parzen {
         }
     }
 
-    /** Log of the mixture density at x (log-sum-exp over the kernels). */
+    /**
+     * Log of the mixture density at x. Summed directly, without log-sum-exp: the prior
+     * kernel (width = range, centre in range) contributes at least exp(-0.125) times its
+     * coefficient anywhere in range, so the sum never underflows to zero. Kernels more
+     * than 9 widths away (a factor below exp(-40.5) ~ 2.6e-18) are skipped without an exp:
+     * with many trials most kernels are range/100 wide and far from x.
+     */
     double logPdf(double x) {
-        double max = Double.NEGATIVE_INFINITY;
-        int n = mus.length;
-        for (int k = 0; k < n; k++) {
-            double z = (x - mus[k]) / sigmas[k];
-            double t = logCoef[k] - 0.5 * z * z;
-            if (t > max) max = t;
-        }
         double sum = 0;
-        for (int k = 0; k < n; k++) {
-            double z = (x - mus[k]) / sigmas[k];
-            sum += Math.exp(logCoef[k] - 0.5 * z * z - max);
+        for (int k = 0; k < mus.length; k++) {
+            double z = (x - mus[k]) * invSigmas[k];
+            double zz = z * z;
+            if (zz < 81) sum += coef[k] * Math.exp(-0.5 * zz);
         }
-        return max + Math.log(sum);
+        return Math.log(sum);
     }
 }

@@ -1,6 +1,6 @@
 package trainwatch.search;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,15 +25,22 @@ import java.util.random.RandomGenerator;
  * parameter); see docs/benchmarks.md for the time at 10,000 trials.
  */
 public final class TpeSampler implements Sampler {
-    public record Settings(int nStartup, int candidates, double priorWeight) {
+    /**
+     * @param nStartup trials drawn at random before TPE takes over (Optuna: 10)
+     * @param candidates draws from l(x) scored per suggestion (Optuna: 24)
+     * @param priorWeight weight of the uniform-ish prior kernel (Optuna: 1.0)
+     * @param maxAbove bad trials g(x) is built from at most (an even stride beyond it; see TrialSplit)
+     */
+    public record Settings(int nStartup, int candidates, double priorWeight, int maxAbove) {
         public Settings {
             if (nStartup < 1) throw new InvalidSpaceException("tpe.n_startup", "must be >= 1, got " + nStartup);
             if (candidates < 1) throw new InvalidSpaceException("tpe.candidates", "must be >= 1, got " + candidates);
             if (!(priorWeight > 0) || !Double.isFinite(priorWeight)) throw new InvalidSpaceException("tpe.prior_weight", "must be > 0, got " + priorWeight);
+            if (maxAbove < 100) throw new InvalidSpaceException("tpe.max_above", "must be >= 100, got " + maxAbove);
         }
 
         public static Settings defaults() {
-            return new Settings(10, 24, 1.0);
+            return new Settings(10, 24, 1.0, 2_000);
         }
     }
 
@@ -50,7 +57,7 @@ public final class TpeSampler implements Sampler {
     @Override
     public Optional<Assignment> suggest(List<Trial> history, List<Assignment> pending, RandomGenerator rng) {
         if (history.size() < settings.nStartup()) return Optional.of(RandomSampler.draw(space, rng));
-        TrialSplit split = TrialSplit.of(history, pending, goal);
+        TrialSplit split = TrialSplit.of(history, pending, goal, settings.maxAbove());
         Map<String, Object> out = new LinkedHashMap<>();
         for (Param p : space.params().values()) {
             Object v = p instanceof Param.Numeric num ? numeric(num, split, rng) : choice((Param.Choice) p, split, rng);
@@ -60,7 +67,7 @@ public final class TpeSampler implements Sampler {
     }
 
     private Object numeric(Param.Numeric p, TrialSplit split, RandomGenerator rng) {
-        Parzen l = parzen(p, split.below()), g = parzen(p, split.above());
+        Parzen l = parzen(p, split.below(), split.belowWeights()), g = parzen(p, split.above(), split.aboveWeights());
         double best = Double.NaN, bestScore = Double.NEGATIVE_INFINITY;
         for (int c = 0; c < settings.candidates(); c++) {
             double x = l.sample(rng);
@@ -73,19 +80,20 @@ public final class TpeSampler implements Sampler {
         return p.fromScale(best);
     }
 
-    private Parzen parzen(Param.Numeric p, List<Assignment> group) {
-        double[] obs = new double[group.size()];
+    private Parzen parzen(Param.Numeric p, List<Assignment> group, double[] weights) {
+        double[] obs = new double[group.size()], w = new double[group.size()];
         int n = 0;
-        for (Assignment a : group) { // trials from an older space (a refined sweep) may lack the value or lie outside
-            double x = p.toScale(a.get(p.path()));
-            if (!Double.isNaN(x)) obs[n++] = x;
+        for (int i = 0; i < group.size(); i++) { // trials from an older space (a refined sweep) may lack the value or lie outside
+            double x = p.toScale(group.get(i).get(p.path()));
+            if (Double.isNaN(x)) continue;
+            obs[n] = x;
+            w[n++] = weights[i];
         }
-        double[] kept = java.util.Arrays.copyOf(obs, n);
-        return new Parzen(kept, TrialSplit.weights(n), p.lo(), p.hi(), settings.priorWeight());
+        return new Parzen(Arrays.copyOf(obs, n), Arrays.copyOf(w, n), p.lo(), p.hi(), settings.priorWeight());
     }
 
     private Object choice(Param.Choice p, TrialSplit split, RandomGenerator rng) {
-        CategoricalParzen l = categorical(p, split.below()), g = categorical(p, split.above());
+        CategoricalParzen l = categorical(p, split.below(), split.belowWeights()), g = categorical(p, split.above(), split.aboveWeights());
         int best = -1;
         double bestScore = Double.NEGATIVE_INFINITY;
         for (int c = 0; c < settings.candidates(); c++) {
@@ -99,13 +107,16 @@ public final class TpeSampler implements Sampler {
         return p.choices().get(best);
     }
 
-    private CategoricalParzen categorical(Param.Choice p, List<Assignment> group) {
-        List<Integer> idx = new ArrayList<>(group.size());
-        for (Assignment a : group) {
-            int k = p.choices().indexOf(a.get(p.path()));
-            if (k >= 0) idx.add(k);
+    private CategoricalParzen categorical(Param.Choice p, List<Assignment> group, double[] weights) {
+        int[] obs = new int[group.size()];
+        double[] w = new double[group.size()];
+        int n = 0;
+        for (int i = 0; i < group.size(); i++) {
+            int k = p.choices().indexOf(group.get(i).get(p.path()));
+            if (k < 0) continue;
+            obs[n] = k;
+            w[n++] = weights[i];
         }
-        int[] obs = idx.stream().mapToInt(Integer::intValue).toArray();
-        return new CategoricalParzen(obs, TrialSplit.weights(obs.length), p.choices().size(), settings.priorWeight());
+        return new CategoricalParzen(Arrays.copyOf(obs, n), Arrays.copyOf(w, n), p.choices().size(), settings.priorWeight());
     }
 }

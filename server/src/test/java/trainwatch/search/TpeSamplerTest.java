@@ -83,6 +83,23 @@ class TpeSamplerTest {
     }
 
     @Test
+    void past_max_above_the_bad_set_is_an_even_stride_with_full_history_weights_and_every_running_trial() {
+        List<Trial> history = new ArrayList<>();
+        for (int i = 0; i < 1_000; i++) history.add(Trial.complete(at(i), i)); // maximise: 990..999 are the best
+        TrialSplit split = TrialSplit.of(history, List.of(at(-1)), Goal.MAX, 100);
+        assertEquals(List.of(25), List.of(split.below().size()));
+        assertEquals(at(975), split.below().get(0));
+        assertEquals(101, split.above().size());
+        assertEquals(101, split.aboveWeights().length);
+        assertEquals(at(0), split.above().get(0));
+        assertEquals(at(9 * 975 / 100), split.above().get(9), "stride 9.75 through the 975 bad trials");
+        assertEquals(at(-1), split.above().get(100), "the running trial is kept");
+        double[] full = TrialSplit.weights(976);
+        assertEquals(full[9 * 975 / 100], split.aboveWeights()[9], 1e-15);
+        assertEquals(1.0, split.aboveWeights()[100], 1e-15);
+    }
+
+    @Test
     void tpe_learns_to_avoid_a_region_where_trials_diverge() {
         // x > 0.6 diverges (40% of the range); the optimum is at 0.35
         Space space = Space.of(new Param.Uniform("optimizer.lr", 0, 1));
