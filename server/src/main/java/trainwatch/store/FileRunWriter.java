@@ -80,7 +80,7 @@ final class FileRunWriter implements RunWriter {
         index = new SideOut(paths.blockIndex(), ops);
         index.truncate(index.size() / LogFormat.INDEX_ENTRY * LogFormat.INDEX_ENTRY);
         rare = new SideOut(paths.rare(), ops);
-        rare.truncate(rare.size() / 8 * 8);
+        rare.truncate(rare.size() / RareIndex.ENTRY * RareIndex.ENTRY);
         sums = new SummaryBuilder(paths, ops, index);
         Recovery.Found r = Recovery.run(paths, ops, log, tags, index, rare, sums, problems);
         fileEnd = r.end();
@@ -161,7 +161,7 @@ final class FileRunWriter implements RunWriter {
         long start = fileEnd + frameStart;
         RecordCodec.encodeResume(buf, seq, wall, r.fromStep());
         end();
-        rare.room(8).putLong(start);
+        RareIndex.append(rare, start);
         flush();
         force();
     }
@@ -249,7 +249,7 @@ final class FileRunWriter implements RunWriter {
         long start = fileEnd + frameStart;
         RecordCodec.encodeFilter(buf, seq, step, wall, shape);
         end();
-        rare.room(8).putLong(start);
+        RareIndex.append(rare, start);
         maybeFlush(wall);
         return seq;
     }
@@ -294,7 +294,7 @@ final class FileRunWriter implements RunWriter {
         long start = fileEnd + frameStart;
         RecordCodec.encodeText(buf, type, seq, step, wall, utf8);
         end();
-        rare.room(8).putLong(start);
+        RareIndex.append(rare, start);
         maybeFlush(wall);
         return seq;
     }

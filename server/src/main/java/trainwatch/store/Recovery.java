@@ -46,8 +46,8 @@ final class Recovery {
         index.truncate(keepIndex * LogFormat.INDEX_ENTRY);
         truncateSummaries(ops, p.indexDir(), keepGroupsBelow);
         long keepRare = rare.size() / 8;
-        while (keepRare > 0 && readLong(rare.channel(), (keepRare - 1) * 8) >= from) keepRare--;
-        rare.truncate(keepRare * 8);
+        while (keepRare > 0 && readLong(rare.channel(), (keepRare - 1) * RareIndex.ENTRY) >= from) keepRare--;
+        rare.truncate(keepRare * RareIndex.ENTRY);
 
         long[] state = {1, -1}; // nextSeq, lastStep
         int[][] ids = {new int[16]};
@@ -78,7 +78,7 @@ final class Recovery {
                 sums.onScalars(off, off + LogFormat.FRAME + len, r.seq(), r.step(), ids[0], vals[0], n);
                 state[1] = r.step();
             } else {
-                rare.room(8).putLong(off);
+                RareIndex.append(rare, off);
             }
             return true;
         }, problems);
