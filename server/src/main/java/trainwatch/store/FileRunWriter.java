@@ -52,6 +52,8 @@ final class FileRunWriter implements RunWriter {
     private int frameStart;
     private long nextSeq;
     private long lastStep;
+    /** After a resume: the first step the new session may write (the steps before it were kept from the old one). */
+    private long minStep;
     private long lastFlushMs;
     private int[] ids = new int[16];
     private String[] lastTags;
@@ -161,6 +163,7 @@ final class FileRunWriter implements RunWriter {
         long start = fileEnd + frameStart;
         RecordCodec.encodeResume(buf, seq, wall, r.fromStep());
         end();
+        minStep = r.fromStep();
         RareIndex.append(rare, start);
         flush();
         force();
@@ -179,6 +182,8 @@ final class FileRunWriter implements RunWriter {
         if (step < 0) throw new IllegalArgumentException("step must be >= 0, got " + step);
         if (step < lastStep)
             throw new IllegalArgumentException("steps of a run must not decrease: got " + step + " after " + lastStep);
+        if (step < minStep)
+            throw new IllegalArgumentException("steps of a run must not decrease: got " + step + " after resuming from step " + minStep);
         int n = tagNames.length;
         if (n > 0xffff) throw new IllegalArgumentException("at most 65535 values per record, got " + n);
         resolve(tagNames);
