@@ -208,33 +208,51 @@ final class FileRunWriter implements RunWriter {
     private void resolve(String[] names) {
         if (names == lastTags && Arrays.equals(names, lastTagsCopy)) return;
         if (ids.length < names.length) ids = new int[names.length];
-        for (int i = 0; i < names.length; i++) {
-            Integer known = tags.id(names[i]);
-            ids[i] = known != null ? known : define(names[i]);
-        }
+        List<String> fresh = new ArrayList<>();
+        for (String n : names) if (tags.id(n) == null && !fresh.contains(n)) fresh.add(n);
+        if (!fresh.isEmpty()) define(fresh);
+        for (int i = 0; i < names.length; i++) ids[i] = tags.id(names[i]);
         lastTags = names;
         lastTagsCopy = names.clone();
     }
 
-    private int define(String name) {
-        new Scalars(0, 0, 0, new String[] {name}, new double[] {0}); // the shared tag-name rule
-        int tid = tags.size();
-        if (tid > 0xffff) throw new IllegalArgumentException("too many tags (65536)");
-        byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
-        begin(RecordCodec.tagDefSize(utf8));
-        long off = fileEnd + frameStart;
-        tags.put(tid, name, off);
+    /**
+     * Defines new tags: tags.tsv names them (durably, one rewrite for all of
+     * them: a trainer defines its tags together on its first step) before their
+     * TAG_DEF records are buffered, so readers and recovery always know a name
+     * before the log can hold a record using it.
+     */
+    private void define(List<String> names) {
+        for (String n : names) new Scalars(0, 0, 0, new String[] {n}, new double[] {0}); // the shared tag-name rule
+        if (tags.size() + names.size() > 0x10000) throw new IllegalArgumentException("too many tags (65536)");
+        byte[][] utf8 = new byte[names.size()][];
+        int total = 0;
+        for (int i = 0; i < utf8.length; i++) {
+            utf8[i] = names.get(i).getBytes(StandardCharsets.UTF_8);
+            total += LogFormat.FRAME + RecordCodec.tagDefSize(utf8[i]);
+        }
+        if (buf.remaining() < total) { // room for all of them now, so the offsets below are where they will be
+            flush();
+            if (buf.capacity() < total) buf = ByteBuffer.allocate(total).order(ByteOrder.LITTLE_ENDIAN);
+        }
+        long first = fileEnd + buf.position();
+        int firstId = tags.size();
+        long at = first;
+        for (int i = 0; i < utf8.length; i++) {
+            tags.put(firstId + i, names.get(i), at);
+            at += LogFormat.FRAME + RecordCodec.tagDefSize(utf8[i]);
+        }
         try {
-            // Readers and recovery trust tags.tsv: it names the tag (durably) before the log can hold a record using it.
             AtomicFiles.write(ops, paths.tags(), tags.linesBefore(Long.MAX_VALUE).getBytes(StandardCharsets.UTF_8), true);
         } catch (RuntimeException e) {
-            tags.retainBefore(off);
-            buf.position(frameStart);
+            tags.retainBefore(first);
             throw e;
         }
-        RecordCodec.encodeTagDef(buf, tid, utf8);
-        end();
-        return tid;
+        for (int i = 0; i < utf8.length; i++) {
+            begin(RecordCodec.tagDefSize(utf8[i]));
+            RecordCodec.encodeTagDef(buf, firstId + i, utf8[i]);
+            end();
+        }
     }
 
     @Override

@@ -52,6 +52,15 @@ public final class RunStore {
         return root;
     }
 
+    /** Bytes a new write could still use on the file system holding the runs (for refusing a run up front on a full disk). */
+    public long freeBytes() {
+        try {
+            return ops.usableSpace(Files.exists(root) ? root : root.toAbsolutePath().getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** True for ids of the form [a-z0-9-]{1,64}; everything else (path tricks included) is rejected before touching the disk. */
     public static boolean validId(String id) {
         return id != null && ID.matcher(id).matches();
