@@ -13,6 +13,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
+import trainwatch.train.Objective;
+
 /**
  * Compares backprop's gradient with centered differences (f(x+h) - f(x-h)) / 2h
  * on a handful of parameters per tensor, first on the data loss alone, then

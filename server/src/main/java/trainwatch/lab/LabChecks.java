@@ -10,6 +10,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
+import trainwatch.train.LbfgsFitter;
 import trainwatch.config.RunConfig;
 import trainwatch.data.Dataset;
 

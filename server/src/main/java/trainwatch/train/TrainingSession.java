@@ -11,7 +11,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import trainwatch.config.RunConfig;
 import trainwatch.data.Dataset;
 import trainwatch.event.RunStatus;
-import trainwatch.lab.LbfgsFitter;
 import trainwatch.store.RunWriter;
 
 /**

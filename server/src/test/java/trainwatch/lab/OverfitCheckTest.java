@@ -11,6 +11,8 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.NoOp;
 
+import trainwatch.train.LbfgsFitter;
+
 class OverfitCheckTest {
     private final DataSet twenty = LabNets.head(shuffled(), 20);
 
