@@ -88,6 +88,7 @@ final class TrainingSession {
                 if (filterShape != null && step % filtersEvery == 0) out.filters(step, filterShape, FirstLayerWeights.data(net));
                 MiniBatches.Batch batch = batches.batch(b);
                 metrics.setBatchLabels(batch.labels());
+                SanityChecks.Step0 step0 = step == 0 ? SanityChecks.Step0.measure(net, batch.data(), cfg.l2()) : null;
                 long t0 = System.nanoTime();
                 if (lbfgs != null) lbfgs.fit(batch.data());
                 else net.fit(batch.data());
@@ -98,7 +99,7 @@ final class TrainingSession {
                 double[] v = tags.values(metrics, examplesPerSec, val);
                 out.scalars(step, t, v);
                 notifyMonitors(t, v);
-                if (step == 0) sanityChecks();
+                if (step0 != null) sanityChecks(step0);
                 progress.onIteration(step, total, epoch, metrics.score, metrics.trainAcc, examplesPerSec);
                 int bad = StepTags.firstNonFinite(t, v);
                 if (bad >= 0) return diverged(t[bad], v[bad]);
@@ -131,9 +132,11 @@ final class TrainingSession {
         }
     }
 
-    private void sanityChecks() {
-        SanityChecks.initialLoss(out, data.numClasses(), metrics.score, metrics.regScore);
-        if (cfg.l2() > 0) SanityChecks.regRaisesLoss(out, cfg.l2(), metrics.score, metrics.regScore);
+    /** Dropout makes the training score stochastic: then DL4J's score of the same batch in inference mode stands in for it. */
+    private void sanityChecks(SanityChecks.Step0 step0) {
+        double reported = cfg.dropout() > 0 ? step0.dl4jInferenceScore() : metrics.score;
+        SanityChecks.initialLoss(out, data.numClasses(), reported, step0);
+        if (cfg.l2() > 0) SanityChecks.regRaisesLoss(out, cfg.l2(), reported, step0);
     }
 
     private void applyPlateau(double valLoss) {
