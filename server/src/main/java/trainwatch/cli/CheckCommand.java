@@ -7,9 +7,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
+import trainwatch.event.CheckOutcome;
 import trainwatch.config.ConfigException;
 import trainwatch.config.ConfigParser;
 import trainwatch.config.DatasetCatalog;
@@ -118,17 +118,17 @@ public final class CheckCommand {
             LabChecks.Outcome o = runCheck(check, config, data, maxIterations);
             Map<String, Object> details = new java.util.LinkedHashMap<>(o.details());
             details.put("durationMs", System.currentTimeMillis() - started);
-            writeResult(dir, check, o.outcome(), o.summary(), details);
+            writeResult(dir, check, o.outcome().wire(), o.summary(), details);
             out.print(o.text());
             out.flush();
             return exitCode(o.outcome());
         } catch (ConfigException | DatasetException e) {
-            writeResult(dir, check, "fail", "bad config: " + e.getMessage(), Map.of());
+            writeResult(dir, check, CheckOutcome.FAIL.wire(), "bad config: " + e.getMessage(), Map.of());
             return fail(BAD_CONFIG, e.getMessage());
         } catch (IOException | RuntimeException e) {
             e.printStackTrace(err);
             String reason = "the " + check + " check could not run: " + TrainCommand.oneLine(e);
-            writeResult(dir, check, "fail", reason, Map.of());
+            writeResult(dir, check, CheckOutcome.FAIL.wire(), reason, Map.of());
             return fail(FAIL, reason);
         }
     }
@@ -165,11 +165,9 @@ public final class CheckCommand {
         CheckFiles.write(runDir, new CheckResult(-1, System.currentTimeMillis(), check, outcome, summary, CheckJson.write(details)));
     }
 
-    static int exitCode(String outcome) {
-        return switch (outcome.toLowerCase(Locale.ROOT)) {
-            case "pass", "warn" -> PASS;
-            default -> FAIL;
-        };
+    /** A warning is information, not a failure: only FAIL makes the command fail. */
+    static int exitCode(CheckOutcome outcome) {
+        return outcome == CheckOutcome.FAIL ? FAIL : PASS;
     }
 
     private int fail(int code, String message) {

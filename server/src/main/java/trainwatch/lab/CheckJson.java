@@ -82,7 +82,7 @@ public final class CheckJson {
         m.put("maxRelError", s.maxRelError());
         m.put("medianRelError", s.medianRelError());
         m.put("reading", s.reading().text);
-        m.put("outcome", s.reading().outcome);
+        m.put("outcome", s.reading().outcome.wire());
         if (s.worst() != null) m.put("worst", entry(s.worst()));
         return m;
     }

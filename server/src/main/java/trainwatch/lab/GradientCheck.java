@@ -13,6 +13,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
+import trainwatch.event.CheckOutcome;
 import trainwatch.train.Objective;
 
 /**
@@ -167,14 +168,14 @@ public final class GradientCheck {
     }
 
     private static GradientReport summarize(List<GradientReport.Phase> phases, boolean hasKinks, int examples) {
-        String outcome = "pass";
+        CheckOutcome outcome = CheckOutcome.PASS;
         GradientReport.LayerStats worst = null;
         String worstPhase = "";
         int kinkCount = 0;
         for (GradientReport.Phase p : phases) {
             kinkCount += p.kinkEntries().size();
             for (GradientReport.LayerStats s : p.best()) {
-                outcome = Reading.worse(outcome, s.reading().outcome);
+                outcome = outcome.worse(s.reading().outcome);
                 if (worst == null || better(worst.maxRelError(), s.maxRelError()) || Double.isNaN(s.maxRelError())) {
                     worst = s;
                     worstPhase = p.name();

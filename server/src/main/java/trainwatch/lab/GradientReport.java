@@ -2,8 +2,10 @@ package trainwatch.lab;
 
 import java.util.List;
 
+import trainwatch.event.CheckOutcome;
+
 /** What a gradient check found, per phase (data loss, then with regularization), per h and per layer. */
-public record GradientReport(List<Phase> phases, boolean objectiveHasKinks, int examples, String outcome, String summary) {
+public record GradientReport(List<Phase> phases, boolean objectiveHasKinks, int examples, CheckOutcome outcome, String summary) {
 
     /** One compared parameter. kink: x+h and x-h fell on different linear pieces; tiny: both gradients below the noise floor. */
     public record Entry(String layer, String param, long index, double analytic, double numeric, double relError, boolean kink, boolean tiny) {}
