@@ -1,4 +1,4 @@
-// Every run-config key of DESIGN.md, with where it applies. Blank fields are
+// Every run-config key of docs/config.md, with where it applies. Blank fields are
 // left out of the request so the server's documented default applies.
 
 export const DEMO_CONFIG = {

@@ -9,6 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import trainwatch.event.CheckOutcome;
 import trainwatch.config.ConfigException;
 import trainwatch.config.ConfigParser;
@@ -32,6 +35,7 @@ import trainwatch.store.RunStore;
  * Exit codes: 0 pass (or warn), 1 fail or the check could not run, 2 bad usage or config.
  */
 public final class CheckCommand {
+    private static final Logger LOG = LoggerFactory.getLogger(CheckCommand.class);
     static final int PASS = 0, FAIL = 1, BAD_CONFIG = 2;
     static final String USAGE = "usage: check overfit|gradients CONFIG.json [--max-iterations N]\n"
             + "       check overfit|gradients --run ID [--runs DIR] [--max-iterations N]";
@@ -94,7 +98,7 @@ public final class CheckCommand {
         try {
             o = runCheck(check, config, data, maxIterations);
         } catch (RuntimeException e) {
-            e.printStackTrace(err);
+            LOG.error("the {} check could not run", check, e);
             return fail(FAIL, "the " + check + " check could not run: " + TrainCommand.oneLine(e));
         }
         out.print(o.text());
@@ -126,7 +130,7 @@ public final class CheckCommand {
             writeResult(dir, check, CheckOutcome.FAIL.wire(), "bad config: " + e.getMessage(), Map.of());
             return fail(BAD_CONFIG, e.getMessage());
         } catch (IOException | RuntimeException e) {
-            e.printStackTrace(err);
+            LOG.error("the {} check of run {} could not run", check, id, e);
             String reason = "the " + check + " check could not run: " + TrainCommand.oneLine(e);
             writeResult(dir, check, CheckOutcome.FAIL.wire(), reason, Map.of());
             return fail(FAIL, reason);

@@ -3,7 +3,7 @@ package trainwatch.config;
 import java.util.List;
 
 /**
- * A validated run config (DESIGN.md "Run config"). Built only by
+ * A validated run config (docs/config.md). Built only by
  * {@link ConfigParser}, which applies the documented defaults and rejects
  * unknown keys; every instance is valid.
  */

@@ -10,7 +10,7 @@ import trainwatch.store.RunWriter;
 import trainwatch.train.RunMonitor;
 
 /**
- * BABYSITTING.md's "while training" advice as rules over the metric stream.
+ * The "while training" advice of CS231n's babysitting notes (docs/lab.md) as rules over the metric stream.
  * Each rule raises its alert once per episode: it fires when the condition
  * starts to hold and re-arms only after the condition has clearly gone away,
  * so a run stuck in one state gets one alert, not one per iteration.

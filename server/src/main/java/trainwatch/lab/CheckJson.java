@@ -9,7 +9,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
-/** The "details" objects of check results (NaN/Inf travel as strings, DESIGN.md). */
+/** The "details" objects of check results (NaN/Inf travel as strings, as everywhere in docs/api.md). */
 public final class CheckJson {
     static final ObjectMapper MAPPER = JsonMapper.builder().build();
 

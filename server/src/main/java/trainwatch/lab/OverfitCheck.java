@@ -13,7 +13,7 @@ import org.nd4j.linalg.dataset.DataSet;
 import trainwatch.event.CheckOutcome;
 
 /**
- * "Overfit a tiny subset" (BABYSITTING.md section 2): train on a handful of
+ * "Overfit a tiny subset" (docs/lab.md): train on a handful of
  * examples, no regularization, no dropout, until training accuracy is 100%
  * and the loss is below a target, or an iteration / time cap is hit. If a
  * model cannot do this, nothing else about its training matters yet.

@@ -4,7 +4,7 @@ import trainwatch.event.CheckOutcome;
 
 /**
  * How to read a relative error between analytic and numerical gradients
- * (BABYSITTING.md section 1, after CS231n): above 1e-2 the gradient is
+ * (CS231n's gradient-check notes, docs/lab.md): above 1e-2 the gradient is
  * probably wrong; 1e-2..1e-4 uncomfortable; below 1e-4 fine when the
  * objective has kinks (ReLU, max) but too high without them; 1e-7 and below good.
  */

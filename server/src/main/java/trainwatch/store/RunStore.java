@@ -23,7 +23,7 @@ import java.util.stream.Stream;
 import trainwatch.event.RunStatus;
 
 /**
- * The run store: one directory per run under a root (DESIGN.md "Run lifecycle",
+ * The run store: one directory per run under a root (
  * docs/run-format.md). Never imports Javalin or ND4J.
  */
 public final class RunStore {

@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * One tag's points over a step range, answered from summaries where whole
- * blocks fit and from raw records only at the edges (DESIGN.md scalars route).
+ * blocks fit and from raw records only at the edges (the scalars route of docs/api.md).
  * Steps below {@code sealedBlocks * 64} are covered by sealed summaries; the
  * points after that (the tail) were read raw by the caller.
  */

@@ -7,6 +7,8 @@ import java.util.function.BooleanSupplier;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import trainwatch.config.RunConfig;
 import trainwatch.data.Dataset;
@@ -22,6 +24,7 @@ import trainwatch.store.RunWriter;
  * non-finite value.
  */
 final class TrainingSession {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingSession.class);
     private final RunConfig cfg;
     private final Dataset data;
     private final RunWriter out;
@@ -125,8 +128,7 @@ final class TrainingSession {
             try {
                 monitors.get(i).onScalars(step, t, v, out);
             } catch (RuntimeException e) {
-                System.err.println("monitor " + monitors.get(i).getClass().getName() + " failed at step " + step + " and is switched off: " + e);
-                e.printStackTrace();
+                LOG.error("monitor {} failed at step {} and is switched off", monitors.get(i).getClass().getName(), step, e);
                 monitors.remove(i--);
             }
         }
