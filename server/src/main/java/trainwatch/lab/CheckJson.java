@@ -72,7 +72,7 @@ public final class CheckJson {
                 "%s max %.1e median %.1e (%s)", s.layer(), s.maxRelError(), s.medianRelError(), s.reading().text)).toList());
     }
 
-    private static Map<String, Object> layer(GradientReport.LayerStats s) {
+    private static Map<String, Object> layer(GradientReport.LayerErrors s) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("layer", s.layer());
         m.put("h", s.h());

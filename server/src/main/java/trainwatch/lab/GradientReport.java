@@ -11,11 +11,11 @@ public record GradientReport(List<Phase> phases, boolean objectiveHasKinks, int 
     public record Entry(String layer, String param, long index, double analytic, double numeric, double relError, boolean kink, boolean tiny) {}
 
     /** Relative errors of one layer at one h, kink and tiny entries left out of max and median. */
-    public record LayerStats(String layer, double h, int checked, int kinks, int tiny, double maxRelError,
-                             double medianRelError, Entry worst, Reading reading) {}
+    public record LayerErrors(String layer, double h, int checked, int kinks, int tiny, double maxRelError,
+                              double medianRelError, Entry worst, Reading reading) {}
 
-    public record ByH(double h, List<LayerStats> layers) {}
+    public record ByH(double h, List<LayerErrors> layers) {}
 
     /** One objective: "data" (data loss alone) or "data+l2" (with regularization, coefficient l2). best = each layer at its best h. */
-    public record Phase(String name, double l2, List<ByH> byH, List<LayerStats> best, List<Entry> kinkEntries) {}
+    public record Phase(String name, double l2, List<ByH> byH, List<LayerErrors> best, List<Entry> kinkEntries) {}
 }

@@ -17,16 +17,16 @@ public final class Texts {
         for (GradientReport.Phase p : r.phases()) {
             b.append(p.l2() > 0 ? f("%nWith regularization (l2 = %s):%n", num(p.l2())) : f("%nData loss alone:%n"));
             b.append(f("  %-12s %7s %8s %6s %11s %11s  %s%n", "layer", "best h", "checked", "kinks", "max rel", "median rel", "reading"));
-            for (GradientReport.LayerStats s : p.best())
+            for (GradientReport.LayerErrors s : p.best())
                 b.append(f("  %-12s %7.0e %8d %6d %11.2e %11.2e  %s%n", s.layer(), s.h(), s.checked(), s.kinks(),
                         s.maxRelError(), s.medianRelError(), s.reading().text));
             b.append("  max relative error per h:");
             for (GradientReport.ByH h : p.byH()) {
-                double worst = h.layers().stream().mapToDouble(GradientReport.LayerStats::maxRelError).max().orElse(Double.NaN);
+                double worst = h.layers().stream().mapToDouble(GradientReport.LayerErrors::maxRelError).max().orElse(Double.NaN);
                 b.append(f("  h=%.0e: %.2e", h.h(), worst));
             }
             b.append('\n');
-            for (GradientReport.LayerStats s : p.best()) {
+            for (GradientReport.LayerErrors s : p.best()) {
                 if (s.worst() != null && s.reading().outcome == CheckOutcome.FAIL) {
                     GradientReport.Entry e = s.worst();
                     b.append(f("  %s %s[%d]: analytic %.6e, numerical %.6e%n", e.layer(), e.param(), e.index(), e.analytic(), e.numeric()));

@@ -25,7 +25,7 @@ class GradientCheckTest {
         assertEquals(CheckOutcome.PASS, r.outcome(), r.summary());
         assertEquals(2, r.phases().size(), "data loss alone, then with l2");
         for (GradientReport.Phase p : r.phases())
-            for (GradientReport.LayerStats s : p.best()) assertTrue(s.maxRelError() < 1e-6, p.name() + " " + s);
+            for (GradientReport.LayerErrors s : p.best()) assertTrue(s.maxRelError() < 1e-6, p.name() + " " + s);
         assertFalse(r.objectiveHasKinks());
     }
 
@@ -45,7 +45,7 @@ class GradientCheckTest {
         GradientReport r = coarse.run(net, LabNets.randomImages(3, 8, 3, 2, DataType.DOUBLE), 0.0);
         GradientReport.Phase data = r.phases().get(0);
         assertFalse(data.kinkEntries().isEmpty(), "h = 0.5 moves pre-activations across 0 and changes pool winners");
-        int flagged = data.best().stream().mapToInt(GradientReport.LayerStats::kinks).sum();
+        int flagged = data.best().stream().mapToInt(GradientReport.LayerErrors::kinks).sum();
         assertEquals(data.kinkEntries().size(), flagged);
         assertTrue(r.summary().contains("straddled a kink"), r.summary());
     }
@@ -55,10 +55,10 @@ class GradientCheckTest {
         MultiLayerNetwork net = LabNets.mlp(DataType.DOUBLE, new ScaledBackpropTanh(1.5), 0.01, new NoOp(), 7, 3, 8);
         GradientReport r = check.run(net, LabNets.spiral(2, 3, 1, DataType.DOUBLE), 0.01);
         assertEquals(CheckOutcome.FAIL, r.outcome(), r.summary());
-        GradientReport.LayerStats dense1 = r.phases().get(0).best().get(0);
+        GradientReport.LayerErrors dense1 = r.phases().get(0).best().get(0);
         assertEquals("dense1", dense1.layer());
         assertEquals(Reading.PROBABLY_WRONG, dense1.reading());
-        GradientReport.LayerStats output = r.phases().get(0).best().get(1);
+        GradientReport.LayerErrors output = r.phases().get(0).best().get(1);
         assertTrue(output.maxRelError() < 1e-6, "the output layer's own gradient is still right: " + output);
     }
 
