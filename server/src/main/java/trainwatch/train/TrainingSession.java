@@ -39,6 +39,7 @@ final class TrainingSession {
     private final StepTags tags;
     private final int[] filterShape;
     private final LbfgsFitter lbfgs;
+    private final DivergenceStop divergenceStop;
     private long step;
     /** Epoch checkpoints at most this often: a full-batch spiral run has an epoch per iteration. */
     long minCheckpointGapNanos = 10_000_000_000L;
@@ -64,6 +65,7 @@ final class TrainingSession {
         this.tags = new StepTags(metrics.layerName, cfg.l2() > 0);
         this.filterShape = FirstLayerWeights.shape(net, data.exampleShape());
         this.lbfgs = Optimizers.isLbfgs(cfg.optimizer()) ? new LbfgsFitter(net) : null;
+        this.divergenceStop = new DivergenceStop(cfg.stopOnDivergence());
         if (lbfgs != null && batches.perEpoch() != 1)
             throw new Optimizers.UnsupportedOptimizerException("optimizer lbfgs needs the full batch: batchSize must be >= the "
                     + data.trainCount() + " training examples (got " + cfg.batchSize() + ")");
@@ -106,6 +108,8 @@ final class TrainingSession {
                 progress.onIteration(step, total, epoch, metrics.score, metrics.trainAcc, examplesPerSec);
                 int bad = StepTags.firstNonFinite(t, v);
                 if (bad >= 0) return diverged(t[bad], v[bad]);
+                String exploded = divergenceStop.onStep(metrics.score, eval);
+                if (exploded != null) return exploded(exploded);
                 if (val != null && plateau != null) applyPlateau(val[0]);
                 out.flush();
                 step++;
@@ -150,6 +154,13 @@ final class TrainingSession {
     private TrainOutcome stopped() throws IOException {
         Checkpoints.save(net, out.checkpointDir(), Checkpoints.FINAL);
         return new TrainOutcome(RunStatus.STOPPED, "stop requested at step " + step, step);
+    }
+
+    private TrainOutcome exploded(String reason) {
+        out.alert(step, "diverged", "loss", reason,
+                "lower the learning rate (now " + cfg.optimizer().lr() + ") 3-10x and start again");
+        out.flush();
+        return new TrainOutcome(RunStatus.DIVERGED, reason, step + 1);
     }
 
     private TrainOutcome diverged(String tag, double value) {
