@@ -23,8 +23,8 @@ import java.util.stream.Stream;
 import trainwatch.event.RunStatus;
 
 /**
- * The run store: one directory per run under a root (DESIGN.md "Run lifecycle",
- * docs/run-format.md). Never imports Javalin or ND4J.
+ * The run store: one directory per run under a root (docs/run-format.md).
+ * Never imports Javalin or ND4J.
  */
 public final class RunStore {
     private static final Pattern ID = Pattern.compile("[a-z0-9-]{1,64}");
