@@ -58,10 +58,10 @@ export function runsPage(root, params) {
   const query = () => ({ ...serverFilter(), sort: f.sort, order: f.order || (ASC_FIRST.has(f.sort) ? 'asc' : 'desc') });
 
   /** Loads the first rows again (at least as many as are shown, so live updates keep the scroll position). */
-  async function reload() {
+  async function reload(keep = false) {
     const gen = ++st.gen;
     history.replaceState(null, '', hashOf(f));
-    const want = Math.min(1000, Math.max(PAGE, st.rows.length));
+    const want = keep ? Math.min(1000, Math.max(PAGE, st.rows.length)) : PAGE;
     try {
       const page = await listPage(query(), { limit: want });
       if (gen !== st.gen) return;   // a newer search went out meanwhile
@@ -76,7 +76,7 @@ export function runsPage(root, params) {
       if (gen === st.gen) setText(message, 'Could not load runs: ' + e.message);
     }
     draw();
-    if (st.indexing) reloadSoon(1000);   // the server is still reading run directories: the list fills in
+    if (st.indexing) reloadSoon(1000, true);   // the server is still reading run directories: the list fills in
   }
 
   async function more() {
@@ -100,26 +100,69 @@ export function runsPage(root, params) {
   }
 
   let timer = null;
-  function reloadSoon(ms = 120) {
+  /** keep: a live change, so reload as many rows as are shown; a new search or filter starts from one page. */
+  function reloadSoon(ms = 120, keep = false) {
     clearTimeout(timer);
-    timer = setTimeout(reload, ms);
+    timer = setTimeout(() => reload(keep), ms);
   }
 
   const live = new LiveSocket(listLivePath, {
     onMessage: (msg) => {
-      if (msg.type === 'run' && msg.run && st.byId.has(msg.run.id) && sameSide(msg.run)) {
-        updateRow(normalizeRun(msg.run));   // a run we show changed: in place, no request
-      } else if (msg.type === 'run' || msg.type === 'removed' || msg.type === 'counts') {
-        reloadSoon();   // a run started, deleted or moved out of the filter: the server knows where it goes
+      // most changes are drawn from the message itself; only what can move rows asks the server again
+      if (msg.type === 'run' && msg.run) {
+        const run = normalizeRun(msg.run);
+        if (st.byId.has(run.id) && staysPut(run)) updateRow(run);
+        else if (!st.byId.has(run.id) && isNewest(run)) insertFirst(run);
+        else reloadSoon(120, true);
+      } else if (msg.type === 'removed') {
+        if (st.byId.has(msg.id)) removeRow(msg.id);
+        else reloadSoon(120, true);
+      } else if (msg.type === 'counts' || msg.type === 'hello') {
+        if (unfiltered()) { st.counts = msg.counts || {}; st.total = msg.total; drawChips(); drawSummary(); drawSelection(); }
+        else reloadSoon(120, true);
       }
     },
-    onState: (s) => { if (s === 'live' && st.loaded) reloadSoon(); },   // after a reconnect: catch up over REST
+    onState: (s) => { if (s === 'live' && st.loaded) reloadSoon(120, true); },   // after a reconnect: catch up over REST
   });
 
-  /** A change that cannot move the row (same status, not sorted by a value that changed) is drawn in place. */
-  function sameSide(run) {
+  /** The default view: every run but archived ones, so /api/live's counts are this list's counts. */
+  function unfiltered() {
+    return !f.q && !f.status && !f.archived;
+  }
+
+  /** A change that cannot move the row or take it out of the filter is drawn in place. */
+  function staysPut(run) {
     const old = st.byId.get(run.id)?.run;
-    return old && old.status === run.status && old.archived === !!run.archived && (f.sort === 'created' || f.sort === 'name');
+    if (!old || old.archived !== run.archived) return false;
+    if (f.status && old.status !== run.status) return false;
+    return f.sort === 'created' || f.sort === 'name' || (f.sort === 'status' && old.status === run.status);
+  }
+
+  /** A run just created goes on top of the default newest-first view without a request. */
+  function isNewest(run) {
+    const top = st.rows[0];
+    return unfiltered() && f.sort === 'created' && !f.order && !run.archived && (!top || run.created > top.created || (run.created === top.created && run.id > top.id));
+  }
+
+  function insertFirst(run) {
+    const tbody = body.querySelector('#runs-rows');
+    if (!tbody) { reloadSoon(120, true); return; }
+    st.rows.unshift(run);
+    const tr = row(run);
+    st.byId.set(run.id, { run, tr });
+    tbody.prepend(tr);
+    drawSummary();
+  }
+
+  function removeRow(id) {
+    const cur = st.byId.get(id);
+    st.byId.delete(id);
+    st.rows = st.rows.filter((r) => r.id !== id);
+    st.selected.delete(id);
+    cur.tr.remove();
+    if (!st.rows.length) reloadSoon(120, true);
+    drawSummary();
+    drawSelection();
   }
 
   const observer = new IntersectionObserver((entries) => { if (entries.some((e) => e.isIntersecting)) more(); }, { rootMargin: '400px' });
@@ -130,7 +173,7 @@ export function runsPage(root, params) {
     drawSelection();
     if (!st.loaded) return;
     const filtered = f.q || f.status || f.archived;
-    setText(summary, st.total === 0 ? '' : fmtInt(st.rows.length) + ' of ' + fmtInt(st.total) + (st.indexing ? ' (still reading run directories…)' : ''));
+    drawSummary();
     if (!st.rows.length) {
       st.byId.clear();
       mount(body, filtered ? h('p.empty#no-match', 'No runs match.') : emptyState());
@@ -162,7 +205,11 @@ export function runsPage(root, params) {
       st.byId.set(r.id, { run: r, tr });
       tbody.appendChild(tr);
     }
-    setText(summary, fmtInt(st.rows.length) + ' of ' + fmtInt(st.total));
+    drawSummary();
+  }
+
+  function drawSummary() {
+    setText(summary, st.total === 0 ? '' : (st.indexing ? 'still reading run directories… ' : '') + fmtInt(st.rows.length) + ' of ' + fmtInt(st.total));
   }
 
   function updateRow(r) {

@@ -66,14 +66,14 @@ public final class TrainwatchServer implements AutoCloseable {
         app = HttpApp.create(o.host(), o.port(), o.webDir(), runs, hub, list, stats);
     }
 
-    /** Recovers the runs on disk (re-attach / interrupted / re-queue), then listens. */
+    /** Listens, then recovers the runs on disk (re-attach / interrupted / re-queue) and checks the run index in the background. */
     public TrainwatchServer start() {
         index.load();
-        supervisor.start();
         hub.start();
         list.start(LIST_TICK_MS);
-        app.start();
+        app.start(); // answers first: with thousands of runs, recovery reads every status.json
         index.scanInBackground(); // the list fills in while the server already answers
+        supervisor.start();
         return this;
     }
 

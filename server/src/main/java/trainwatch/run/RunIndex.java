@@ -45,9 +45,10 @@ public final class RunIndex implements AutoCloseable {
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean scanning = new AtomicBoolean(false); // the start-up check
     private final AtomicBoolean checking = new AtomicBoolean(false); // a periodic full check
+    private final AtomicBoolean saving = new AtomicBoolean(false);
     private volatile boolean dirty;
     private volatile boolean closed;
-    private long lastSave;
+    private volatile long lastSave;
     private volatile long lastFullCheck;
 
     public RunIndex(RunStore store, ReaderPool readers, Clock clock) {
@@ -109,7 +110,18 @@ public final class RunIndex implements AutoCloseable {
                 t.start();
             }
         }
-        if (dirty && now - lastSave >= SAVE_EVERY_MS) save(now);
+        if (dirty && now - lastSave >= SAVE_EVERY_MS && saving.compareAndSet(false, true)) {
+            lastSave = now;
+            Thread t = new Thread(() -> { // writing 10,000 lines must not hold up the next refresh
+                try {
+                    save(now);
+                } finally {
+                    saving.set(false);
+                }
+            }, "trainwatch-index-save");
+            t.setDaemon(true);
+            t.start();
+        }
     }
 
     /** Recomputes one run's entry now (the server created, archived or changed it). */
@@ -196,7 +208,6 @@ public final class RunIndex implements AutoCloseable {
 
     private void save(long now) {
         dirty = false;
-        lastSave = now;
         try {
             file.save(entries.values(), now);
         } catch (IOException | RuntimeException e) {
@@ -208,6 +219,14 @@ public final class RunIndex implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
+        while (saving.get()) { // a background save finishes first: one writer of the file
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         if (dirty) save(clock.millis());
     }
 }

@@ -65,6 +65,7 @@ public final class Supervisor implements AutoCloseable {
             // one status read per run (thousands of runs): queued ones in the order store.ids() gives, newest first
             Map<String, Long> queued = new HashMap<>();
             for (String id : store.names()) {
+                if (queue.contains(id) || children.containsKey(id)) continue; // submitted through the API while we started
                 try {
                     RunState s = store.state(id);
                     if (s.status() == RunStatus.QUEUED && !store.trainerAlive(id)) queued.put(id, s.createdMs());

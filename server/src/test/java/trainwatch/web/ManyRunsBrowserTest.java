@@ -167,11 +167,13 @@ class ManyRunsBrowserTest {
         browser.driver.manage().window().setSize(new Dimension(800, 900));
         browser.driver.get(server.url());
         browser.await("rows", d -> rows().size() == 100);
-        long inner = ((Number) browser.js("return window.innerWidth")).longValue();
+        long inner = ((Number) browser.js("return document.documentElement.clientWidth")).longValue();
         long scroll = ((Number) browser.js("return document.documentElement.scrollWidth")).longValue();
         assertTrue(scroll <= inner, "page " + scroll + " px wide in a " + inner + " px window");
         long bar = ((Number) browser.js("return document.querySelector('.topbar').getBoundingClientRect().width")).longValue();
         assertEquals(inner, bar, "top bar spans the window");
+        long tableScroll = ((Number) browser.js("const b = document.querySelector('.runs-body'); return b.scrollWidth - b.clientWidth")).longValue();
+        assertEquals(0L, tableScroll, "the table itself fits too");
         Object wrapped = browser.js("""
                 const cells = [...document.querySelectorAll('#runs-table td.name')];
                 return cells.filter(c => { const a = c.querySelector('a'); return a.getClientRects().length > 1; }).length;""");
@@ -242,9 +244,17 @@ class ManyRunsBrowserTest {
     /** The child server's pid: the descendant of this JVM started with its --port. */
     static long serverPid() {
         String port = "--port " + server.url().replaceAll(".*:(\\d+)/$", "$1");
-        return ProcessHandle.current().descendants()
-                .filter(p -> String.join(" ", p.info().arguments().orElse(new String[0])).contains(port))
+        return ProcessHandle.current().descendants().filter(p -> cmdline(p.pid()).contains(port))
                 .findFirst().orElseThrow(() -> new AssertionError("no child server with " + port)).pid();
+    }
+
+    /** The process's command line, arguments joined by spaces ("" when it is gone). */
+    static String cmdline(long pid) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline"))).replace('\0', ' ');
+        } catch (java.io.IOException e) {
+            return "";
+        }
     }
 
     /** jcmd GC.run, then the "used" of GC.heap_info: what is reachable after a full collection. */
