@@ -141,9 +141,20 @@ public final class RunIndex implements AutoCloseable {
             if (names == null) return;
             List<String> ids = new ArrayList<>(names);
             ids.sort(Comparator.reverseOrder()); // ids start with their creation time
-            for (String id : ids) {
-                if (closed) return;
-                update(id, false);
+            // two workers: reading a run is mostly waiting on small file reads, and the list should fill in fast
+            java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+            Runnable work = () -> {
+                for (int i; (i = next.getAndIncrement()) < ids.size() && !closed; ) update(ids.get(i), false);
+            };
+            Thread helper = new Thread(work, Thread.currentThread().getName() + "-2");
+            helper.setDaemon(true);
+            helper.start();
+            work.run();
+            try {
+                helper.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
             for (String id : List.copyOf(entries.keySet())) if (!names.contains(id) && !store.exists(id) && entries.remove(id) != null) dirty = true;
         } catch (RuntimeException e) {
