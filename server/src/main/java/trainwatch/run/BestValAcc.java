@@ -5,11 +5,12 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import trainwatch.event.Tags;
 import trainwatch.store.RunReader;
-import trainwatch.store.Series;
+import trainwatch.store.Goal;
 
 /**
- * A run's best val_acc and its step, recomputed only when the reader has new records
- * (scanning the series costs hundreds of ms on a long run, and the list and detail views ask often).
+ * A run's best val_acc and its step, exact (the store reads the summaries' maxima and
+ * one raw block), recomputed only when the reader has new records (the list and detail
+ * views ask often).
  */
 public final class BestValAcc {
     /** best/step null when the run has no finite val_acc yet. */
@@ -45,18 +46,7 @@ public final class BestValAcc {
 
     /** First step with the highest finite value (ties keep the earlier step). */
     private static Best compute(RunReader r) {
-        Double best = null;
-        Long bestStep = null;
-        if (r.tags().contains(Tags.VAL_ACC)) {
-            Series va = r.series(Tags.VAL_ACC, 100_000, Long.MIN_VALUE, Long.MAX_VALUE);
-            for (int i = 0; i < va.step().length; i++) {
-                double v = va.max()[i];
-                if (Double.isFinite(v) && (best == null || v > best)) {
-                    best = v;
-                    bestStep = va.step()[i];
-                }
-            }
-        }
-        return new Best(best, bestStep);
+        trainwatch.store.Best b = r.best(Tags.VAL_ACC, Goal.MAX);
+        return b == null ? new Best(null, null) : new Best(b.value(), b.step());
     }
 }
