@@ -101,6 +101,25 @@ public final class RunStore {
         }
     }
 
+    /**
+     * Names of the run directories (valid ids), in no order, reading nothing inside them: cheap enough to call
+     * every tick with thousands of runs (a directory being created or deleted may be named; callers tolerate it).
+     */
+    public List<String> names() {
+        List<String> out = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(root)) {
+            for (Path p : ds) {
+                String id = p.getFileName().toString();
+                if (validId(id)) out.add(id);
+            }
+        } catch (NoSuchFileException e) {
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
     /** Ids of every run directory, newest first (by creation time, then id). */
     public List<String> ids() {
         List<String> ids = new ArrayList<>();
