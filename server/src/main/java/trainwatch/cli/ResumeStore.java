@@ -4,14 +4,13 @@ import trainwatch.store.RunStore;
 import trainwatch.store.RunWriter;
 
 /**
- * The one place a resumed trainer opens its run for writing, so the store's way of superseding the steps after the
- * checkpoint can change behind it. Today: {@link RunStore#openWriterForResume} cuts the log at the first record of
- * step >= fromStep and keeps seq increasing (a no-op for a run with no records yet).
+ * The one place a resumed trainer opens its run for writing: the store supersedes the records of steps >= fromStep
+ * (a RESUME record, seq continuing above the highest one) before the trainer appends step fromStep again.
  */
 final class ResumeStore {
     private ResumeStore() {}
 
     static RunWriter open(RunStore store, String id, long fromStep) {
-        return store.openWriterForResume(id, fromStep);
+        return store.openForResume(id, fromStep - 1);
     }
 }

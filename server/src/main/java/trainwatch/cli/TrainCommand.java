@@ -10,6 +10,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import trainwatch.config.ConfigException;
 import trainwatch.config.ConfigParser;
 import trainwatch.config.DatasetCatalog;
@@ -47,6 +50,8 @@ public final class TrainCommand {
     /** How long a signal waits for the trainer to notice the stop flag and close the store. */
     static final Duration STOP_WAIT = Duration.ofSeconds(120);
     static final long MAX_CONFIG_BYTES = 1 << 20;
+    /** The reason the server writes with status queued when it queues a run to resume (run.Supervisor). */
+    static final String RESUME_REASON = "resume requested";
 
     private final Training training;
     private final PrintStream out;
@@ -149,7 +154,8 @@ public final class TrainCommand {
     private int takeOver(RunStore store, String id, boolean resume) {
         if (!RunStore.validId(id)) return fail(BAD_CONFIG, "invalid run id " + id);
         if (!store.exists(id)) return fail(BAD_CONFIG, "no run " + id + " under " + store.root());
-        RunStatus before = store.state(id).status();
+        RunState was = store.state(id);
+        RunStatus before = was.status();
         if (resume && store.trainerAlive(id)) return fail(BAD_CONFIG, "run " + id + " has a live trainer: nothing to resume");
         // 'running' without a live trainer is an interrupted run no server has marked yet (trained headless, killed)
         boolean resumable = before == RunStatus.INTERRUPTED || before == RunStatus.STOPPED || before == RunStatus.QUEUED || before == RunStatus.RUNNING;
@@ -164,7 +170,9 @@ public final class TrainCommand {
         }
         RunWriter writer;
         try {
-            writer = ResumeStore.open(store, id, from == null ? 0 : from.step());
+            // a fresh queued run opens plainly; a resume (asked for here or queued by the server) supersedes the later steps
+            boolean resuming = resume || from != null || RESUME_REASON.equals(was.reason());
+            writer = resuming ? ResumeStore.open(store, id, from == null ? 0 : from.step()) : store.openWriter(id);
         } catch (RuntimeException e) {
             return fail(FAILED, "cannot take over run " + id + ": " + oneLine(e));
         }
@@ -183,13 +191,6 @@ public final class TrainCommand {
             data = Datasets.load(config, dataDir);
         } catch (DatasetException e) {
             return endEarly(writer, FAILED, e.getMessage());
-        }
-        if (from != null) {
-            try {
-                Resumes.record(store.dir(id), from.step(), from.name());
-            } catch (IOException | RuntimeException e) {
-                LOG.warn("run {}: could not record the resume marker: {}", id, e.toString());
-            }
         }
         return train(store, id, writer, config, data, from);
     }
@@ -219,7 +220,7 @@ public final class TrainCommand {
                         : training.resume(config, data, writer, progress, stop::requested, from);
                 if (outcome == null) outcome = new TrainOutcome(RunStatus.FAILED, "the trainer returned no outcome", 0);
             } catch (Exception | OutOfMemoryError | StackOverflowError e) {
-                LOG.error("the trainer threw", e); // kept in the run's log when the server started us
+                LOG.error("the trainer threw", e); // slf4j-simple writes to stderr: kept in the run's log when the server started us
                 outcome = new TrainOutcome(RunStatus.FAILED, oneLine(e), 0);
             }
             progress.finish();

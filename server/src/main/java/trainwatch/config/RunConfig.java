@@ -3,7 +3,7 @@ package trainwatch.config;
 import java.util.List;
 
 /**
- * A validated run config (DESIGN.md "Run config"). Built only by
+ * A validated run config (docs/config.md). Built only by
  * {@link ConfigParser}, which applies the documented defaults and rejects
  * unknown keys; every instance is valid.
  */
@@ -23,16 +23,25 @@ public record RunConfig(
         int evalEvery,           // iterations between val_loss/val_acc
         int filtersEvery,        // iterations between first-layer snapshots
         int maxIterations,       // 0 = no cap beyond epochs
+        int stopOnDivergence,    // evaluations in a row with an exploded loss that end the run as diverged; 0 = off
         int keepCheckpoints      // checkpoints.keep: newest epoch checkpoints kept (besides final and best)
 ) {
     public static final int DEFAULT_KEEP_CHECKPOINTS = 3;
 
-    /** Without a checkpoints section: the default keep. */
+    /** A config without a divergence stop (the default) and the default checkpoint retention. */
     public RunConfig(String name, String dataset, ModelConfig model, OptimizerConfig optimizer, ScheduleConfig schedule,
                      double l2, double dropout, int batchSize, int epochs, long seed, int trainSize, int valSize,
                      int evalEvery, int filtersEvery, int maxIterations) {
         this(name, dataset, model, optimizer, schedule, l2, dropout, batchSize, epochs, seed, trainSize, valSize,
-                evalEvery, filtersEvery, maxIterations, DEFAULT_KEEP_CHECKPOINTS);
+                evalEvery, filtersEvery, maxIterations, 0, DEFAULT_KEEP_CHECKPOINTS);
+    }
+
+    /** The default checkpoint retention. */
+    public RunConfig(String name, String dataset, ModelConfig model, OptimizerConfig optimizer, ScheduleConfig schedule,
+                     double l2, double dropout, int batchSize, int epochs, long seed, int trainSize, int valSize,
+                     int evalEvery, int filtersEvery, int maxIterations, int stopOnDivergence) {
+        this(name, dataset, model, optimizer, schedule, l2, dropout, batchSize, epochs, seed, trainSize, valSize,
+                evalEvery, filtersEvery, maxIterations, stopOnDivergence, DEFAULT_KEEP_CHECKPOINTS);
     }
 
     /** model.type mlp: hidden sizes; cnn: filters, kernel, then dense hidden sizes. */

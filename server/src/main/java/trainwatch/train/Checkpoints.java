@@ -1,13 +1,10 @@
 package trainwatch.train;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -21,6 +18,8 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import trainwatch.store.AtomicFiles;
 
 /**
  * ModelSerializer zips with the updater state, each next to a small JSON of
@@ -43,14 +42,9 @@ final class Checkpoints {
 
     static Path save(MultiLayerNetwork net, Path dir, String name, CheckpointMeta meta) throws IOException {
         Files.createDirectories(dir);
-        CheckpointMeta.write(metaFile(dir.resolve(name)), meta);
-        Path tmp = dir.resolve(name + ".tmp");
-        ModelSerializer.writeModel(net, tmp.toFile(), true);
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-            ch.force(true); // the bytes are on disk before the name says they are
-        }
+        CheckpointMeta.write(metaFile(dir.resolve(name)), meta); // first: a zip under its name always has its meta
         Path target = dir.resolve(name);
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.writeDurably(target, out -> ModelSerializer.writeModel(net, out, true)); // fsync, rename, fsync dir
         return target;
     }
 

@@ -52,8 +52,8 @@ class LongExperimentSupervisorTest {
         };
         supervisor = new Supervisor(store, l, Clock.systemUTC(), maxParallel, 10_000);
         supervisor.start();
-        ReaderPool readers = new ReaderPool(store, 4);
-        service = new RunService(store, readers, new RunIndex(store, readers), supervisor);
+        ReaderPool readers = new ReaderPool(store);
+        service = new RunService(store, readers, new RunIndex(store, readers, Clock.systemUTC()), supervisor);
     }
 
     private Process bash(String script, String id) throws IOException {

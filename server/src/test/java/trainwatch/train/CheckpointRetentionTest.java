@@ -38,7 +38,7 @@ class CheckpointRetentionTest {
         RunConfig base = Fixtures.mlp("spiral", List.of(10), Fixtures.opt("adam", 0.01), 50, 8, 3);
         RunConfig cfg = new RunConfig(base.name(), base.dataset(), base.model(), base.optimizer(), base.schedule(), base.l2(),
                 base.dropout(), base.batchSize(), base.epochs(), base.seed(), base.trainSize(), base.valSize(), 2, base.filtersEvery(),
-                base.maxIterations(), 2);
+                base.maxIterations(), 0, 2);
         MemoryRunWriter out = new MemoryRunWriter(dir);
         TrainingSession session = new TrainingSession(cfg, Fixtures.spiral(50, 3), out, ProgressObserver.NONE, () -> false, List.of());
         session.minCheckpointGapNanos = 0;

@@ -31,7 +31,7 @@ class ResumeTest {
     static RunConfig config(double dropout) {
         RunConfig b = Fixtures.mlp("spiral", List.of(16), Fixtures.opt("adam", 0.02), 40, 6, 11);
         return new RunConfig(b.name(), b.dataset(), b.model(), b.optimizer(), b.schedule(), 1e-3, dropout, b.batchSize(), b.epochs(),
-                b.seed(), b.trainSize(), b.valSize(), 5, b.filtersEvery(), b.maxIterations(), 3);
+                b.seed(), b.trainSize(), b.valSize(), 5, b.filtersEvery(), b.maxIterations(), 0, 3);
     }
 
     @Test
