@@ -89,6 +89,7 @@ final class FileRunWriter implements RunWriter {
         fileEnd = r.end();
         nextSeq = r.nextSeq();
         lastStep = r.lastStep();
+        minStep = r.minStep();
         sums.flush();
         rare.flush();
         filterSteps = FilterFiles.steps(paths.filters());
