@@ -16,7 +16,8 @@ public final class BestValAcc {
     /** best/step null when the run has no finite val_acc yet. */
     record Best(Double value, Long step) {}
 
-    private record Entry(RunReader reader, long seq, Best best, long computations) {}
+    /** No reader in here: an entry that held its reader kept every run ever listed in memory (about 1 MB each). */
+    private record Entry(long seq, Best best, long computations) {}
 
     private static final Map<String, Entry> CACHE = new ConcurrentHashMap<>();
 
@@ -26,9 +27,9 @@ public final class BestValAcc {
     static Best of(String id, RunReader r) {
         long seq = r.lastSeq();
         Entry e = CACHE.get(id);
-        if (e != null && e.reader() == r && e.seq() == seq) return e.best();
+        if (e != null && e.seq() == seq) return e.best();
         Best b = compute(r);
-        CACHE.put(id, new Entry(r, seq, b, e == null ? 1 : e.computations() + 1));
+        CACHE.put(id, new Entry(seq, b, e == null ? 1 : e.computations() + 1));
         return b;
     }
 

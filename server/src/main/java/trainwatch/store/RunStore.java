@@ -23,8 +23,8 @@ import java.util.stream.Stream;
 import trainwatch.event.RunStatus;
 
 /**
- * The run store: one directory per run under a root (DESIGN.md "Run lifecycle",
- * docs/run-format.md). Never imports Javalin or ND4J.
+ * The run store: one directory per run under a root (docs/run-format.md).
+ * Never imports Javalin or ND4J.
  */
 public final class RunStore {
     private static final Pattern ID = Pattern.compile("[a-z0-9-]{1,64}");
@@ -99,6 +99,25 @@ public final class RunStore {
             deleteTree(tmp);
             throw e;
         }
+    }
+
+    /**
+     * Names of the run directories (valid ids), in no order, reading nothing inside them: cheap enough to call
+     * every tick with thousands of runs (a directory being created or deleted may be named; callers tolerate it).
+     */
+    public List<String> names() {
+        List<String> out = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(root)) {
+            for (Path p : ds) {
+                String id = p.getFileName().toString();
+                if (validId(id)) out.add(id);
+            }
+        } catch (NoSuchFileException e) {
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
     }
 
     /** Ids of every run directory, newest first (by creation time, then id). */
