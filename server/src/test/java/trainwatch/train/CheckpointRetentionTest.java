@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import trainwatch.config.RunConfig;
 import trainwatch.event.RunStatus;
+import trainwatch.testkit.MemoryRunWriter;
 
 /** Issue 16 point 5: a long run keeps final.zip, the best epoch by val_acc and the newest `checkpoints.keep` epochs. */
 class CheckpointRetentionTest {

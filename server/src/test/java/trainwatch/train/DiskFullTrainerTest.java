@@ -15,6 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 import trainwatch.config.RunConfig;
 import trainwatch.event.RunStatus;
 import trainwatch.store.DiskSpace;
+import trainwatch.store.RunWriter;
+import trainwatch.testkit.MemoryRunWriter;
 
 /** Issue 16 point 12: a full disk stops the trainer cleanly, interrupted with a one-line reason, its records kept. */
 class DiskFullTrainerTest {
@@ -47,14 +49,50 @@ class DiskFullTrainerTest {
     @Test
     void a_write_failing_with_no_space_left_ends_interrupted_not_failed() throws Exception {
         AtomicLong free = new AtomicLong(10L << 30);
-        MemoryRunWriter out = new MemoryRunWriter(tmp.resolve("runs").resolve("r2")) {
+        MemoryRunWriter mem = new MemoryRunWriter(tmp.resolve("runs").resolve("r2"));
+        RunWriter out = new RunWriter() { // the in-memory writer, with the disk filling up at step 7
             @Override
             public long scalars(long step, String[] tags, double[] values) {
                 if (step == 7) {
                     free.set(4096);
                     throw new UncheckedIOException(new IOException("No space left on device"));
                 }
-                return super.scalars(step, tags, values);
+                return mem.scalars(step, tags, values);
+            }
+
+            @Override
+            public long filters(long step, int[] shape, float[] data) {
+                return mem.filters(step, shape, data);
+            }
+
+            @Override
+            public long status(RunStatus status, String reason) {
+                return mem.status(status, reason);
+            }
+
+            @Override
+            public long alert(long step, String kind, String tag, String message, String advice) {
+                return mem.alert(step, kind, tag, message, advice);
+            }
+
+            @Override
+            public long check(String check, String outcome, String summary, String detailsJson) {
+                return mem.check(check, outcome, summary, detailsJson);
+            }
+
+            @Override
+            public Path checkpointDir() {
+                return mem.checkpointDir();
+            }
+
+            @Override
+            public void flush() {
+                mem.flush();
+            }
+
+            @Override
+            public void close() {
+                mem.close();
             }
         };
         TrainOutcome outcome = Trainer.run(cfg(), Fixtures.spiral(50, 5), out, ProgressObserver.NONE, () -> false, List.of(), null,
@@ -62,6 +100,6 @@ class DiskFullTrainerTest {
 
         assertEquals(RunStatus.INTERRUPTED, outcome.status());
         assertEquals("disk full: 4096 bytes free under runs/", outcome.reason());
-        assertEquals(7, out.scalars.size());
+        assertEquals(7, mem.scalars.size());
     }
 }

@@ -17,6 +17,7 @@ import trainwatch.data.Dataset;
 import trainwatch.event.RunStatus;
 import trainwatch.event.Scalars;
 import trainwatch.store.DiskSpace;
+import trainwatch.testkit.MemoryRunWriter;
 
 /**
  * Issue 16 point 11: a run resumed from a checkpoint (weights, Adam's state, iteration and epoch counts, the data

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 
+import trainwatch.testkit.ServerProcess;
+
 /**
  * Issue 16 points 5, 11 and 12 in the browser: a stopped run's page offers Resume, the resumed run's page says
  * where it resumed and shows its disk use, and the runs page shows the disk use of runs/ and the free space.
