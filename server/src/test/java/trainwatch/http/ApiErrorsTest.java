@@ -29,7 +29,7 @@ class ApiErrorsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = new TrainwatchServer(new TrainwatchServer.Options("127.0.0.1", 0, runs, 1, null, null, null, null, 10_000, List.of())).start();
+        server = new TrainwatchServer(ServerFixture.options(runs)).start();
         api = new Api(server.port());
     }
 

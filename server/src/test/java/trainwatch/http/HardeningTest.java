@@ -57,7 +57,7 @@ class HardeningTest {
     }
 
     static TrainwatchServer.Options options(String host, Path dir) {
-        return new TrainwatchServer.Options(host, 0, dir, 1, null, null, NO_TRAINER, null, 10_000, List.of());
+        return ServerFixture.options(dir).withHost(host).withLauncher(NO_TRAINER);
     }
 
     @AfterAll
