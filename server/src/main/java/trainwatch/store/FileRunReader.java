@@ -131,6 +131,31 @@ final class FileRunReader implements RunReader {
         return t == null || t >= latestStep.length ? -1 : latestStep[t];
     }
 
+    /** The first record of evenly spaced 64-step blocks (the block index points at each) plus the newest record. */
+    @Override
+    public synchronized long[][] clock(int points) {
+        refresh();
+        PointBuf out = new PointBuf();
+        if (log != null && index != null) {
+            long n = BlockIndex.countBelow(index, validEnd);
+            long k = Math.min(n, Math.max(1, points - 1L));
+            for (long i = 0; i < k; i++) {
+                long off = BlockIndex.offset(index, k == 1 ? 0 : i * (n - 1) / (k - 1));
+                frames.visitOne(off, validEnd, (o, b, pos, len) -> {
+                    if (b.get(pos) == LogFormat.SCALARS) {
+                        long step = b.getLong(pos + 9);
+                        if (out.size == 0 || step > out.steps[out.size - 1]) out.add(step, b.getLong(pos + 17));
+                    }
+                    return true;
+                });
+            }
+        }
+        if (lastStep >= 0 && (out.size == 0 || lastStep > out.steps[out.size - 1])) out.add(lastStep, lastWall);
+        long[] walls = new long[out.size];
+        for (int i = 0; i < out.size; i++) walls[i] = (long) out.values[i];
+        return new long[][] {Arrays.copyOf(out.steps, out.size), walls};
+    }
+
     @Override
     public synchronized long lastSeq() {
         refresh();
