@@ -199,7 +199,7 @@ export class RunCharts {
         out.push({ tag, kind: 'max', col }, { tag, kind: 'min', col });
         out.push({ tag, kind: 'raw', col }, { tag, kind: 'smooth', col });
       } else if (tag.startsWith('val_')) out.push({ tag, kind: 'points', col });
-      else out.push({ tag, kind: 'line', col, dash: def.id === 'ratio' || def.id === 'lr' ? DASHES[k % DASHES.length] : undefined });
+      else out.push({ tag, kind: 'line', col, dash: def.id === 'lr' ? DASHES[k % DASHES.length] : undefined });   // flat lr lines that coincide stay told apart
     }
     return out;
   }
@@ -212,7 +212,7 @@ export class RunCharts {
         case 'max': case 'min': return { label: l.tag + ' ' + l.kind, stroke: 'transparent', width: 0, hideLegend: true };
         case 'raw': return { label: name + ' raw', stroke: fade(l.col, 0.35), width: 1 };
         case 'smooth': return { label: name + ' smoothed', stroke: l.col, width: 2 };
-        case 'points': return { label: l.tag, stroke: l.col, width: 1.5, points: { show: true, size: 5, fill: l.col } };
+        case 'points': return { label: l.tag, stroke: l.col, width: 1.5, points: { show: sparse, size: 5, fill: l.col } };
         default: return { label: l.tag === 'reg_loss' ? 'reg_loss' : short, stroke: l.col, width: 1.5, dash: l.tag === 'reg_loss' ? [4, 4] : l.dash };
       }
     });
@@ -309,6 +309,14 @@ export class RunCharts {
 function sameLines(list) {
   const a = list[0];
   return list.every((s) => s && s.length === a.length && s.last.every((v, i) => v === a.last[i] && s.step[i] === a.step[i]));
+}
+
+/** Markers on evaluation points only while they are far enough apart to read as points (not a thick band). */
+function sparse(u, si, i0, i1) {
+  const ys = u.data[si];
+  let n = 0;
+  for (let i = i0; i <= i1; i++) if (ys[i] != null && ++n > u.bbox.width / devicePixelRatio / 8) return false;
+  return true;
 }
 
 function dataLoss(loss, reg) {

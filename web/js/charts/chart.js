@@ -15,9 +15,13 @@ export const PALETTE = ['#0072b2', '#e69f00', '#009e73', '#cc79a7', '#56b4e9', '
 /** Dash patterns: a second cue beside colour, so lines stay apart in greyscale too. */
 export const DASHES = [undefined, [8, 4], [2, 3], [10, 3, 2, 3], [4, 4], [1, 2]];
 
-/** The k-th run's or layer's line: colour and, after the first palette round or always when `dashed`, a dash. */
+/**
+ * The k-th run's line: the palette's colours first (a dash on a noisy curve reads as a broken
+ * line), then the same colours again with a dash, so the 9th run is not the 1st one's twin.
+ */
 export function runStyle(k) {
-  return { stroke: PALETTE[k % PALETTE.length], dash: DASHES[k % DASHES.length] };
+  const round = Math.floor(k / PALETTE.length);
+  return { stroke: PALETTE[k % PALETTE.length], dash: round ? DASHES[1 + (round - 1) % (DASHES.length - 1)] : undefined };
 }
 
 /**
@@ -159,8 +163,10 @@ export const STEP_AXIS = { name: 'step', incrs: STEP_INCRS, values: (v, legend) 
 export function stepLabel(v) {
   if (v == null) return '';
   const a = Math.abs(v);
-  if (a >= 1e6) return (v / 1e6).toPrecision(3).replace(/\.?0+$/, '') + 'M';
-  if (a >= 1e4) return (v / 1e3).toPrecision(3).replace(/\.?0+$/, '') + 'k';
+  // trailing zeros go only after a decimal point: 200k stays 200k (not "2k"), 1.50M reads 1.5M
+  const short = (x) => x.toPrecision(3).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+  if (a >= 1e6) return short(v / 1e6) + 'M';
+  if (a >= 1e4) return short(v / 1e3) + 'k';
   return String(Math.round(v));
 }
 

@@ -9,6 +9,7 @@ import { ChecksPanel } from '../checks-panel.js';
 import { configSummary, stepsPerEpoch, totalSteps } from '../config-summary.js';
 import { X_MODES } from '../charts/x-axis.js';
 import { alertList as renderAlerts } from '../alerts.js';
+import { normalizeRun } from '../runs-model.js';
 
 export function runPage(root, id, params = new URLSearchParams()) {
   const charts = new RunCharts(id);
@@ -95,6 +96,21 @@ export function runPage(root, id, params = new URLSearchParams()) {
     syncUrl();
   }
 
+  /** A queued run's page says it is waiting, its place in line and what it waits for, not blank charts under "live". */
+  async function explainQueue() {
+    setText(waiting, 'Queued: waiting for a free slot.');
+    let list;
+    try { list = (await api.listRuns()).map(normalizeRun); } catch { return; }
+    if (st.status !== 'queued') return;
+    const queued = list.filter((r) => r.status === 'queued').sort((a, b) => (a.created ?? 0) - (b.created ?? 0) || (a.id < b.id ? -1 : 1));
+    const place = queued.findIndex((r) => r.id === id) + 1;
+    const running = list.filter((r) => r.status === 'running');
+    setText(waiting, 'Queued' + (place ? ': number ' + place + ' of ' + queued.length + ' in line' : '') + '. '
+      + (running.length ? running.length + (running.length === 1 ? ' run is' : ' runs are') + ' using the parallel slots (serve --max-parallel): '
+        + running.slice(0, 3).map((r) => r.name).join(', ') + (running.length > 3 ? '…' : '') + '. ' : '')
+      + 'It starts by itself when a slot frees; the charts fill in then.');
+  }
+
   async function stopRun() {
     if (!confirm('Stop run "' + (st.run?.name ?? id) + '"? It ends as "stopped" at its current step.')) return;
     stopBtn.disabled = true;
@@ -153,7 +169,7 @@ export function runPage(root, id, params = new URLSearchParams()) {
     stopBtn.hidden = !(st.status === 'running' || st.status === 'queued');
     deleteBtn.hidden = !FINAL.has(st.status) || st.deleted;
     waiting.hidden = st.status !== 'queued';
-    if (st.status === 'queued') setText(waiting, 'Waiting to start: ' + (st.queueNote || 'other runs are using the parallel slots (serve --max-parallel); it starts when one ends.'));
+    if (st.status === 'queued') explainQueue();
     if (['failed', 'diverged', 'interrupted'].includes(st.status) && st.run?.has_log) showLog(false);
   }
 
@@ -166,7 +182,7 @@ export function runPage(root, id, params = new URLSearchParams()) {
   // a finished run's page says "ended" whatever its socket is doing: nothing more will stream
   function setIndicator(s) {
     if (s === 'closed') return;
-    const liveState = FINAL.has(st.status) ? 'ended' : s;
+    const liveState = FINAL.has(st.status) ? 'ended' : st.status === 'queued' && s === 'live' ? 'queued' : s;
     indicator.hidden = false;
     indicator.className = 'live-indicator state-' + liveState;
     setText(indicator, liveState);

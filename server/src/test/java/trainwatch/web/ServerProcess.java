@@ -56,7 +56,7 @@ final class ServerProcess implements AutoCloseable {
 
     private void awaitUp() throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);   // a loaded 2-core machine has taken over 60 s
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) throw new IllegalStateException("server exited with " + process.exitValue() + ":\n" + tail());
             try {
@@ -67,7 +67,7 @@ final class ServerProcess implements AutoCloseable {
             }
             Thread.sleep(200);
         }
-        throw new IllegalStateException("server did not answer within 60 s:\n" + tail());
+        throw new IllegalStateException("server did not answer within 180 s:\n" + tail());
     }
 
     /** Stops the server the way an operator would (SIGTERM); its trainers run on. */
