@@ -8,7 +8,7 @@ import { api } from '../api.js';
 import { TagSeries, POINTS, align, project, plottable, smooth } from '../series.js';
 import { makeChart, runStyle } from '../charts/chart.js';
 import { X_MODES, xAxis, mapper, mapSteps } from '../charts/x-axis.js';
-import { normalizeRun } from '../runs-model.js';
+import { RunPicker } from '../run-picker.js';
 import { stepsPerEpoch } from '../config-summary.js';
 import { fmtNum } from '../format.js';
 
@@ -30,7 +30,7 @@ export function comparePage(root, params) {
   const st = Object.assign(readParams(params), {
     runs: [], details: new Map(), series: new Map(), clocks: new Map(), chart: null, zoom: null, gen: 0,
   });
-  const picker = h('div.run-picker');
+  const picker = h('div');
   const tagSelect = h('select#compare-tag', { 'aria-label': 'tag', on: { change: () => { st.tag = tagSelect.value; st.zoom = null; update(true); } } });
   const xSelect = h('select#compare-x', { 'aria-label': 'x axis', on: { change: () => { st.x = xSelect.value; st.zoom = null; update(true); } } },
     X_MODES.map((m) => h('option', { value: m.id }, m.label)));
@@ -71,19 +71,14 @@ export function comparePage(root, params) {
     slider.value = st.smoothing; setText(sliderVal, String(st.smoothing));
     logToggle.checked = st.log;
     xSelect.value = st.x;
-    for (const box of picker.querySelectorAll('input[data-id]')) box.checked = st.ids.includes(box.dataset.id);
+    if (st.picker) { st.picker.ids = [...st.ids]; st.picker.loadChosen().then(() => st.picker.draw()); }
     if (!same) { st.zoom = null; update(true); } else if (redraw) rebuild(); else draw();
   }
 
   async function init() {
-    try { st.runs = (await api.listRuns()).map(normalizeRun); } catch (e) { setText(message, e.message); }
-    mount(picker, st.runs.length ? st.runs.map((r) => {
-      const box = h('input', { type: 'checkbox', checked: st.ids.includes(r.id), dataset: { id: r.id },
-        on: { change: () => { st.ids = box.checked ? st.ids.concat(r.id) : st.ids.filter((x) => x !== r.id); update(true); } } });
-      return h('label.pick', { dataset: { status: r.status } }, box, ' ', r.name, ' ',
-        h('span', { class: 'status status-' + r.status, title: r.reason || '' }, r.status),
-        r.reason && r.status !== 'finished' ? h('div.reason', r.reason) : null);
-    }) : h('p.small', 'No runs.'));
+    // runs are found by a search on the server (run-picker.js): thousands of runs never load here
+    st.picker = new RunPicker({ selected: st.ids, onChange: (ids) => { st.ids = ids; update(true); } });
+    mount(picker, st.picker.el);
     xSelect.value = st.x;
     update(true);
   }

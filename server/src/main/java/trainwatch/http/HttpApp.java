@@ -45,6 +45,7 @@ public final class HttpApp {
     /** webDir: a directory to serve at / (dev), or null to serve the jar's web/ resources when present. */
     public static Javalin create(String host, int port, Path webDir, RunService runs, LiveHub hub, RunListFeed list, Stats stats) {
         RunRoutes rest = new RunRoutes(runs);
+        RunListRoutes runList = new RunListRoutes(runs);
         LiveRoutes live = new LiveRoutes(runs, hub, list);
         return Javalin.create(cfg -> {
             cfg.jetty.host = host;
@@ -65,7 +66,10 @@ public final class HttpApp {
             staticFiles(cfg, webDir);
 
             cfg.routes.before("/api/*", Csrf::checkStateChange);
-            cfg.routes.get("/api/runs", rest::list);
+            cfg.routes.get("/api/runs", runList::list);
+            cfg.routes.post("/api/runs/delete", runList::deleteMany);
+            cfg.routes.post("/api/runs/{id}/archive", runList::archive);
+            cfg.routes.post("/api/runs/{id}/unarchive", runList::unarchive);
             cfg.routes.post("/api/runs", rest::create);
             cfg.routes.get("/api/runs/{id}", rest::get);
             cfg.routes.delete("/api/runs/{id}", rest::delete);

@@ -16,10 +16,6 @@ final class RunRoutes {
         this.runs = runs;
     }
 
-    void list(Context ctx) {
-        json(ctx, 200, runs.list());
-    }
-
     void create(Context ctx) {
         json(ctx, 201, Map.of("id", runs.create(ctx.body())));
     }

@@ -11,12 +11,13 @@ import trainwatch.event.CheckResult;
 public final class EventJson {
     private EventJson() {}
 
-    /** Adds seq, step, t, kind, tag, message, advice to m, after what the caller put first (type, run), and returns m. */
+    /** Adds seq, step, t, kind, severity, tag, message, advice to m, after what the caller put first (type, run), and returns m. */
     public static Map<String, Object> alert(Map<String, Object> m, Alert a) {
         m.put("seq", a.seq());
         m.put("step", a.step());
         m.put("t", a.wallMs());
         m.put("kind", a.kind());
+        m.put("severity", a.severity().wire());
         m.put("tag", a.tag());
         m.put("message", a.message());
         m.put("advice", a.advice());
