@@ -165,6 +165,7 @@ export function runPage(root, id, params = new URLSearchParams()) {
     setText(statusEl, st.status);
     setText(reasonEl, st.reason || '');
     if (FINAL.has(st.status)) setIndicator('ended');
+    else if (st.sock) setIndicator(st.sock);   // queued -> running while connected: the badge turns "live"
     // destructive actions sit apart: Stop by the title while it runs, Delete at the foot once it ended
     stopBtn.hidden = !(st.status === 'running' || st.status === 'queued');
     deleteBtn.hidden = !FINAL.has(st.status) || st.deleted;
@@ -182,6 +183,7 @@ export function runPage(root, id, params = new URLSearchParams()) {
   // a finished run's page says "ended" whatever its socket is doing: nothing more will stream
   function setIndicator(s) {
     if (s === 'closed') return;
+    st.sock = s;
     const liveState = FINAL.has(st.status) ? 'ended' : st.status === 'queued' && s === 'live' ? 'queued' : s;
     indicator.hidden = false;
     indicator.className = 'live-indicator state-' + liveState;
