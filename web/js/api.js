@@ -53,6 +53,8 @@ export const api = {
     if (to != null) q += '&to=' + Math.ceil(to);
     return request('GET', run(id) + '/scalars' + q);
   },
+  /** {step[], t[]}: wall-clock ms at sampled steps, for time x axes (docs/api.md). */
+  clock: (id, points) => request('GET', run(id) + '/clock?points=' + points),
   /** {step, steps[], shape[nOut,nIn,kH,kW], data: Float32Array} */
   filters: async (id, step) => {
     const d = await request('GET', run(id) + '/filters?step=' + (step == null ? 'latest' : enc(step)));

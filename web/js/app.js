@@ -15,7 +15,7 @@ function route() {
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   document.title = 'trainwatch';
   root.replaceChildren();
-  if (parts[0] === 'run' && parts[1]) cleanup = runPage(root, parts[1]);
+  if (parts[0] === 'run' && parts[1]) cleanup = runPage(root, parts[1], params);
   else if (parts[0] === 'compare') cleanup = comparePage(root, params);
   else cleanup = runsPage(root, params);
   for (const a of document.querySelectorAll('nav a')) a.classList.toggle('active', a.dataset.route === (parts[0] || 'runs'));
@@ -23,9 +23,12 @@ function route() {
 
 let lastPath = null;
 window.addEventListener('hashchange', () => {
-  // the compare page rewrites its own query; only a new path is a new page
+  // a new query on the compare page (an edited or pasted link) is handed to the page, which redraws in place
   const path = location.hash.split('?')[0];
-  if (path === lastPath && path.startsWith('#/compare')) return;
+  if (path === lastPath && path.startsWith('#/compare') && cleanup && cleanup.follow) {
+    cleanup.follow(new URLSearchParams(location.hash.split('?')[1] || ''));
+    return;
+  }
   lastPath = path;
   route();
 });

@@ -19,7 +19,11 @@ export class RunForm {
         ? h('select', { name: f.path }, f.options.map((o) => h('option', { value: o, selected: o === f.value }, o || '(default)')))
         : h('input', { name: f.path, type: 'text', value: f.value ?? '' });
       input.dataset.field = f.path;
-      input.addEventListener('change', () => this.applyWhen());
+      // a default is shown as the field's value (readable, not a faint placeholder) until the user types;
+      // such a field is still left out of the request, so a dataset-dependent default follows the dataset
+      if (f.kind !== 'select' && f.path !== 'name' && f.placeholder) input.dataset.auto = '1';
+      input.addEventListener('input', () => { delete input.dataset.auto; });
+      input.addEventListener('change', () => { if (input.dataset.auto && input.value !== this.defaultOf(f)) delete input.dataset.auto; this.applyWhen(); });
       const err = h('div.field-error', { dataset: { field: f.path } });
       const row = h('label.field', h('span.label', f.label), input, err);
       this.inputs.set(f.path, input);
@@ -52,8 +56,16 @@ export class RunForm {
       this.rows.get(f.path).hidden = f.when ? !f.when(v) : false;
       const input = this.inputs.get(f.path);
       if (f.kind === 'select' && input.options[0].value === '') input.options[0].textContent = 'default (' + (eff[f.path] || '') + ')';
-      if (f.placeholder) this.inputs.get(f.path).placeholder = typeof f.placeholder === 'function' ? f.placeholder(v) : f.placeholder;
+      if (f.placeholder) input.placeholder = typeof f.placeholder === 'function' ? f.placeholder(v) : f.placeholder;
+      if (input.dataset.auto) input.value = this.defaultOf(f, v);
+      input.title = f.placeholder ? 'default: ' + input.placeholder : '';
     }
+  }
+
+  /** The default a field shows: its placeholder's leading value ("64 (comma separated)" -> "64"). */
+  defaultOf(f, v = this.values()) {
+    const p = typeof f.placeholder === 'function' ? f.placeholder(v) : f.placeholder;
+    return String(p || '').split(/\s/)[0];
   }
 
   config() {
@@ -61,7 +73,7 @@ export class RunForm {
     const cfg = {};
     for (const f of FIELDS) {
       if (f.when && !f.when(v)) continue;
-      if (v[f.path].trim() === '') continue;   // blank: the server's default
+      if (v[f.path].trim() === '' || this.inputs.get(f.path).dataset.auto) continue;   // blank or shown default: the server's default
       setPath(cfg, f.path, parseValue(f.kind, v[f.path]));
     }
     return cfg;
@@ -109,7 +121,9 @@ export class RunForm {
       for (const f of FIELDS) {
         const v = getPath(cfg, f.path);
         if (v === undefined) continue;
-        this.inputs.get(f.path).value = Array.isArray(v) ? v.join(', ') : String(v);
+        const input = this.inputs.get(f.path);
+        input.value = Array.isArray(v) ? v.join(', ') : String(v);
+        delete input.dataset.auto;
       }
       this.inputs.get('name').value = (cfg.name || 'run').slice(0, 94) + '-clone';
       this.applyWhen();

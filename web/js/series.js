@@ -80,38 +80,47 @@ function minN(a, b) { return a == null ? b : b == null ? a : Math.min(a, b); }
 function maxN(a, b) { return a == null ? b : b == null ? a : Math.max(a, b); }
 
 /**
- * Aligns several series on one x array (uPlot wants a shared x). Returns
- * {x, idx} where idx[k][i] is the index into series k of x[i], or -1.
+ * Aligns several series on one x array (uPlot wants a shared x). `xs[k]` is
+ * series k's own x values, ascending (its steps, or epochs/times derived from
+ * them), or null. Returns {x, idx} where idx[k][i] is the index into series k
+ * of x[i], or -1; idx[k] === null means series k's x is the whole x.
  */
-export function align(list) {
-  const live = list.filter(Boolean);
-  if (live.length === 1 || (live.length > 1 && live.every((s) => sameSteps(s, live[0])))) {
-    const x = live[0].step;
-    return { x, idx: list.map((s) => s ? null : -1) }; // null = identity
+export function align(list, xs = list.map((s) => s && s.step)) {
+  const live = [];
+  list.forEach((s, k) => { if (s && xs[k]) live.push(k); });
+  if (live.length && live.every((k) => sameX(xs[k], xs[live[0]]))) {
+    return { x: Array.from(xs[live[0]]), idx: list.map((s, k) => live.includes(k) ? null : -1) };
   }
   const set = new Set();
-  for (const s of live) for (const v of s.step) set.add(v);
+  for (const k of live) for (const v of xs[k]) set.add(v);
   const x = Float64Array.from(set).sort();
   const pos = new Map();
   for (let i = 0; i < x.length; i++) pos.set(x[i], i);
-  const idx = list.map((s) => {
+  const idx = list.map((s, k) => {
     const a = new Int32Array(x.length).fill(-1);
-    if (s) for (let j = 0; j < s.step.length; j++) a[pos.get(s.step[j])] = j;
+    if (live.includes(k)) for (let j = 0; j < xs[k].length; j++) a[pos.get(xs[k][j])] = j;
     return a;
   });
   return { x: Array.from(x), idx };
 }
 
-function sameSteps(a, b) {
-  return a.step.length === b.step.length && a.step[0] === b.step[0] && a.lastStep() === b.lastStep();
+function sameX(a, b) {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
-/** Values of one series laid onto an aligned x (null where it has no point). */
+/**
+ * Values of one series laid onto an aligned x. Where the series has no sample
+ * the value is `undefined` ("not sampled here": uPlot draws straight across it);
+ * `null` stays `null` (a missing or non-finite value: a real break in the line).
+ */
 export function project(values, map, n) {
   if (map === null) return values;
-  if (map === -1 || !values) return new Array(n).fill(null);
+  if (map === -1 || !values) return new Array(n).fill(undefined);
   const out = new Array(n);
-  for (let i = 0; i < n; i++) out[i] = map[i] >= 0 ? values[map[i]] : null;
+  for (let i = 0; i < n; i++) out[i] = map[i] >= 0 ? values[map[i]] : undefined;
   return out;
 }
 

@@ -5,30 +5,59 @@
 import uPlot from '../../vendor/uplot/uPlot.esm.js';
 import { fmtNum } from '../format.js';
 
-export const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b',
-  '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+/**
+ * Okabe-Ito's colour-blind-safe palette (blue, orange, bluish green, reddish purple,
+ * sky blue, vermillion, yellow-brown, grey): momentum, adam and rmsprop stay apart
+ * under deuteranopia, where the old category10 turned them one olive.
+ */
+export const PALETTE = ['#0072b2', '#e69f00', '#009e73', '#cc79a7', '#56b4e9', '#d55e00', '#a08400', '#666666'];
+
+/** Dash patterns: a second cue beside colour, so lines stay apart in greyscale too. */
+export const DASHES = [undefined, [8, 4], [2, 3], [10, 3, 2, 3], [4, 4], [1, 2]];
+
+/**
+ * The k-th run's line: the palette's colours first (a dash on a noisy curve reads as a broken
+ * line), then the same colours again with a dash, so the 9th run is not the 1st one's twin.
+ */
+export function runStyle(k) {
+  const round = Math.floor(k / PALETTE.length);
+  return { stroke: PALETTE[k % PALETTE.length], dash: round ? DASHES[1 + (round - 1) % (DASHES.length - 1)] : undefined };
+}
 
 /**
  * opts: {el, series: [{label, stroke, width, dash, fill, points, hidden}], bands, log,
- * syncKey, onZoom(from, to), onReset(), plugins, height}
+ * syncKey, onZoom(from, to), onReset(), plugins, height, label, x: {name, label, values, incrs}}
+ *
+ * Data convention (series.js `project`): `undefined` = this series has no sample
+ * at that x (another series does): the line runs straight across; `null` = a
+ * missing or non-finite value: the line breaks from the sample before it to the
+ * sample after it.
  */
 export function makeChart(o) {
   const width = Math.max(200, o.el.clientWidth || 600);
+  const x = o.x || STEP_AXIS;
+  const yScale = Object.assign({ auto: true },
+    o.log ? { distr: 3, log: 10, range: logRange(o.logRange) } : {},
+    !o.log && o.range ? { range: o.range } : {});
+  const yAxis = { stroke: '#555', grid: { stroke: '#eee' }, size: 64, values: (u, vals) => vals.map((v) => v == null ? '' : fmtNum(v, 3)) };
+  // uPlot's own log splits loop forever below 1e-32 (RangeError: Invalid array length): decades of our own
+  if (o.log) Object.assign(yAxis, { splits: logSplits, filter: (u, splits) => splits });
   const u = new uPlot({
     width,
     height: o.height || 240,
-    scales: { x: { time: false }, y: Object.assign({ auto: true }, o.log ? { distr: 3, log: 10 } : {}, o.range ? { range: o.range } : {}, o.logRange ? { range: logRange(o.logRange) } : {}) },
+    scales: { x: { time: false }, y: yScale },
     axes: [
-      { stroke: '#555', grid: { stroke: '#eee' }, incrs: STEP_INCRS, values: (u, vals) => vals.map(stepLabel) },
-      { stroke: '#555', grid: { stroke: '#eee' }, size: 64, values: (u, vals) => vals.map((v) => v == null ? '' : fmtNum(v, 3)) },
+      { stroke: '#555', grid: { stroke: '#eee' }, incrs: x.incrs, values: (u, vals) => vals.map((v) => v == null ? '' : x.values(v)) },
+      yAxis,
     ],
-    series: [{ label: 'step', value: (u, v) => v == null ? '–' : stepLabel(v) }].concat(o.series.map((s) => ({
+    series: [{ label: x.name || 'step', value: (u, v) => v == null ? '–' : x.values(v, true) }].concat(o.series.map((s) => ({
       label: s.label,
       stroke: s.stroke,
       width: s.width ?? 1.5,
       dash: s.dash,
       fill: s.fill,
       spanGaps: !!s.spanGaps,
+      gaps: sampleGaps,
       points: s.points || { show: false },
       value: (u, v) => fmtNum(v),
     }))),
@@ -38,6 +67,8 @@ export function makeChart(o) {
       sync: o.syncKey ? { key: o.syncKey } : undefined,
       drag: { x: !!o.onZoom, y: false, setScale: false },
       points: { size: 6 },
+      // hover shows every series at ITS nearest sample (in pixels), not only those sampled under the cursor
+      hover: { prox: 1e7 },
     },
     plugins: o.plugins || [],
     hooks: {
@@ -55,18 +86,68 @@ export function makeChart(o) {
       }],
     },
   }, emptyData(o.series.length), o.el);
+  o.el.uplot = u;   // what a browser test reads: the chart's own data and paths
+  u.root.setAttribute('role', 'img');
+  if (o.label) u.root.setAttribute('aria-label', o.label);
   const unfit = fitWidth(u, o.el);
   const destroy = u.destroy.bind(u);
-  u.destroy = () => { unfit(); destroy(); };
+  u.destroy = () => { unfit(); if (o.el.uplot === u) o.el.uplot = null; destroy(); };
   return u;
 }
 
-/** A log range that always shows [lo, hi] (the update-ratio guide band) and snaps to decades. */
-function logRange([lo, hi]) {
+/**
+ * Where a series' line is cut. uPlot would cut from the x just before a null
+ * to the x just after it, and in a joined x those are often another series'
+ * samples: the cut then misses most of the segment. A real gap runs from this
+ * series' previous sample to its next one; `undefined` (not sampled) never cuts.
+ */
+export function sampleGaps(u, sidx, idx0, idx1) {
+  const xs = u.data[0], ys = u.data[sidx];
+  const px = (i) => Math.round(u.valToPos(xs[i], 'x', true));
+  const gaps = [];
+  let prev = -1;
+  for (let i = idx0; i <= idx1; i++) {
+    const v = ys[i];
+    if (v === undefined) continue;
+    if (v !== null) { prev = i; continue; }
+    let j = i + 1;
+    while (j <= idx1 && ys[j] == null) j++;   // over further nulls and unsampled x alike
+    const fr = px(prev >= 0 ? prev : i), to = px(j <= idx1 ? j : idx1);
+    if (to > fr) {
+      const g = gaps[gaps.length - 1];
+      if (g && g[1] >= fr) g[1] = Math.max(g[1], to); else gaps.push([fr, to]);
+    }
+    i = j - 1;
+  }
+  return gaps;
+}
+
+/**
+ * A log range snapped to decades around the finite positive data, whatever its
+ * span (1e-46..1e3 included), and always covering `guide` (the update-ratio band).
+ * uPlot hands over [Infinity, -Infinity] when no value is positive.
+ */
+export function logRange(guide) {
   return (u, min, max) => {
-    const a = Math.min(min ?? lo, lo), b = Math.max(max ?? hi, hi);
-    return [Math.pow(10, Math.floor(Math.log10(a))), Math.pow(10, Math.ceil(Math.log10(b)))];
+    let a = Number.isFinite(min) && min > 0 ? min : null, b = Number.isFinite(max) && max > 0 ? max : null;
+    if (guide) { a = Math.min(a ?? guide[0], guide[0]); b = Math.max(b ?? guide[1], guide[1]); }
+    if (a == null && b == null) { a = 0.1; b = 10; }
+    a = a ?? b / 10; b = b ?? a * 10;
+    const lo = Math.floor(Math.log10(a)), hi = Math.max(lo + 1, Math.ceil(Math.log10(b)));
+    return [Number('1e' + lo), Number('1e' + hi)];
   };
+}
+
+/** Decade ticks, thinned to about 8 labels; 2 and 5 added when the range spans few decades. */
+function logSplits(u, axisIdx, min, max) {
+  const lo = Math.ceil(Math.log10(min) - 1e-9), hi = Math.floor(Math.log10(max) + 1e-9);
+  const n = hi - lo + 1, stride = Math.max(1, Math.ceil(n / 8));
+  const out = [];
+  for (let e = lo; e <= hi; e += stride) {
+    out.push(Number('1e' + e));
+    if (n <= 3 && e < hi) out.push(Number('2e' + e), Number('5e' + e));
+  }
+  return out;
 }
 
 function emptyData(n) {
@@ -77,11 +158,15 @@ function emptyData(n) {
 const STEP_INCRS = [];
 for (let m = 1; m <= 1e12; m *= 10) STEP_INCRS.push(m, 2 * m, 5 * m);
 
-function stepLabel(v) {
+export const STEP_AXIS = { name: 'step', incrs: STEP_INCRS, values: (v, legend) => legend ? String(Math.round(v)) : stepLabel(v) };
+
+export function stepLabel(v) {
   if (v == null) return '';
   const a = Math.abs(v);
-  if (a >= 1e6) return (v / 1e6).toPrecision(3).replace(/\.?0+$/, '') + 'M';
-  if (a >= 1e4) return (v / 1e3).toPrecision(3).replace(/\.?0+$/, '') + 'k';
+  // trailing zeros go only after a decimal point: 200k stays 200k (not "2k"), 1.50M reads 1.5M
+  const short = (x) => x.toPrecision(3).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+  if (a >= 1e6) return short(v / 1e6) + 'M';
+  if (a >= 1e4) return short(v / 1e3) + 'k';
   return String(Math.round(v));
 }
 
@@ -167,7 +252,8 @@ function placeAlerts(u, layer, alerts, xmin, xmax) {
     el.style.display = visible ? '' : 'none';
     if (!visible) return;
     el.style.left = u.valToPos(a.step, 'x') + 'px';
-    el.title = a.text;
+    el.title = (a.severity ? a.severity + ': ' : '') + a.text;
+    el.className = 'alert-marker sev-' + (a.severity || 'warning');
     el.dataset.step = a.step;
     el.firstChild.textContent = '!';
   });

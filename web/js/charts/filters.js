@@ -5,11 +5,11 @@
  * shape = [nOut, nIn, kH, kW]; data = Float32Array in that order. nIn == 3 draws
  * RGB tiles; otherwise one grey tile per (filter, input channel).
  */
-export function drawFilterGrid(canvas, shape, data, maxWidth, maxHeight = 720) {
+export function drawFilterGrid(canvas, shape, data, maxWidth, maxHeight = 960, maxTile = 64) {
   const [nOut, nIn, kH, kW] = shape;
   const rgb = nIn === 3;
   const tiles = rgb ? nOut : nOut * nIn;
-  const { scale, gap, cols, rows } = gridLayout(tiles, kH, kW, maxWidth, maxHeight);
+  const { scale, gap, cols, rows } = gridLayout(tiles, kH, kW, maxWidth, maxHeight, maxTile);
   const tw = kW * scale, th = kH * scale;
   canvas.width = cols * (tw + gap) - gap;
   canvas.height = rows * (th + gap) - gap;
@@ -52,6 +52,17 @@ export function drawFilterGrid(canvas, shape, data, maxWidth, maxHeight = 720) {
     }
   }
   ctx.putImageData(img, 0, 0);
+  return { cols, rows, tw, th, gap, tiles, rgb, nIn };
+}
+
+/** The weights of one tile (filter o, or its input channel c for grey tiles) as a [1, n, kH, kW] filter. */
+export function tileOf(shape, data, t) {
+  const [, nIn, kH, kW] = shape;
+  const rgb = nIn === 3;
+  const o = rgb ? t : Math.floor(t / nIn), c = rgb ? 0 : t % nIn;
+  const plane = kH * kW, per = nIn * plane;
+  const sub = rgb ? data.slice(o * per, (o + 1) * per) : data.slice(o * per + c * plane, o * per + (c + 1) * plane);
+  return { shape: [1, rgb ? 3 : 1, kH, kW], data: sub, filter: o, channel: rgb ? null : c };
 }
 
 function norm(v, lo, span) {
@@ -59,14 +70,15 @@ function norm(v, lo, span) {
 }
 
 /**
- * Integer nearest-neighbour scale: the largest that keeps a tile at most 64 px (a 5x5 filter at 60 px,
+ * Integer nearest-neighbour scale: the largest that keeps a tile at most maxTile px (a 5x5 filter at 60 px,
  * a 28x28 mlp unit at 56 px), fits the width and keeps the grid under maxHeight; never below 1.
+ * Tiles are kept apart by a visible gap (about a tenth of a tile), so neighbours never read as one image.
  */
-export function gridLayout(tiles, kH, kW, maxWidth, maxHeight) {
+export function gridLayout(tiles, kH, kW, maxWidth, maxHeight, maxTile = 64) {
   const k = Math.max(kH, kW);
-  let scale = Math.max(1, Math.floor(64 / k));
+  let scale = Math.max(1, Math.floor(maxTile / k));
   for (;; scale--) {
-    const gap = scale * k >= 16 ? 2 : 1;
+    const gap = Math.max(2, Math.min(6, Math.round(scale * k / 10)));
     const cols = Math.max(1, Math.min(tiles, Math.floor((maxWidth + gap) / (kW * scale + gap))));
     const rows = Math.ceil(tiles / cols);
     const fits = kW * scale <= maxWidth && rows * (kH * scale + gap) - gap <= maxHeight;

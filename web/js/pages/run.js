@@ -8,9 +8,18 @@ import { FilterPanel } from '../filter-panel.js';
 import { ChecksPanel } from '../checks-panel.js';
 import { configSummary, stepsPerEpoch, totalSteps } from '../config-summary.js';
 import { fmtBytes } from '../disk.js';
+import { X_MODES } from '../charts/x-axis.js';
+import { alertList as renderAlerts } from '../alerts.js';
+import { normalizeRun } from '../runs-model.js';
 
-export function runPage(root, id) {
+export function runPage(root, id, params = new URLSearchParams()) {
   const charts = new RunCharts(id);
+  // smoothing, log-y and the x axis live in the URL: a reload or a shared link keeps them
+  const sm = Number(params.get('smooth'));
+  if (params.has('smooth') && Number.isFinite(sm)) charts.smoothing = Math.min(0.999, Math.max(0, sm));
+  charts.logLoss = params.get('log') === '1';
+  charts.totalLoss = params.get('total') === '1';
+  if (X_MODES.some((m) => m.id === params.get('x'))) charts.xMode = params.get('x');
   const filters = new FilterPanel(id);
   const st = { run: null, status: 'queued', reason: '', step: null, total: null, alerts: [], rate: [], latest: {}, logShown: false, disposed: false };
   const checks = new ChecksPanel(id, () => reloadDetail());
@@ -23,17 +32,30 @@ export function runPage(root, id) {
   const progressText = h('span.small');
   const stats = h('div.stats');
   const summary = h('div.config-summary.small');
-  const alertList = h('ul.alerts#alert-list');
+  const alertList = h('ul.alerts#alert-list', { 'aria-live': 'polite' });
   const logBox = h('pre.log#trainer-log');
-  const logPanel = h('section.panel#log-panel', { hidden: true }, h('h3', 'Trainer log'), logBox);
+  const hideInfo = h('input#log-hide-info', { type: 'checkbox', checked: true, on: { change: () => renderLog() } });
+  const logNote = h('span.chart-note');
+  const logPanel = h('section.panel#log-panel', { hidden: true },
+    h('div.log-head', h('h3', 'Trainer log', logNote), h('label.small', hideInfo, ' hide INFO lines'),
+      h('button', { on: { click: () => { logPanel.hidden = true; clearInterval(st.logTimer); st.logTimer = 0; } } }, 'Close')),
+    logBox);
   const message = h('div.page-message');
+  const waiting = h('div.waiting#queued-note', { hidden: true });
 
-  const slider = h('input#smoothing', { type: 'range', min: 0, max: 0.999, step: 0.001, value: charts.smoothing });
-  const sliderVal = h('span.small', String(charts.smoothing));
-  slider.addEventListener('input', () => { charts.setSmoothing(Number(slider.value)); setText(sliderVal, slider.value); });
-  const logToggle = h('input#log-y', { type: 'checkbox', on: { change: () => charts.setLogLoss(logToggle.checked) } });
+  const slider = h('input#smoothing', { type: 'range', min: 0, max: 0.999, step: 0.001, value: charts.smoothing, 'aria-label': 'smoothing' });
+  const sliderVal = h('span.small.num-readout', String(charts.smoothing));
+  slider.addEventListener('input', () => { charts.setSmoothing(Number(slider.value)); setText(sliderVal, slider.value); syncUrl(); });
+  const logToggle = h('input#log-y', { type: 'checkbox', checked: charts.logLoss, on: { change: () => { charts.setLogLoss(logToggle.checked); syncUrl(); } } });
+  const totalToggle = h('input#total-loss', { type: 'checkbox', checked: charts.totalLoss,
+    on: { change: () => { charts.setTotalLoss(totalToggle.checked); syncUrl(); } } });
+  const xSelect = h('select#x-axis', { 'aria-label': 'x axis', on: { change: () => setX(xSelect.value) } },
+    X_MODES.map((m) => h('option', { value: m.id, selected: m.id === charts.xMode }, m.label)));
+  const stopBtn = h('button#stop-run', { hidden: true, on: { click: () => stopRun() } }, 'Stop');
+  const cloneBtn = h('a.button#clone-run', { href: '#/?clone=' + encodeURIComponent(id) }, 'Clone');
+  const deleteBtn = h('button.danger#delete-run', { hidden: true, on: { click: () => deleteRun() } }, 'Delete…');
   const resetZoom = h('button', { on: { click: () => charts.resetZoom() } }, 'Reset zoom');
-  const logBtn = h('button', { on: { click: () => showLog(true) } }, 'Trainer log');
+  const logBtn = h('button#show-log', { on: { click: () => showLog(true, true) } }, 'Trainer log');
   // an interrupted or stopped run continues from its newest checkpoint (POST /api/runs/{id}/resume)
   const resumeBtn = h('button.primary#resume-run', { hidden: true, on: { click: async () => {
     resumeBtn.disabled = true;
@@ -44,20 +66,69 @@ export function runPage(root, id) {
 
   mount(root,
     h('div.run-header',
-      h('div.title-row', h('a.back', { href: '#/' }, '← runs'), title, statusEl, reasonEl, resumedEl, resumeBtn, h('span.spacer'), indicator),
+      h('div.title-row', h('a.back', { href: '#/' }, '← runs'), title, statusEl, reasonEl, resumedEl, resumeBtn, h('span.spacer'), indicator,
+        h('span.run-actions', cloneBtn, stopBtn)),
       h('div.progress-row', h('div.bar.wide', bar), progressText),
       stats, summary),
     message,
     h('div.controls',
       h('label', 'smoothing ', slider, sliderVal),
       h('label', logToggle, ' log-y (loss)'),
+      h('label', { title: 'loss as optimized, l2 term included; unticked the chart shows loss − reg_loss, comparable with val_loss' }, totalToggle, ' total loss (with l2)'),
+      h('label', 'x ', xSelect),
       h('span.small', 'drag on a chart to zoom (fetches full resolution)'), resetZoom,
       h('span.spacer'),
       h('a', { href: '#/compare?ids=' + encodeURIComponent(id) }, 'compare…'), logBtn),
+    waiting,
     h('div.run-body',
       charts.el,
       h('div.side', filters.el, checks.el, h('section.panel#alerts', h('h3', 'Alerts'), alertList))),
-    logPanel);
+    logPanel,
+    h('div.danger-zone', deleteBtn));
+
+  function syncUrl() {
+    const q = new URLSearchParams();
+    if (charts.smoothing !== 0.6) q.set('smooth', String(charts.smoothing));
+    if (charts.logLoss) q.set('log', '1');
+    if (charts.totalLoss) q.set('total', '1');
+    if (charts.xMode !== 'step') q.set('x', charts.xMode);
+    const hash = '#/run/' + encodeURIComponent(id) + (q.toString() ? '?' + q : '');
+    if (location.hash !== hash) history.replaceState(null, '', hash);
+  }
+
+  async function setX(mode) {
+    if ((mode === 'relative' || mode === 'wall') && !charts.clock) {
+      try { charts.clock = await api.clock(id, 1000); } catch (e) { setText(message, 'No clock for time axes: ' + e.message); return; }
+    }
+    charts.setXMode(mode);
+    syncUrl();
+  }
+
+  /** A queued run's page says it is waiting, its place in line and what it waits for, not blank charts under "live". */
+  async function explainQueue() {
+    setText(waiting, 'Queued: waiting for a free slot.');
+    let list;
+    try { list = (await api.listRuns()).map(normalizeRun); } catch { return; }
+    if (st.status !== 'queued') return;
+    const queued = list.filter((r) => r.status === 'queued').sort((a, b) => (a.created ?? 0) - (b.created ?? 0) || (a.id < b.id ? -1 : 1));
+    const place = queued.findIndex((r) => r.id === id) + 1;
+    const running = list.filter((r) => r.status === 'running');
+    setText(waiting, 'Queued' + (place ? ': number ' + place + ' of ' + queued.length + ' in line' : '') + '. '
+      + (running.length ? running.length + (running.length === 1 ? ' run is' : ' runs are') + ' using the parallel slots (serve --max-parallel): '
+        + running.slice(0, 3).map((r) => r.name).join(', ') + (running.length > 3 ? '…' : '') + '. ' : '')
+      + 'It starts by itself when a slot frees; the charts fill in then.');
+  }
+
+  async function stopRun() {
+    if (!confirm('Stop run "' + (st.run?.name ?? id) + '"? It ends as "stopped" at its current step.')) return;
+    stopBtn.disabled = true;
+    try { await api.stopRun(id); setText(stopBtn, 'Stopping…'); } catch (e) { stopBtn.disabled = false; setText(message, e.message); }
+  }
+
+  async function deleteRun() {
+    if (!confirm('Delete run "' + (st.run?.name ?? id) + '" and all its data? This cannot be undone.')) return;
+    try { await api.deleteRun(id); location.hash = '#/'; } catch (e) { setText(message, e.message); }
+  }
 
   async function reloadDetail(pending) {
     const run = await (pending || api.getRun(id));
@@ -81,14 +152,12 @@ export function runPage(root, id) {
     return run;
   }
 
-  const COMMON = ['loss', 'reg_loss', 'train_acc', 'val_loss', 'val_acc'];
   async function loadAll() {
-    // the common tags load while the detail (which names the layer tags) is still on its way
-    const detail = api.getRun(id);
-    const pending = charts.fetch(COMMON);
-    const run = await reloadDetail(detail);
+    // the detail names the tags this run has written: fetching only those keeps a young run's page free of 404s
+    const run = await reloadDetail(api.getRun(id));
     const tags = run.tags || Object.keys(run.latest || run.values || {});
-    for (const [t, p] of charts.fetch(tags.filter((t) => !COMMON.includes(t)))) pending.set(t, p);
+    const pending = charts.fetch(tags);
+    if ((charts.xMode === 'relative' || charts.xMode === 'wall') && !charts.clock) charts.clock = await api.clock(id, 1000).catch(() => null);
     const seq = await charts.load(pending);
     const last = Math.max(-1, ...[...charts.series.values()].map((s) => s.lastStep()));
     if (last >= 0) st.step = Math.max(st.step ?? 0, last);
@@ -106,22 +175,27 @@ export function runPage(root, id) {
     setText(statusEl, st.status);
     setText(reasonEl, st.reason || '');
     if (FINAL.has(st.status)) setIndicator('ended');
-    if (['failed', 'diverged', 'interrupted'].includes(st.status)) showLog(false);
-    resumeBtn.hidden = !['interrupted', 'stopped'].includes(st.status);
+    else if (st.sock) setIndicator(st.sock);   // queued -> running while connected: the badge turns "live"
+    // destructive actions sit apart: Stop by the title while it runs, Delete at the foot once it ended
+    stopBtn.hidden = !(st.status === 'running' || st.status === 'queued');
+    deleteBtn.hidden = !FINAL.has(st.status) || st.deleted;
+    resumeBtn.hidden = !['interrupted', 'stopped'].includes(st.status) || st.deleted;
+    waiting.hidden = st.status !== 'queued';
+    if (st.status === 'queued') explainQueue();
+    if (['failed', 'diverged', 'interrupted'].includes(st.status) && st.run?.has_log) showLog(false);
   }
 
   function setAlerts(alerts) {
     st.alerts = alerts.map((a) => ({ ...a, step: num(a.step) ?? 0 }));
     charts.setAlerts(st.alerts);
-    mount(alertList, st.alerts.length ? st.alerts.map((a) => h('li', { class: 'alert alert-' + a.kind },
-      h('b', 'step ' + fmtInt(a.step) + ': '), a.message, a.advice ? h('div.advice', 'Try: ' + a.advice) : null))
-      : h('li.small', 'None so far.'));
+    renderAlerts(alertList, st.alerts);
   }
 
   // a finished run's page says "ended" whatever its socket is doing: nothing more will stream
   function setIndicator(s) {
     if (s === 'closed') return;
-    const liveState = FINAL.has(st.status) ? 'ended' : s;
+    st.sock = s;
+    const liveState = FINAL.has(st.status) ? 'ended' : st.status === 'queued' && s === 'live' ? 'queued' : s;
     indicator.hidden = false;
     indicator.className = 'live-indicator state-' + liveState;
     setText(indicator, liveState);
@@ -131,7 +205,9 @@ export function runPage(root, id) {
     const step = st.step;
     const p = st.total && step != null ? Math.min(1, (step + 1) / st.total) : (st.status === 'finished' ? 1 : 0);
     bar.style.width = (p * 100).toFixed(1) + '%';
-    setText(progressText, step == null ? 'no steps yet' : 'step ' + fmtInt(step) + (st.total ? ' / ' + fmtInt(st.total) + ' (' + (p * 100).toFixed(1) + '%)' : ''));
+    // one convention everywhere: completed steps (last 0-based step + 1) out of planned
+    setText(progressText, step == null ? 'no steps yet' : fmtInt(step + 1) + (st.total ? ' / ' + fmtInt(st.total) : '') + ' steps'
+      + (st.total ? ' (' + (p * 100).toFixed(1) + '%)' : ''));
     const eps = num(st.latest.examples_per_sec);
     const lastOf = (tag) => { const s = charts.series.get(tag); return s && s.length ? s.last[s.length - 1] : num(st.latest[tag]); };
     const rate = stepRate();
@@ -152,11 +228,32 @@ export function runPage(root, id) {
     return b.t > a.t ? (b.step - a.step) / ((b.t - a.t) / 1000) : null;
   }
 
-  async function showLog(force) {
+  /** Opens the trainer log; while the run is live it is re-read every 2 s and stays scrolled to its end. */
+  async function showLog(force, scroll) {
     if (st.logShown && !force) return;
     st.logShown = true;
     logPanel.hidden = false;
-    try { setText(logBox, (await api.log(id)) || '(empty)'); } catch (e) { setText(logBox, 'No log: ' + e.message); }
+    if (st.run && st.run.has_log === false) { st.logText = null; setText(logBox, 'No trainer log: this run was not started by this server.'); }
+    else await fetchLog();
+    if (scroll) logPanel.scrollIntoView({ block: 'start', behavior: 'smooth' });
+    if (!st.logTimer && !FINAL.has(st.status) && st.run?.has_log !== false) {
+      st.logTimer = setInterval(() => { if (FINAL.has(st.status)) { clearInterval(st.logTimer); st.logTimer = 0; } fetchLog(); }, 2000);
+    }
+  }
+
+  async function fetchLog() {
+    try { st.logText = (await api.log(id)) || ''; } catch (e) { st.logText = null; setText(logBox, 'No log: ' + e.message); return; }
+    renderLog();
+  }
+
+  function renderLog() {
+    if (st.logText == null) return;
+    const lines = st.logText.split('\n');
+    const shown = hideInfo.checked ? lines.filter((l) => !/\bINFO\b/.test(l)) : lines;
+    const atEnd = logBox.scrollTop + logBox.clientHeight >= logBox.scrollHeight - 4;
+    setText(logBox, shown.join('\n') || '(empty)');
+    setText(logNote, (lines.length - shown.length) ? (lines.length - shown.length) + ' INFO lines hidden' : '');
+    if (atEnd) logBox.scrollTop = logBox.scrollHeight;   // follow the tail unless the reader scrolled up
   }
 
   let headerFrame = 0;
@@ -169,7 +266,10 @@ export function runPage(root, id) {
         if (steps.length) {
           st.step = Math.max(st.step ?? 0, steps[steps.length - 1]);
           const t = msg.t || [];
-          if (t.length) { st.rate.push({ t: t[t.length - 1], step: steps[steps.length - 1] }); if (st.rate.length > 30) st.rate.shift(); }
+          if (t.length) {
+            st.rate.push({ t: t[t.length - 1], step: steps[steps.length - 1] }); if (st.rate.length > 30) st.rate.shift();
+            charts.tick(steps[steps.length - 1], t[t.length - 1]);
+          }
         }
         for (const [tag, vals] of Object.entries(msg.values || {})) {
           for (let i = vals.length - 1; i >= 0; i--) if (vals[i] != null) { st.latest[tag] = vals[i]; break; }
@@ -205,9 +305,10 @@ export function runPage(root, id) {
       onState: setIndicator,
       onResync: () => loadAll(),
     });
-    filters.load();
+    if (st.run?.filter_steps !== 0) filters.load();   // none yet: the live `filters` notice brings the first
   }).catch((e) => {
     setText(message, e.status === 404 ? 'No such run: ' + id : 'Could not load run: ' + e.message);
+    if (e.status === 404) { st.deleted = true; cloneBtn.hidden = true; stopBtn.hidden = true; deleteBtn.hidden = true; }
     setIndicator('ended');
   });
 
@@ -217,6 +318,7 @@ export function runPage(root, id) {
     charts.dispose();
     checks.dispose();
     cancelAnimationFrame(headerFrame);
+    clearInterval(st.logTimer);
   };
 }
 

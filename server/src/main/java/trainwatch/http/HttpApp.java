@@ -75,6 +75,7 @@ public final class HttpApp {
             cfg.routes.delete("/api/runs/{id}", rest::delete);
             cfg.routes.post("/api/runs/{id}/stop", rest::stop);
             cfg.routes.get("/api/runs/{id}/scalars", rest::scalars);
+            cfg.routes.get("/api/runs/{id}/clock", rest::clock);
             cfg.routes.get("/api/runs/{id}/filters", rest::filters);
             cfg.routes.get("/api/runs/{id}/log", rest::log);
             cfg.routes.get("/api/runs/{id}/alerts", rest::alerts);

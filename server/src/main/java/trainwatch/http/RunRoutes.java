@@ -57,6 +57,11 @@ final class RunRoutes {
                 "min", s.min(), "max", s.max(), "nonfinite", s.nonfinite()));
     }
 
+    void clock(Context ctx) {
+        long[][] c = runs.clock(ctx.pathParam("id"), Params.intParam(ctx, "points", 1000));
+        json(ctx, 200, Map.of("step", c[0], "t", c[1]));
+    }
+
     void filters(Context ctx) {
         String id = ctx.pathParam("id");
         runs.requireRun(id);

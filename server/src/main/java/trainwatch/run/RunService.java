@@ -112,6 +112,8 @@ public final class RunService {
         Map<String, Object> m = new LinkedHashMap<>(readers.with(id, r -> RunViews.detail(id, r, RunStates.read(store, id))));
         m.put("disk_bytes", disk.bytes(store.dir(id)));
         m.put("resumed_at", resumedAt(id));
+        // the page asks for /log only when there is one: a run trained elsewhere has none, which is no error
+        m.put("has_log", Files.isRegularFile(store.dir(id).resolve(ChildJvm.TRAINER_LOG)));
         return m;
     }
 
@@ -129,6 +131,13 @@ public final class RunService {
             if (!r.tags().contains(tag)) throw RunException.notFound("run " + id + " has no tag " + tag);
             return r.series(tag, points, from, to);
         });
+    }
+
+    /** Wall-clock anchors (steps, wall ms) for time x axes; see RunReader.clock. */
+    public long[][] clock(String id, int points) {
+        requireRun(id);
+        if (points < 2 || points > MAX_POINTS) throw RunException.invalid("points", "must be between 2 and " + MAX_POINTS + " (got " + points + ")");
+        return readers.with(id, r -> r.clock(points));
     }
 
     /** step = null for the latest snapshot. */

@@ -1,11 +1,14 @@
 package trainwatch.store;
 
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -137,6 +140,32 @@ final class FileRunReader implements RunReader {
     public synchronized long latestStep(String tag) {
         refresh();
         return cache.latestStep(follower.tags().id(tag));
+    }
+
+    /** The first record of evenly spaced 64-step blocks (the block index points at each) plus the newest record. */
+    @Override
+    public synchronized long[][] clock(int points) {
+        refresh();
+        PointBuf out = new PointBuf();
+        FileChannel index = follower.index();
+        long n = index == null ? 0 : follower.trustedIndexEntries();
+        long k = Math.min(n, Math.max(1, points - 1L));
+        long validEnd = follower.validEnd();
+        ScalarsRecord rec = new ScalarsRecord();
+        for (long i = 0; i < k; i++) {
+            long off = BlockIndex.offset(index, k == 1 ? 0 : i * (n - 1) / (k - 1));
+            follower.frames().visitOne(off, validEnd, (o, b, pos, len) -> {
+                if (ScalarsRecord.is(b, pos)) {
+                    rec.wrap(b, pos, len);
+                    if (out.size == 0 || rec.step() > out.steps[out.size - 1]) out.add(rec.step(), rec.wallMs());
+                }
+                return true;
+            });
+        }
+        if (cache.lastStep >= 0 && (out.size == 0 || cache.lastStep > out.steps[out.size - 1])) out.add(cache.lastStep, cache.lastWall);
+        long[] walls = new long[out.size];
+        for (int i = 0; i < out.size; i++) walls[i] = (long) out.values[i];
+        return new long[][] {Arrays.copyOf(out.steps, out.size), walls};
     }
 
     @Override

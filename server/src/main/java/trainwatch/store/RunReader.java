@@ -57,6 +57,14 @@ public interface RunReader extends AutoCloseable {
 
     long lastSeq();
 
+    /**
+     * Wall-clock anchors for time axes: about {@code points} (step, wall ms) pairs spread over
+     * the run in step order, the newest record last; [0] = steps, [1] = wall ms.
+     */
+    default long[][] clock(int points) {
+        return new long[][] {new long[0], new long[0]};
+    }
+
     List<Long> filterSteps();
 
     /** Snapshot with data, or null when that step has none. */

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  */
 public final class ServerProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("serving http://127\\.0\\.0\\.1:(\\d+)/");
-    private static final long START_TIMEOUT_MS = 120_000;
+    private static final long START_TIMEOUT_MS = 180_000;
 
     private final Path runs;
     private final Path log;

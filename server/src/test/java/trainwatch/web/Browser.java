@@ -2,6 +2,9 @@ package trainwatch.web;
 
 import java.io.File;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
 import java.util.function.Function;
 
 import org.openqa.selenium.By;
@@ -31,7 +34,19 @@ final class Browser implements AutoCloseable {
                 "--disable-quic", "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--window-size=1400,1000");
         options.addArguments(extraArgs);
+        options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
         driver = new ChromeDriver(service, options);
+    }
+
+    /**
+     * Console entries at SEVERE since the last call: uncaught JavaScript errors and failed
+     * requests ("Failed to load resource: ... 404"). Reading drains Chromium's buffer.
+     */
+    List<String> consoleErrors() {
+        return driver.manage().logs().get("browser").getAll().stream()
+                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
+                .map(e -> e.getLevel() + " " + e.getMessage())
+                .toList();
     }
 
     Object js(String script, Object... args) {
