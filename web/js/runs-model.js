@@ -1,22 +1,20 @@
-// One run-list entry, whatever spelling the list route uses for its fields.
+// One run-list row (GET /api/runs, /api/live; docs/api.md) as the runs page uses it.
 import { num } from './format.js';
 
 export function normalizeRun(r) {
-  const latest = r.latest || r.values || {};
-  const best = r.best || r.bestValAcc || r.best_val_acc;
   return {
     id: r.id,
-    name: r.name ?? r.config?.name ?? r.id,
-    status: r.status?.status ?? r.status ?? 'queued',
-    reason: r.reason ?? r.status?.reason ?? '',
-    step: nonNegative(r.step ?? r.progress?.step),
-    totalSteps: r.totalSteps ?? r.total_steps ?? r.total ?? r.progress?.totalSteps ?? r.progress?.total ?? null,
-    created: r.created ?? r.createdMs ?? r.created_ms ?? null,
-    loss: num(r.loss ?? r.latest_loss ?? r.latestLoss ?? latest.loss),
-    valAcc: num(r.val_acc ?? r.valAcc ?? latest.val_acc),
-    bestValAcc: num(typeof best === 'object' && best ? (best.value ?? best.val_acc) : (best ?? r.best_val_acc_value)),
-    bestStep: (typeof best === 'object' && best ? best.step : null) ?? r.best_val_acc_step ?? r.bestValAccStep ?? r.best_step ?? null,
-    dataset: r.dataset ?? r.config?.dataset,
+    name: r.name,
+    status: r.status,
+    reason: r.reason,
+    step: nonNegative(r.step),
+    totalSteps: null, // the list row has none: the runs page fills it from the run's detail (progress.total)
+    created: r.created,
+    loss: num(r.loss),
+    valAcc: num(r.val_acc),
+    bestValAcc: num(r.best_val_acc),
+    bestStep: r.best_val_acc_step,
+    dataset: r.dataset,
   };
 }
 

@@ -55,18 +55,17 @@ export function runPage(root, id) {
     const run = await (pending || api.getRun(id));
     st.run = run;
     const cfg = run.config || {};
-    setText(title, run.name ?? cfg.name ?? id);
-    document.title = (run.name ?? cfg.name ?? id) + ' · trainwatch';
+    setText(title, run.name);
+    document.title = run.name + ' · trainwatch';
     setText(summary, configSummary(cfg));
     if (cfg.dataset) filters.setDataset(cfg.dataset);
-    setStatus(run.status?.status ?? run.status, run.reason ?? run.status?.reason);
-    const p = run.progress || {};
-    st.total = p.totalSteps ?? p.total_steps ?? p.total ?? run.totalSteps ?? totalSteps(cfg);
-    charts.stepsPerEpoch = p.stepsPerEpoch ?? p.steps_per_epoch ?? stepsPerEpoch(cfg);
-    st.step = p.step ?? run.step ?? st.step;
-    st.latest = Object.assign({}, run.latest || run.values || {}, st.latest);
-    setAlerts(run.alerts || []);
-    checks.set(run.checks || []);
+    setStatus(run.status, run.reason);
+    st.total = run.progress.total ?? totalSteps(cfg);
+    charts.stepsPerEpoch = stepsPerEpoch(cfg);
+    st.step = run.progress.step;
+    st.latest = Object.assign({}, run.latest, st.latest);
+    setAlerts(run.alerts);
+    checks.set(run.checks);
     header();
     return run;
   }
@@ -77,7 +76,7 @@ export function runPage(root, id) {
     const detail = api.getRun(id);
     const pending = charts.fetch(COMMON);
     const run = await reloadDetail(detail);
-    const tags = run.tags || Object.keys(run.latest || run.values || {});
+    const tags = run.tags;
     for (const [t, p] of charts.fetch(tags.filter((t) => !COMMON.includes(t)))) pending.set(t, p);
     const seq = await charts.load(pending);
     const last = Math.max(-1, ...[...charts.series.values()].map((s) => s.lastStep()));
@@ -85,13 +84,12 @@ export function runPage(root, id) {
     header();
     // resume after the OLDEST snapshot: a status or alert logged between the detail and the scalars
     // fetches would otherwise be skipped (replayed scalars are dropped by step, alerts by seq)
-    const runSeq = typeof run.seq === 'number' ? run.seq : null;
-    return seq != null && runSeq != null ? Math.min(seq, runSeq) : seq ?? runSeq;
+    return seq != null ? Math.min(seq, run.seq) : run.seq;
   }
 
   function setStatus(status, reason) {
     if (status) st.status = status;
-    st.reason = reason ?? st.reason;
+    st.reason = reason;
     statusEl.className = 'status status-' + st.status;
     setText(statusEl, st.status);
     setText(reasonEl, st.reason || '');
@@ -100,7 +98,7 @@ export function runPage(root, id) {
   }
 
   function setAlerts(alerts) {
-    st.alerts = alerts.map((a) => ({ ...a, step: num(a.step) ?? 0 }));
+    st.alerts = alerts;
     charts.setAlerts(st.alerts);
     mount(alertList, st.alerts.length ? st.alerts.map((a) => h('li', { class: 'alert alert-' + a.kind },
       h('b', 'step ' + fmtInt(a.step) + ': '), a.message, a.advice ? h('div.advice', 'Try: ' + a.advice) : null))
@@ -150,7 +148,7 @@ export function runPage(root, id) {
   let headerFrame = 0;
   function onMessage(msg) {
     switch (msg.type) {
-      case 'hello': if (msg.status) setStatus(msg.status.status ?? msg.status, msg.reason); break;
+      case 'hello': setStatus(msg.status, msg.reason); break;
       case 'scalars': {
         charts.append(msg);
         const steps = msg.step || [];
@@ -165,16 +163,15 @@ export function runPage(root, id) {
         if (!headerFrame) headerFrame = requestAnimationFrame(() => { headerFrame = 0; header(); });
         break;
       }
-      case 'filters': filters.added(msg.step ?? msg.filters?.step); break;
-      case 'status': setStatus(msg.status?.status ?? msg.status, msg.reason ?? msg.status?.reason); header();
+      case 'filters': filters.added(msg.step); break;
+      case 'status': setStatus(msg.status, msg.reason); header();
         if (FINAL.has(st.status)) reloadDetail().catch(() => {});
         break;
-      case 'alert': {
-        const a = msg.alert || msg;
-        if (a.seq == null || !st.alerts.some((b) => b.seq === a.seq)) setAlerts(st.alerts.concat([a]));
+      case 'alert':
+        if (!st.alerts.some((b) => b.seq === msg.seq)) setAlerts(st.alerts.concat([msg]));
         break;
-      }
-      case 'check': case 'checks': checks.add(msg.check || msg); break;
+      // the message IS the check ({type, seq?, t, check, outcome, summary, details}); msg.check is its name
+      case 'check': checks.add(msg); break;
       case 'error': setText(message, msg.error); break;
     }
   }

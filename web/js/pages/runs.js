@@ -74,7 +74,7 @@ export function runsPage(root, params) {
   function totalOf(r) {
     if (totals.has(r.id)) return totals.get(r.id);
     totals.set(r.id, null);
-    api.getRun(r.id).then((d) => { totals.set(r.id, d.progress?.total ?? null); if (d.progress?.total) draw(); }).catch(() => {});
+    api.getRun(r.id).then((d) => { totals.set(r.id, d.progress.total); if (d.progress.total) draw(); }).catch(() => {});
     return null;
   }
 

@@ -42,15 +42,19 @@ public final class RunListFeed implements AutoCloseable {
 
     public void start(long periodMs) {
         refresh();
-        timer.scheduleWithFixedDelay(this::refresh, periodMs, periodMs, TimeUnit.MILLISECONDS);
+        // an exception escaping a scheduled task cancels it silently: log it and keep the list live
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                refresh();
+            } catch (RuntimeException e) {
+                LOG.error("run list refresh failed", e);
+            }
+        }, periodMs, periodMs, TimeUnit.MILLISECONDS);
     }
 
     public synchronized LiveClient connect(ClientSink sink) {
         LiveClient c = new LiveClient(sink, limits, -1);
-        Map<String, Object> hello = new LinkedHashMap<>();
-        hello.put("type", "hello");
-        hello.put("runs", new ArrayList<>(last.values()));
-        c.offer(Wire.message(hello));
+        c.offer(Wire.message(new Hello("hello", new ArrayList<>(last.values()))));
         clients.add(c);
         return c;
     }
@@ -71,9 +75,9 @@ public final class RunListFeed implements AutoCloseable {
         Set<String> live = new HashSet<>();
         for (RunSummary r : now.values()) {
             if (r.status().equals("queued") || r.status().equals("running")) live.add(r.id());
-            if (!r.equals(last.get(r.id()))) broadcast(Map.of("type", "run", "run", r));
+            if (!r.equals(last.get(r.id()))) broadcast(new RunChanged("run", r));
         }
-        for (String gone : last.keySet()) if (!now.containsKey(gone)) broadcast(Map.of("type", "removed", "id", gone));
+        for (String gone : last.keySet()) if (!now.containsKey(gone)) broadcast(new Removed("removed", gone));
         last = now;
         try {
             liveRuns.accept(live);
@@ -82,7 +86,7 @@ public final class RunListFeed implements AutoCloseable {
         }
     }
 
-    private void broadcast(Map<String, Object> m) {
+    private void broadcast(Record m) {
         if (clients.isEmpty()) return;
         Frame f = Wire.message(m);
         for (LiveClient c : clients) {
@@ -96,4 +100,11 @@ public final class RunListFeed implements AutoCloseable {
         timer.shutdownNow();
         for (LiveClient c : clients) c.finish(1001, "server stopping");
     }
+
+    // The run-list messages (docs/api.md, WebSocket /api/live).
+    public record Hello(String type, List<RunSummary> runs) {}
+
+    public record RunChanged(String type, RunSummary run) {}
+
+    public record Removed(String type, String id) {}
 }

@@ -65,6 +65,7 @@ class HardeningTest {
         server.close();
         Api.assertNo5xx();
         assertEquals(0, server.stats.count(500, 600), "the server answered a 5xx");
+        Servers.assertNoFaults(server);
     }
 
     private static void assertJsonError(int status, String fieldOrNull, int gotStatus, String contentType, JsonNode j, String body) {
@@ -300,15 +301,26 @@ class HardeningTest {
     }
 
     @Test
-    void an_unexpected_failure_answers_without_class_names_or_paths() throws Exception {
+    void malformed_percent_encodings_get_the_json_error_on_every_method() {
+        for (String method : List.of("GET", "POST", "DELETE", "PUT", "OPTIONS")) {
+            for (String path : List.of("/api/runs/%zz", "/api/runs/%E0%A4%A", "/api/runs/%zz/stop", "/api/runs/%E0%A4%A/live")) {
+                boolean body = !method.equals("GET") && !method.equals("OPTIONS");
+                RawHttp.Res r = RawHttp.request(port, method, path, "127.0.0.1:" + port,
+                        body ? Map.of("Content-Type", "application/json") : Map.of(), body ? "{}" : null);
+                assertJsonError(400, null, r.status(), r.contentType(), r.json(), method + " " + path + ": " + r.body());
+                assertNoLeak(r.body());
+            }
+        }
+    }
+
+    @Test
+    void the_trainer_log_is_plain_text_a_browser_must_not_sniff_as_html() throws Exception {
         String id = finishedRun();
-        Path config = server.store.dir(id).resolve("config.json");
-        Files.delete(config);
-        Files.createDirectory(config); // reading it now fails with an IOException naming the absolute path
-        Api.Res r = api.get("/api/runs/" + id);
-        assertTrue(r.status() >= 400 && r.status() < 500, r.status() + " " + r.body());
-        assertJsonError(r.status(), null, r.status(), r.contentType(), r.json(), r.body());
-        assertNoLeak(r.body());
+        Files.writeString(server.store.dir(id).resolve(trainwatch.run.ChildJvm.TRAINER_LOG), "<html><script>alert(1)</script>\n");
+        RawHttp.Res r = RawHttp.get(port, "/api/runs/" + id + "/log", "127.0.0.1:" + port);
+        assertEquals(200, r.status(), r.body());
+        assertTrue(r.contentType().startsWith("text/plain"), r.contentType());
+        assertEquals("nosniff", r.headers().get("x-content-type-options"), r.headers().toString());
     }
 
     // live hub: keepalive and coalescing

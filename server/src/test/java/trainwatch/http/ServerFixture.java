@@ -18,7 +18,8 @@ import trainwatch.live.LiveLimits;
 /**
  * One in-process server per test class ({@code @RegisterExtension static final}): started on a
  * fresh runs directory before the first test; after the last one every trainer it left is
- * killed, the server closed, and the class fails if the server answered any 5xx.
+ * killed, the server closed, and the class fails if the server answered any 5xx or counted any
+ * internal error (a fault caught anywhere: routes, upgrades, Jetty's own 5xx).
  */
 final class ServerFixture implements BeforeAllCallback, AfterAllCallback {
     private interface Starter {
@@ -62,6 +63,7 @@ final class ServerFixture implements BeforeAllCallback, AfterAllCallback {
         }
         Api.assertNo5xx();
         assertEquals(0, server.stats.count(500, 600), "the server answered a 5xx");
+        Servers.assertNoFaults(server);
     }
 
     /** Best effort: a killed trainer may still be letting go of its files. */

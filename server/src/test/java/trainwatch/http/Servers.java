@@ -16,6 +16,12 @@ final class Servers {
                 List.of("-Xmx512m"))).start();
     }
 
+    /** Every server fault is logged with an id and counted: a test class that caused one fails, naming where to look. */
+    static void assertNoFaults(TrainwatchServer server) {
+        long n = server.stats.internalErrors();
+        if (n != 0) throw new AssertionError(n + " internal error(s) on the server: see \"internal error <id>\" in the log above");
+    }
+
     /** SIGKILLs every trainer still holding a run under {@code runs} (its pid is in status.json). */
     static void killTrainers(RunStore store) {
         if (!Files.isDirectory(store.root())) return;

@@ -94,8 +94,16 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /** Stops the server; a test whose server logged a fault ("internal error <id>", always with its trace) fails. */
     @Override
     public void close() throws InterruptedException {
         stop();
+        String all;
+        try {
+            all = Files.readString(log);
+        } catch (IOException e) {
+            return; // never started
+        }
+        if (all.contains("trainwatch.http.Faults - internal error ")) throw new AssertionError("the server logged an internal error:\n" + tail());
     }
 }
