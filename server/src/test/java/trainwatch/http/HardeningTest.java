@@ -279,6 +279,7 @@ class HardeningTest {
 
         RawHttp.Res live = RawHttp.upgrade(port, "/api/runs/" + id + "/live", "127.0.0.1:" + port, null);
         assertJsonError(409, "", live.status(), live.contentType(), live.json(), live.body());
+        assertEquals("run " + id + " has an unreadable status.json: there is nothing to stream (it is listed as failed)", live.json().get("error").asText());
 
         Api.Res del = api.delete("/api/runs/" + id);
         assertEquals(200, del.status(), del.body());
@@ -293,6 +294,8 @@ class HardeningTest {
             Files.writeString(server.store.dir(id).resolve("status.json"), "garbage", StandardCharsets.UTF_8);
             Api.Res del = api.delete("/api/runs/" + id);
             assertJsonError(409, "", del.status(), del.contentType(), del.json(), del.body());
+            assertEquals("run " + id + " has an unreadable status.json but a trainer still holds it: stop that trainer first",
+                    del.json().get("error").asText());
             assertNoLeak(del.body());
             assertTrue(server.store.exists(id), "still there");
         }

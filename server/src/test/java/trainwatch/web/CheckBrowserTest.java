@@ -48,18 +48,19 @@ class CheckBrowserTest {
                 row = new WebDriverWait(browser.driver, Duration.ofSeconds(300)).pollingEvery(Duration.ofMillis(250))
                         .ignoring(StaleElementReferenceException.class).until(d -> {
                             for (WebElement r : d.findElements(By.cssSelector("#checks tr[data-check='gradients']"))) {
-                                String outcome = r.findElements(By.tagName("td")).get(1).getText();
+                                // textContent: the page shows outcomes upper-cased by CSS, getText() would read "PASS"
+                                String outcome = r.findElements(By.tagName("td")).get(1).getAttribute("textContent");
                                 if (Set.of("pass", "warn", "fail").contains(outcome)) return r;
                             }
                             return null;
                         });
             } catch (TimeoutException e) {
-                throw new AssertionError("no finished gradients row; the panel reads: " + browser.driver.findElement(By.id("checks")).getText()
+                throw new AssertionError("no finished gradients row; the panel holds: " + browser.driver.findElement(By.id("checks")).getAttribute("innerHTML")
                         + "\nthe server has: " + api.get("api/runs/" + id), e);
             }
             List<WebElement> cells = row.findElements(By.tagName("td"));
-            assertTrue(cells.get(0).getText().equals("gradients"), cells.get(0).getText());
-            String summary = cells.get(2).getText();
+            assertTrue(cells.get(0).getAttribute("textContent").equals("gradients"), cells.get(0).getAttribute("textContent"));
+            String summary = cells.get(2).getAttribute("textContent");
             assertFalse(summary.isBlank() || summary.contains("undefined") || summary.contains("?"), "a real summary: " + summary);
             assertTrue(browser.driver.findElements(By.cssSelector("#checks tr[data-check='?']")).isEmpty(), "no row named '?'");
         } finally {
