@@ -9,7 +9,7 @@ export class ApiError extends Error {
   }
 }
 
-async function request(method, path, body) {
+export async function request(method, path, body) {
   const init = { method, headers: { Accept: 'application/json' } };
   // the server refuses any unsafe request that is not JSON (a cross-site form cannot send that), bodiless DELETE included
   if (method !== 'GET') init.headers['Content-Type'] = 'application/json';

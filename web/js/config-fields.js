@@ -1,4 +1,4 @@
-// Every run-config key of DESIGN.md, with where it applies. Blank fields are
+// Every run-config key of docs/config.md, with where it applies. Blank fields are
 // left out of the request so the server's documented default applies.
 
 export const DEMO_CONFIG = {
@@ -57,6 +57,7 @@ export const FIELDS = [
   { group: 'Training', path: 'batchSize', label: 'batch size', kind: 'int', placeholder: bySet('300', '64') },
   { group: 'Training', path: 'epochs', label: 'epochs', kind: 'int', placeholder: bySet('2000', '3') },
   { group: 'Training', path: 'maxIterations', label: 'max iterations', kind: 'int', placeholder: '0 = all epochs' },
+  { group: 'Training', path: 'stopOnDivergence.evaluations', label: 'stop after exploded evals', kind: 'int', placeholder: 'off' },
   { group: 'Training', path: 'seed', label: 'seed', kind: 'int', placeholder: '42' },
   { group: 'Data', path: 'trainSize', label: 'train size', kind: 'int', placeholder: bySet('300', '6000') },
   { group: 'Data', path: 'valSize', label: 'val size', kind: 'int', placeholder: bySet('150', '1000') },

@@ -1,20 +1,22 @@
-// One run-list row (GET /api/runs, /api/live; docs/api.md) as the runs page uses it.
+// One run-list entry (GET /api/runs, /api/live): the server's snake_case record, in the names the page uses.
 import { num } from './format.js';
 
 export function normalizeRun(r) {
   return {
     id: r.id,
-    name: r.name,
+    name: r.name || r.id,
     status: r.status,
-    reason: r.reason,
+    reason: r.reason || '',
     step: nonNegative(r.step),
-    totalSteps: null, // the list row has none: the runs page fills it from the run's detail (progress.total)
-    created: r.created,
+    totalSteps: r.total_steps ?? null,
+    created: r.created ?? null,
     loss: num(r.loss),
     valAcc: num(r.val_acc),
     bestValAcc: num(r.best_val_acc),
-    bestStep: r.best_val_acc_step,
+    bestStep: r.best_val_acc_step ?? null,
     dataset: r.dataset,
+    archived: !!r.archived,
+    diskBytes: r.disk_bytes ?? 0,
   };
 }
 
@@ -22,6 +24,34 @@ export function progressOf(run) {
   if (run.totalSteps && run.step != null) return Math.min(1, (run.step + 1) / run.totalSteps);
   if (run.status === 'finished') return 1;
   return null;
+}
+
+/** 1.2 GB, 340 MB, 12 KB: how much disk a deletion gives back. */
+export function fmtBytes(n) {
+  if (!n) return '0 B';
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let i = 0;
+  while (n >= 1000 && i < units.length - 1) { n /= 1000; i++; }
+  return (i === 0 ? String(n) : n.toFixed(n < 10 ? 1 : 0)) + ' ' + units[i];
+}
+
+/** The list's filter and sort as they live in the URL hash (#/?q=adam&status=running&sort=name&order=asc). */
+export function filtersFromParams(params) {
+  return {
+    q: params.get('q') || '',
+    status: params.get('status') || '',
+    sort: params.get('sort') || 'created',
+    order: params.get('order') || '',
+    archived: params.get('archived') || '',
+  };
+}
+
+export function hashOf(filters) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(filters)) if (v) q.set(k, v);
+  if (q.get('sort') === 'created' && !q.get('order')) q.delete('sort');
+  const s = q.toString().replace(/%2C/g, ',');
+  return '#/' + (s ? '?' + s : '');
 }
 
 function nonNegative(v) {

@@ -5,7 +5,7 @@ import { h, mount, setText } from '../dom.js';
 import { api } from '../api.js';
 import { TagSeries, POINTS, align, project, plottable, smooth } from '../series.js';
 import { makeChart, PALETTE } from '../charts/chart.js';
-import { normalizeRun } from '../runs-model.js';
+import { RunPicker } from '../run-picker.js';
 import { fmtNum } from '../format.js';
 
 const COMMON_TAGS = ['loss', 'val_loss', 'train_acc', 'val_acc', 'examples_per_sec'];
@@ -18,7 +18,7 @@ export function comparePage(root, params) {
     log: params.get('log') === '1',
     runs: [], details: new Map(), series: new Map(), chart: null,
   };
-  const picker = h('div.run-picker');
+  const picker = h('div');
   const tagSelect = h('select#compare-tag', { on: { change: () => { st.tag = tagSelect.value; update(true); } } });
   const slider = h('input', { type: 'range', min: 0, max: 0.999, step: 0.001, value: st.smoothing,
     on: { input: () => { st.smoothing = Number(slider.value); update(false); } } });
@@ -43,14 +43,8 @@ export function comparePage(root, params) {
   }
 
   async function init() {
-    try { st.runs = (await api.listRuns()).map(normalizeRun); } catch (e) { setText(message, e.message); }
-    mount(picker, st.runs.length ? st.runs.map((r) => {
-      const box = h('input', { type: 'checkbox', checked: st.ids.includes(r.id), dataset: { id: r.id },
-        on: { change: () => { st.ids = box.checked ? st.ids.concat(r.id) : st.ids.filter((x) => x !== r.id); update(true); } } });
-      return h('label.pick', { dataset: { status: r.status } }, box, ' ', r.name, ' ',
-        h('span', { class: 'status status-' + r.status, title: r.reason || '' }, r.status),
-        r.reason && r.status !== 'finished' ? h('div.reason', r.reason) : null);
-    }) : h('p.small', 'No runs.'));
+    // runs are found by a search on the server (run-picker.js): thousands of runs never load here
+    mount(picker, new RunPicker({ selected: st.ids, onChange: (ids) => { st.ids = ids; update(true); } }).el);
     update(true);
   }
 

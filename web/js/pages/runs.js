@@ -1,105 +1,265 @@
-// Runs page: every run live, sortable and filterable, the New-run form, and the
-// one-click demo for an empty dashboard.
+// Runs page: the run list as pages from the server (search, status, sort and archived
+// filters answered by GET /api/runs, kept in the URL hash), more rows as you scroll, live
+// changes from /api/live, housekeeping (archive, delete a selection or every match), the
+// New-run form, and the one-click demo for an empty dashboard.
 
 import { h, mount, setText } from '../dom.js';
 import { api, LiveSocket, listLivePath } from '../api.js';
+import { listPage, archiveRun, unarchiveRun, deleteRuns } from '../run-list-api.js';
 import { fmtNum, fmtPct, fmtTime, fmtInt, fmtDuration, FINAL } from '../format.js';
-import { normalizeRun, progressOf, RateTracker } from '../runs-model.js';
+import { normalizeRun, progressOf, RateTracker, fmtBytes, filtersFromParams, hashOf } from '../runs-model.js';
 import { DEMO_CONFIG } from '../config-fields.js';
 import { RunForm } from '../run-form.js';
 
+const PAGE = 100;
+const STATUSES = ['queued', 'running', 'finished', 'failed', 'diverged', 'stopped', 'interrupted'];
+// key = the server's sort name; cls = the cell class that hides a column on narrow screens
 const COLUMNS = [
   { key: 'name', label: 'name' },
   { key: 'status', label: 'status' },
   { key: 'step', label: 'progress' },
-  { key: 'loss', label: 'loss' },
-  { key: 'valAcc', label: 'val_acc' },
-  { key: 'bestValAcc', label: 'best val_acc @ step' },
-  { key: 'created', label: 'created' },
+  { key: 'loss', label: 'loss', cls: 'col-loss' },
+  { key: 'val_acc', label: 'val_acc', cls: 'col-val' },
+  { key: 'best_val_acc', label: 'best val_acc @ step' },
+  { key: 'created', label: 'created', cls: 'col-created' },
 ];
+const ASC_FIRST = new Set(['name', 'status']);
 
 export function runsPage(root, params) {
-  const state = { runs: [], sort: 'created', desc: true, filter: params.get('q') || '', selected: new Set(), loaded: false };
+  const f = filtersFromParams(params);
+  const st = { rows: [], byId: new Map(), cursor: null, total: 0, counts: {}, loading: false, loaded: false, selected: new Set(), gen: 0 };
   const form = new RunForm({ onCreated: (id) => { location.hash = '#/run/' + encodeURIComponent(id); } });
-  const filterInput = h('input.filter', { type: 'search', placeholder: 'filter by name', value: state.filter,
-    on: { input: () => { state.filter = filterInput.value; draw(); } } });
+  const search = h('input.filter#runs-search', { type: 'search', placeholder: 'search names', value: f.q, 'aria-label': 'search runs by name',
+    on: { input: () => { f.q = search.value.trim(); reloadSoon(250); } } });
+  const chips = h('div.status-chips#status-chips', { role: 'group', 'aria-label': 'filter by status' });
+  const archivedSel = h('select#runs-archived', { 'aria-label': 'archived runs', on: { change: () => { f.archived = archivedSel.value; reload(); } } },
+    h('option', { value: '', selected: !f.archived }, 'hide archived'),
+    h('option', { value: 'true', selected: f.archived === 'true' }, 'archived only'),
+    h('option', { value: 'all', selected: f.archived === 'all' }, 'all runs'));
   const compareBtn = h('button#compare-selected', { on: { click: () => {
-    location.hash = '#/compare?ids=' + [...state.selected].map(encodeURIComponent).join(',');
-  } } }, 'Compare selected');
+    location.hash = '#/compare?ids=' + [...st.selected].map(encodeURIComponent).join(',');
+  } } }, 'Compare');
+  const archiveBtn = h('button#archive-selected', { on: { click: () => archiveSelected() } }, 'Archive');
+  const deleteBtn = h('button.danger#delete-selected', { on: { click: () => deleteSelection({ ids: [...st.selected] }) } }, 'Delete');
+  const deleteMatching = h('button.danger#delete-matching', { on: { click: () => deleteSelection({ filter: serverFilter() }) } }, 'Delete all matching…');
   const newBtn = h('button.primary#new-run', { on: { click: () => form.toggle() } }, 'New run');
+  const summary = h('span.small#runs-summary', { 'aria-live': 'polite' });
   const message = h('div.page-message');
   const body = h('div.runs-body');
+  const sentinel = h('div.runs-more#runs-more');
   mount(root,
-    h('div.toolbar', h('h2', 'Runs'), filterInput, h('span.spacer'), compareBtn, newBtn),
-    form.el, message, body);
+    h('div.toolbar.runs-toolbar', h('h2', 'Runs'), search, archivedSel, summary, h('span.spacer'), newBtn),
+    chips,
+    h('div.toolbar.selection-bar', h('span.small#selection-count'), compareBtn, archiveBtn, deleteBtn, h('span.spacer'), deleteMatching),
+    form.el, message, body, sentinel);
 
-  async function refresh() {
+  const rates = new RateTracker();
+  const serverFilter = () => ({ q: f.q, status: f.status, archived: f.archived || 'false' });
+  const query = () => ({ ...serverFilter(), sort: f.sort, order: f.order || (ASC_FIRST.has(f.sort) ? 'asc' : 'desc') });
+
+  /** Loads the first rows again (at least as many as are shown, so live updates keep the scroll position). */
+  async function reload(keep = false) {
+    const gen = ++st.gen;
+    history.replaceState(null, '', hashOf(f));
+    const want = keep ? Math.min(1000, Math.max(PAGE, st.rows.length)) : PAGE;
     try {
-      state.runs = (await api.listRuns()).map(normalizeRun);
-      state.loaded = true;
+      const page = await listPage(query(), { limit: want });
+      if (gen !== st.gen) return;   // a newer search went out meanwhile
+      st.rows = page.runs.map(normalizeRun);
+      st.cursor = page.next_cursor;
+      st.total = page.total;
+      st.counts = page.counts || {};
+      st.indexing = page.indexing;
+      st.loaded = true;
       setText(message, '');
     } catch (e) {
-      setText(message, 'Could not load runs: ' + e.message);
+      if (gen === st.gen) setText(message, 'Could not load runs: ' + e.message);
     }
     draw();
+    if (st.indexing) reloadSoon(1000, true);   // the server is still reading run directories: the list fills in
+  }
+
+  async function more() {
+    if (st.loading || !st.cursor) return;
+    st.loading = true;
+    const gen = st.gen;
+    try {
+      const page = await listPage(query(), { limit: PAGE * 2, cursor: st.cursor });
+      if (gen !== st.gen) return;
+      const fresh = page.runs.map(normalizeRun).filter((r) => !st.byId.has(r.id));
+      st.rows.push(...fresh);
+      st.cursor = page.next_cursor;
+      st.total = page.total;
+      appendRows(fresh);
+    } catch (e) {
+      setText(message, 'Could not load more runs: ' + e.message);
+    } finally {
+      st.loading = false;
+    }
+    if (isVisible(sentinel)) more();
   }
 
   let timer = null;
-  const refreshSoon = () => { if (!timer) timer = setTimeout(() => { timer = null; refresh(); }, 400); };
-  const live = new LiveSocket(listLivePath, {
-    onMessage: (msg) => {
-      if (mergeLive(state.runs, msg)) { state.loaded = true; draw(); } else refreshSoon();
-    },
-    onState: (s) => { if (s === 'live') refreshSoon(); },   // after a reconnect: catch up over REST
-  });
-
-  function draw() {
-    compareBtn.disabled = state.selected.size < 2;
-    if (!state.loaded) return;
-    if (!state.runs.length) { mount(body, emptyState()); return; }
-    const f = state.filter.trim().toLowerCase();
-    const rows = state.runs.filter((r) => !f || String(r.name).toLowerCase().includes(f));
-    rows.sort((a, b) => compare(a[state.sort], b[state.sort]) * (state.desc ? -1 : 1));
-    mount(body, h('table.runs#runs-table',
-      h('thead', h('tr', h('th', ''), COLUMNS.map((c) => h('th.sortable', {
-        class: state.sort === c.key ? (state.desc ? 'sortable desc' : 'sortable asc') : 'sortable',
-        on: { click: () => { state.desc = state.sort === c.key ? !state.desc : c.key !== 'name'; state.sort = c.key; draw(); } },
-      }, c.label)), h('th', ''))),
-      h('tbody', rows.map(row))));
+  /** keep: a live change, so reload as many rows as are shown; a new search or filter starts from one page. */
+  function reloadSoon(ms = 120, keep = false) {
+    clearTimeout(timer);
+    timer = setTimeout(() => reload(keep), ms);
   }
 
-  // the list rows carry no planned total: ask each unfinished run's detail once (few runs are live at a time)
-  const totals = new Map();
-  const rates = new RateTracker();
-  function totalOf(r) {
-    if (totals.has(r.id)) return totals.get(r.id);
-    totals.set(r.id, null);
-    api.getRun(r.id).then((d) => { totals.set(r.id, d.progress.total); if (d.progress.total) draw(); }).catch(() => {});
-    return null;
+  const live = new LiveSocket(listLivePath, {
+    onMessage: (msg) => {
+      // most changes are drawn from the message itself; only what can move rows asks the server again
+      if (msg.type === 'run' && msg.run) {
+        const run = normalizeRun(msg.run);
+        if (st.byId.has(run.id) && staysPut(run)) updateRow(run);
+        else if (!st.byId.has(run.id) && isNewest(run)) insertFirst(run);
+        else reloadSoon(120, true);
+      } else if (msg.type === 'removed') {
+        if (st.byId.has(msg.id)) removeRow(msg.id);
+        else reloadSoon(120, true);
+      } else if (msg.type === 'counts' || msg.type === 'hello') {
+        if (unfiltered()) { st.counts = msg.counts || {}; st.total = msg.total; drawChips(); drawSummary(); drawSelection(); }
+        else reloadSoon(120, true);
+      }
+    },
+    onState: (s) => { if (s === 'live' && st.loaded) reloadSoon(120, true); },   // after a reconnect: catch up over REST
+  });
+
+  /** The default view: every run but archived ones, so /api/live's counts are this list's counts. */
+  function unfiltered() {
+    return !f.q && !f.status && !f.archived;
+  }
+
+  /** A change that cannot move the row or take it out of the filter is drawn in place. */
+  function staysPut(run) {
+    const old = st.byId.get(run.id)?.run;
+    if (!old || old.archived !== run.archived) return false;
+    if (f.status && old.status !== run.status) return false;
+    return f.sort === 'created' || f.sort === 'name' || (f.sort === 'status' && old.status === run.status);
+  }
+
+  /** A run just created goes on top of the default newest-first view without a request. */
+  function isNewest(run) {
+    const top = st.rows[0];
+    return unfiltered() && f.sort === 'created' && !f.order && !run.archived && (!top || run.created > top.created || (run.created === top.created && run.id > top.id));
+  }
+
+  function insertFirst(run) {
+    const tbody = body.querySelector('#runs-rows');
+    if (!tbody) { reloadSoon(120, true); return; }
+    st.rows.unshift(run);
+    const tr = row(run);
+    st.byId.set(run.id, { run, tr });
+    tbody.prepend(tr);
+    drawSummary();
+  }
+
+  function removeRow(id) {
+    const cur = st.byId.get(id);
+    st.byId.delete(id);
+    st.rows = st.rows.filter((r) => r.id !== id);
+    st.selected.delete(id);
+    cur.tr.remove();
+    if (!st.rows.length) reloadSoon(120, true);
+    drawSummary();
+    drawSelection();
+  }
+
+  const observer = new IntersectionObserver((entries) => { if (entries.some((e) => e.isIntersecting)) more(); }, { rootMargin: '400px' });
+  observer.observe(sentinel);
+
+  function draw() {
+    drawChips();
+    drawSelection();
+    if (!st.loaded) return;
+    const filtered = f.q || f.status || f.archived;
+    drawSummary();
+    if (!st.rows.length) {
+      st.byId.clear();
+      mount(body, filtered ? h('p.empty#no-match', 'No runs match.') : emptyState());
+      return;
+    }
+    st.byId.clear();
+    const tbody = h('tbody#runs-rows');
+    mount(body, h('table.runs#runs-table',
+      h('thead', h('tr', h('th.col-pick', h('span.visually-hidden', 'select')), COLUMNS.map(header), h('th', h('span.visually-hidden', 'actions')))),
+      tbody));
+    appendRows(st.rows, tbody);
+  }
+
+  function header(c) {
+    const active = f.sort === c.key;
+    const dir = f.order || (ASC_FIRST.has(f.sort) ? 'asc' : 'desc');
+    return h('th', { class: [c.cls, 'sortable', active ? dir : ''].filter(Boolean).join(' '), 'aria-sort': active ? (dir === 'asc' ? 'ascending' : 'descending') : 'none' },
+      h('button.sort', { type: 'button', dataset: { sort: c.key }, on: { click: () => {
+        if (active) f.order = dir === 'asc' ? 'desc' : 'asc';
+        else { f.sort = c.key; f.order = ''; }
+        reload();
+      } } }, c.label));
+  }
+
+  function appendRows(rows, tbody = body.querySelector('#runs-rows')) {
+    if (!tbody) { draw(); return; }
+    for (const r of rows) {
+      const tr = row(r);
+      st.byId.set(r.id, { run: r, tr });
+      tbody.appendChild(tr);
+    }
+    drawSummary();
+  }
+
+  function drawSummary() {
+    setText(summary, st.total === 0 ? '' : (st.indexing ? 'still reading run directories… ' : '') + fmtInt(st.rows.length) + ' of ' + fmtInt(st.total));
+  }
+
+  function updateRow(r) {
+    const cur = st.byId.get(r.id);
+    const i = st.rows.findIndex((x) => x.id === r.id);
+    if (i >= 0) st.rows[i] = r;
+    const tr = row(r);
+    cur.tr.replaceWith(tr);
+    st.byId.set(r.id, { run: r, tr });
+  }
+
+  function drawChips() {
+    const all = Object.values(st.counts).reduce((a, b) => a + b, 0);
+    const chip = (value, label, n) => h('button.chip', { type: 'button', 'aria-pressed': String(f.status === value), dataset: { status: value || 'all' },
+      on: { click: () => { f.status = f.status === value ? '' : value; reload(); } } }, label + ' ', h('span.count', fmtInt(n)));
+    mount(chips, chip('', 'all', all), STATUSES.filter((s) => st.counts[s] || f.status === s).map((s) => chip(s, s, st.counts[s] || 0)));
+  }
+
+  function drawSelection() {
+    const n = st.selected.size;
+    setText(root.querySelector('#selection-count'), n ? n + ' selected' : 'select runs to compare, archive or delete');
+    compareBtn.disabled = n < 2;
+    archiveBtn.disabled = n === 0;
+    deleteBtn.disabled = n === 0;
+    deleteMatching.hidden = !(f.q || f.status || f.archived) || st.total === 0;
+    if (!deleteMatching.hidden) setText(deleteMatching, 'Delete all ' + fmtInt(st.total) + ' matching…');
   }
 
   function row(r) {
-    if (!FINAL.has(r.status)) {
-      if (!r.totalSteps) r.totalSteps = totalOf(r);
-      if (r.status === 'running') rates.observe(r);
-    }
-    const box = h('input', { type: 'checkbox', checked: state.selected.has(r.id), title: 'select for compare',
-      on: { change: () => { box.checked ? state.selected.add(r.id) : state.selected.delete(r.id); compareBtn.disabled = state.selected.size < 2; } } });
-    return h('tr', { dataset: { id: r.id } },
-      h('td', box),
-      h('td.name', h('a', { href: '#/run/' + encodeURIComponent(r.id) }, r.name)),
+    if (r.status === 'running') rates.observe(r);
+    const box = h('input', { type: 'checkbox', checked: st.selected.has(r.id), 'aria-label': 'select ' + r.name,
+      on: { change: () => { box.checked ? st.selected.add(r.id) : st.selected.delete(r.id); drawSelection(); } } });
+    const final = FINAL.has(r.status);
+    return h('tr', { dataset: { id: r.id, status: r.status }, class: r.archived ? 'archived' : null },
+      h('td.col-pick', box),
+      h('td.name', { title: r.name }, h('a', { href: '#/run/' + encodeURIComponent(r.id) }, r.name), r.archived ? h('span.tag-archived', 'archived') : null),
       h('td.status-cell', h('span', { class: 'status status-' + r.status, title: r.reason || '' }, r.status),
-        r.reason && r.status !== 'finished' ? h('div.reason.small', r.reason) : null),
+        r.reason && r.status !== 'finished' ? h('div.reason.small', { title: r.reason }, r.reason) : null),
       progressCell(r),
-      h('td.num', fmtNum(r.loss)),
-      h('td.num', fmtPct(r.valAcc)),
+      h('td.num.col-loss', fmtNum(r.loss)),
+      h('td.num.col-val', fmtPct(r.valAcc)),
       h('td.num', r.bestValAcc != null ? fmtPct(r.bestValAcc) + ' @ ' + fmtInt(r.bestStep) : '–'),
-      h('td.small', fmtTime(r.created)),
+      h('td.small.col-created', fmtTime(r.created)),
       h('td.actions',
         h('button', { on: { click: () => form.cloneFrom(r.id) } }, 'Clone'),
-        FINAL.has(r.status) ? null : h('button.stop', { on: { click: () => act(() => api.stopRun(r.id)) } }, 'Stop'),
-        FINAL.has(r.status) ? h('button.danger', { on: { click: () => {
-          if (confirm('Delete run "' + r.name + '" and all its data?')) act(() => api.deleteRun(r.id));
+        final ? null : h('button.stop', { on: { click: () => { if (confirm('Stop run "' + r.name + '"?')) act(() => api.stopRun(r.id)); } } }, 'Stop'),
+        final && !r.archived ? h('button.archive', { title: 'hide from the list (kept on disk)', on: { click: () => act(() => archiveRun(r.id)) } }, 'Archive') : null,
+        r.archived ? h('button.unarchive', { on: { click: () => act(() => unarchiveRun(r.id)) } }, 'Restore') : null,
+        final ? h('button.danger', { on: { click: () => {
+          if (confirm('Delete run "' + r.name + '" and all its data? ' + fmtBytes(r.diskBytes) + ' of disk comes back.')) act(() => api.deleteRun(r.id));
         } } }, 'Delete') : null));
   }
 
@@ -120,9 +280,35 @@ export function runsPage(root, params) {
       r.status === 'finished' ? null : h('div.small', steps));
   }
 
+  async function archiveSelected() {
+    const ids = [...st.selected];
+    for (const id of ids) {
+      try { await archiveRun(id); st.selected.delete(id); } catch (e) { setText(message, id + ': ' + e.message); }
+    }
+    reload();
+  }
+
+  /** Asks the server what would go (dry run), says how much disk comes back, then deletes. */
+  async function deleteSelection(what) {
+    try {
+      const plan = await deleteRuns({ ...what, dryRun: true });
+      const n = plan.deleted.length;
+      const skipped = plan.skipped.length ? '\n' + plan.skipped.length + ' live run(s) will be left alone.' : '';
+      if (n === 0) { setText(message, 'Nothing to delete.' + skipped); return; }
+      if (!confirm('Delete ' + fmtInt(n) + ' run' + (n === 1 ? '' : 's') + ' and all their data? ' + fmtBytes(plan.freed_bytes) + ' of disk comes back.' + skipped)) return;
+      const done = await deleteRuns({ ids: plan.deleted });
+      for (const id of done.deleted) st.selected.delete(id);
+      setText(message, '');
+      if (done.skipped.length) setText(message, done.skipped.map((s) => s.id + ' ' + s.reason).join('; '));
+    } catch (e) {
+      setText(message, e.message);
+    }
+    reload();
+  }
+
   async function act(fn) {
     try { await fn(); } catch (e) { setText(message, e.message); }
-    refresh();
+    reload();
   }
 
   function emptyState() {
@@ -141,35 +327,13 @@ export function runsPage(root, params) {
       h('p.small', 'Or configure your own with "New run".'));
   }
 
-  refresh();
+  reload();
   if (params.get('clone')) form.cloneFrom(params.get('clone'));   // #/?clone=ID and #/?new=1 open the form
   else if (params.has('new')) form.toggle(true);
-  return () => { live.close(); clearTimeout(timer); };
+  return () => { live.close(); clearTimeout(timer); observer.disconnect(); };
 }
 
-function compare(a, b) {
-  if (a == null) return b == null ? 0 : -1;
-  if (b == null) return 1;
-  if (typeof a === 'number' && typeof b === 'number') return (Number.isNaN(a) ? -Infinity : a) - (Number.isNaN(b) ? -Infinity : b);
-  return String(a).localeCompare(String(b));
-}
-
-/** Applies an /api/live message (hello with every row, run = one new or changed row, removed); returns whether anything changed. */
-function mergeLive(runs, msg) {
-  if (msg.type === 'hello' && Array.isArray(msg.runs)) {
-    runs.splice(0, runs.length, ...msg.runs.map(normalizeRun));
-    return true;
-  }
-  if ((msg.type === 'removed' || msg.type === 'deleted') && msg.id) {
-    const i = runs.findIndex((r) => r.id === msg.id);
-    if (i >= 0) runs.splice(i, 1);
-    return i >= 0;
-  }
-  const item = msg.run || (msg.type === 'run' ? msg : null);
-  if (!item || !item.id) return false;
-  const n = normalizeRun(item);
-  const i = runs.findIndex((r) => r.id === n.id);
-  if (i >= 0) runs[i] = Object.assign(runs[i], n);
-  else runs.push(n);
-  return true;
+function isVisible(el) {
+  const r = el.getBoundingClientRect();
+  return r.top < innerHeight + 400;
 }

@@ -7,9 +7,12 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import trainwatch.event.CheckOutcome;
 import trainwatch.config.ConfigException;
 import trainwatch.config.ConfigParser;
 import trainwatch.config.DatasetCatalog;
@@ -32,6 +35,7 @@ import trainwatch.store.RunStore;
  * Exit codes: 0 pass (or warn), 1 fail or the check could not run, 2 bad usage or config.
  */
 public final class CheckCommand {
+    private static final Logger LOG = LoggerFactory.getLogger(CheckCommand.class);
     static final int PASS = 0, FAIL = 1, BAD_CONFIG = 2;
     static final String USAGE = "usage: check overfit|gradients CONFIG.json [--max-iterations N]\n"
             + "       check overfit|gradients --run ID [--runs DIR] [--max-iterations N]";
@@ -94,7 +98,7 @@ public final class CheckCommand {
         try {
             o = runCheck(check, config, data, maxIterations);
         } catch (RuntimeException e) {
-            e.printStackTrace(err);
+            LOG.error("the {} check could not run", check, e);
             return fail(FAIL, "the " + check + " check could not run: " + TrainCommand.oneLine(e));
         }
         out.print(o.text());
@@ -118,17 +122,17 @@ public final class CheckCommand {
             LabChecks.Outcome o = runCheck(check, config, data, maxIterations);
             Map<String, Object> details = new java.util.LinkedHashMap<>(o.details());
             details.put("durationMs", System.currentTimeMillis() - started);
-            writeResult(dir, check, o.outcome(), o.summary(), details);
+            writeResult(dir, check, o.outcome().wire(), o.summary(), details);
             out.print(o.text());
             out.flush();
             return exitCode(o.outcome());
         } catch (ConfigException | DatasetException e) {
-            writeResult(dir, check, "fail", "bad config: " + e.getMessage(), Map.of());
+            writeResult(dir, check, CheckOutcome.FAIL.wire(), "bad config: " + e.getMessage(), Map.of());
             return fail(BAD_CONFIG, e.getMessage());
         } catch (IOException | RuntimeException e) {
-            e.printStackTrace(err);
+            LOG.error("the {} check of run {} could not run", check, id, e);
             String reason = "the " + check + " check could not run: " + TrainCommand.oneLine(e);
-            writeResult(dir, check, "fail", reason, Map.of());
+            writeResult(dir, check, CheckOutcome.FAIL.wire(), reason, Map.of());
             return fail(FAIL, reason);
         }
     }
@@ -165,11 +169,9 @@ public final class CheckCommand {
         CheckFiles.write(runDir, new CheckResult(-1, System.currentTimeMillis(), check, outcome, summary, CheckJson.write(details)));
     }
 
-    static int exitCode(String outcome) {
-        return switch (outcome.toLowerCase(Locale.ROOT)) {
-            case "pass", "warn" -> PASS;
-            default -> FAIL;
-        };
+    /** A warning is information, not a failure: only FAIL makes the command fail. */
+    static int exitCode(CheckOutcome outcome) {
+        return outcome == CheckOutcome.FAIL ? FAIL : PASS;
     }
 
     private int fail(int code, String message) {

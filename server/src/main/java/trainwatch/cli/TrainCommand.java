@@ -10,6 +10,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import trainwatch.config.ConfigException;
 import trainwatch.config.ConfigParser;
 import trainwatch.config.DatasetCatalog;
@@ -35,6 +38,7 @@ import trainwatch.train.Trainer;
  * SIGINT/SIGTERM (status `stopped`, the run readable).
  */
 public final class TrainCommand {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainCommand.class);
     static final int OK = 0, FAILED = 1, BAD_CONFIG = 2;
     /** How long a signal waits for the trainer to notice the stop flag and close the store. */
     static final Duration STOP_WAIT = Duration.ofSeconds(120);
@@ -170,7 +174,7 @@ public final class TrainCommand {
                 outcome = training.train(config, data, writer, progress, stop::requested);
                 if (outcome == null) outcome = new TrainOutcome(RunStatus.FAILED, "the trainer returned no outcome", 0);
             } catch (Exception | OutOfMemoryError | StackOverflowError e) {
-                e.printStackTrace(err); // kept in the run's log when the server started us
+                LOG.error("the trainer threw", e); // slf4j-simple writes to stderr: kept in the run's log when the server started us
                 outcome = new TrainOutcome(RunStatus.FAILED, oneLine(e), 0);
             }
             progress.finish();

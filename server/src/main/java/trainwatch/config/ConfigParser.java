@@ -28,7 +28,8 @@ import trainwatch.config.RunConfig.ScheduleConfig;
  */
 public final class ConfigParser {
     static final List<String> KEYS = List.of("name", "dataset", "model", "optimizer", "schedule", "l2", "dropout",
-            "batchSize", "epochs", "seed", "trainSize", "valSize", "evalEvery", "filtersEvery", "maxIterations");
+            "batchSize", "epochs", "seed", "trainSize", "valSize", "evalEvery", "filtersEvery", "maxIterations", "stopOnDivergence");
+    static final int MAX_STOP_EVALUATIONS = 1_000_000;
     static final int MAX_NAME = 100;
     static final long MAX_SEED = (1L << 53) - 1; // survives a trip through JavaScript numbers
 
@@ -81,12 +82,27 @@ public final class ConfigParser {
         int evalEvery = (int) f.integer("evalEvery", 50, 1, 1_000_000_000);
         int filtersEvery = (int) f.integer("filtersEvery", 25, 1, 1_000_000_000);
         int maxIterations = (int) f.integer("maxIterations", 0, 0, 1_000_000_000);
+        int stopOnDivergence = stopOnDivergence(f.object("stopOnDivergence"), f.has("stopOnDivergence"));
         if ("lbfgs".equals(optimizer.type())) checkFullBatch(f, dropout, batchSize, trainSize);
+        if ("plateau".equals(schedule.type()) && schedule.minLr() >= optimizer.lr())
+            f.error("schedule.minLr", "must be below optimizer.lr with schedule.type plateau, or a plateau would raise the rate (got "
+                    + schedule.minLr() + " >= lr " + optimizer.lr() + ")");
 
         String name = rawName.isBlank() ? ds.id() + "-" + model.type() + "-" + optimizer.type() : rawName;
         if (name.codePointCount(0, name.length()) > MAX_NAME) name = name.substring(0, name.offsetByCodePoints(0, MAX_NAME));
         return new RunConfig(name, ds.id(), model, optimizer, schedule, l2, dropout, batchSize, epochs, seed,
-                trainSize, valSize, evalEvery, filtersEvery, maxIterations);
+                trainSize, valSize, evalEvery, filtersEvery, maxIterations, stopOnDivergence);
+    }
+
+    /** {"evaluations": N}: end the run as diverged after N evaluations in a row with an exploded loss. Absent = off (0). */
+    private static int stopOnDivergence(Fields f, boolean present) {
+        f.rejectUnknown(List.of("evaluations"));
+        if (!present) return 0;
+        if (!f.has("evaluations")) {
+            f.error("evaluations", "is required (an integer between 1 and " + MAX_STOP_EVALUATIONS + ")");
+            return 0;
+        }
+        return (int) f.integer("evaluations", 0, 1, MAX_STOP_EVALUATIONS);
     }
 
     /** L-BFGS's line search needs the same deterministic objective at every evaluation: the full batch, no dropout. */

@@ -75,6 +75,7 @@ final class ConfigWriter {
         root.put("evalEvery", c.evalEvery());
         root.put("filtersEvery", c.filtersEvery());
         root.put("maxIterations", c.maxIterations());
+        if (c.stopOnDivergence() > 0) root.putObject("stopOnDivergence").put("evaluations", c.stopOnDivergence());
         return root;
     }
 }

@@ -3,7 +3,7 @@ package trainwatch.config;
 import java.util.List;
 
 /**
- * A validated run config (DESIGN.md "Run config"). Built only by
+ * A validated run config (docs/config.md). Built only by
  * {@link ConfigParser}, which applies the documented defaults and rejects
  * unknown keys; every instance is valid.
  */
@@ -22,8 +22,17 @@ public record RunConfig(
         int valSize,
         int evalEvery,           // iterations between val_loss/val_acc
         int filtersEvery,        // iterations between first-layer snapshots
-        int maxIterations        // 0 = no cap beyond epochs
+        int maxIterations,       // 0 = no cap beyond epochs
+        int stopOnDivergence     // evaluations in a row with an exploded loss that end the run as diverged; 0 = off
 ) {
+    /** A config without a divergence stop (the default). */
+    public RunConfig(String name, String dataset, ModelConfig model, OptimizerConfig optimizer, ScheduleConfig schedule,
+                     double l2, double dropout, int batchSize, int epochs, long seed, int trainSize, int valSize,
+                     int evalEvery, int filtersEvery, int maxIterations) {
+        this(name, dataset, model, optimizer, schedule, l2, dropout, batchSize, epochs, seed, trainSize, valSize,
+                evalEvery, filtersEvery, maxIterations, 0);
+    }
+
     /** model.type mlp: hidden sizes; cnn: filters, kernel, then dense hidden sizes. */
     public record ModelConfig(String type, List<Integer> hidden, int filters, int kernel) {}
 

@@ -23,7 +23,10 @@ final class ScheduleSection {
         f.rejectUnknown(KEYS);
         String type = f.choice("type", TYPES, "constant");
         if (f.absentOrOneOf("type", TYPES)) f.rejectInapplicable(KEYS, USES.get(type), "schedule.type " + type);
-        double factor = f.number("factor", 0.5, v -> v > 0 && v <= 1, "must be in (0, 1]");
+        // a plateau factor of 1 would never lower the rate: the trainer's plateau policy refuses it, so the parser does too
+        double factor = type.equals("plateau")
+                ? f.number("factor", 0.5, v -> v > 0 && v < 1, "must be in (0, 1) for schedule.type plateau")
+                : f.number("factor", 0.5, v -> v > 0 && v <= 1, "must be in (0, 1]");
         int every = (int) f.integer("every", 1, 1, 1_000_000_000);
         String unit = f.choice("unit", UNITS, "epoch");
         double gamma = type.equals("inverse")

@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /**
  * The outcome of a sanity check or lab check (initial_loss, reg_raises_loss,
- * overfit, gradients). {@code outcome}: "pass", "warn" or "fail".
+ * overfit, gradients). {@code outcome}: a {@link CheckOutcome} word ("pass", "warn", "fail").
  * {@code detailsJson}: a JSON object with the numbers (kept as text so the
  * store does not depend on a JSON library).
  */

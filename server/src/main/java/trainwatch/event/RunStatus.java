@@ -2,7 +2,7 @@ package trainwatch.event;
 
 import java.util.Locale;
 
-/** A run's lifecycle (DESIGN.md "Run lifecycle"). Stored and sent in lower case. */
+/** A run's lifecycle (docs/api.md, `status` messages). Stored and sent in lower case. */
 public enum RunStatus {
     QUEUED, RUNNING, FINISHED, FAILED, DIVERGED, STOPPED, INTERRUPTED;
 

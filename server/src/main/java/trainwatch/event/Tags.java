@@ -1,6 +1,6 @@
 package trainwatch.event;
 
-/** Metric tag names of DESIGN.md: loss, reg_loss, train_acc, val_loss, val_acc, lr/<layer>, update_ratio/<layer>, examples_per_sec. */
+/** Metric tag names (docs/training.md): loss, reg_loss, train_acc, val_loss, val_acc, lr/<layer>, update_ratio/<layer>, examples_per_sec. */
 public final class Tags {
     public static final String LOSS = "loss";
     public static final String REG_LOSS = "reg_loss";

@@ -8,7 +8,7 @@ import io.javalin.http.Context;
 import trainwatch.run.RunException;
 
 /**
- * Cross-site protection (DESIGN.md): a state-changing request must be JSON (a form on
+ * Cross-site protection (docs/api.md): a state-changing request must be JSON (a form on
  * another site cannot send that without a CORS preflight this server never grants) and
  * carry no Origin or our own; a WebSocket upgrade must carry no Origin or our own.
  * "Our own" is judged against the request's Host, which {@link HostGuard} pins to a loopback

@@ -71,6 +71,7 @@ public final class HttpApp {
     /** webDir: a directory to serve at / (dev), or null to serve the jar's web/ resources when present. */
     public static Javalin create(String host, int port, Path webDir, RunService runs, LiveHub hub, RunListFeed list, Stats stats) {
         RunRoutes rest = new RunRoutes(runs);
+        RunListRoutes runList = new RunListRoutes(runs);
         LiveRoutes live = new LiveRoutes(runs, hub, list);
         return Javalin.create(cfg -> {
             cfg.jetty.host = host;
@@ -95,12 +96,15 @@ public final class HttpApp {
                 before("/api/*", Csrf::checkStateChange);
                 path("/api", () -> {
                     path("runs", () -> {
-                        get(rest::list);
+                        get(runList::list);
                         post(rest::create);
+                        post("delete", runList::deleteMany);
                         path("{id}", () -> {
                             get(rest::get);
                             delete(rest::delete);
                             post("stop", rest::stop);
+                            post("archive", runList::archive);
+                            post("unarchive", runList::unarchive);
                             get("scalars", rest::scalars);
                             get("filters", rest::filters);
                             get("log", rest::log);

@@ -34,10 +34,6 @@ final class RunRoutes {
         }
     }
 
-    void list(Context ctx) {
-        ctx.json(runs.list());
-    }
-
     void create(Context ctx) {
         ctx.status(201).json(new Created(runs.create(ctx.body())));
     }

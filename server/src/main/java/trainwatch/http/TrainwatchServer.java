@@ -37,13 +37,17 @@ public final class TrainwatchServer implements AutoCloseable {
         }
     }
 
+    /** How often /api/live looks for run-list changes: a run starting, finishing or deleted shows within about this. */
+    static final long LIST_TICK_MS = 500;
+
     public final RunStore store;
     public final Supervisor supervisor;
     public final RunService runs;
     public final LiveHub hub;
     public final RunListFeed list;
     public final HttpApp.Stats stats = new HttpApp.Stats();
-    private final ReaderPool readers;
+    public final ReaderPool readers;
+    public final RunIndex index;
     private final Javalin app;
 
     public TrainwatchServer(Options o) throws java.io.IOException {
@@ -52,22 +56,24 @@ public final class TrainwatchServer implements AutoCloseable {
         store = new RunStore(o.runs().toAbsolutePath().normalize(), clock);
         Launcher launcher = o.launcher() != null ? o.launcher() : new ChildJvm(store.root(), o.childJvmArgs());
         supervisor = new Supervisor(store, launcher, clock, o.maxParallel(), o.stopTimeoutMs());
-        readers = new ReaderPool(store, 32);
-        RunIndex index = new RunIndex(store, readers);
+        readers = new ReaderPool(store);
+        index = new RunIndex(store, readers, clock);
         runs = new RunService(store, readers, index, supervisor);
         AlertSink alerts = o.webhook() == null ? AlertSink.NONE : new AlertWebhook(o.webhook());
         hub = new LiveHub(store::reader, o.limits(), alerts, clock);
         runs.onDelete(hub::forget);
-        list = new RunListFeed(index::refresh, hub::watch, o.limits());
+        list = new RunListFeed(index, hub::watch, o.limits());
         app = HttpApp.create(o.host(), o.port(), o.webDir(), runs, hub, list, stats);
     }
 
-    /** Recovers the runs on disk (re-attach / interrupted / re-queue), then listens. */
+    /** Listens, then recovers the runs on disk (re-attach / interrupted / re-queue) and checks the run index in the background. */
     public TrainwatchServer start() {
-        supervisor.start();
+        index.load();
         hub.start();
-        list.start(1000);
-        app.start();
+        list.start(LIST_TICK_MS);
+        app.start(); // answers first: with thousands of runs, recovery reads every status.json
+        index.scanInBackground(); // the list fills in while the server already answers
+        supervisor.start();
         return this;
     }
 
@@ -81,6 +87,7 @@ public final class TrainwatchServer implements AutoCloseable {
         list.close();
         hub.close();
         supervisor.close();
+        index.close();
         readers.close();
     }
 }

@@ -4,13 +4,15 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 
+import trainwatch.train.Ema;
+import trainwatch.train.LossExplosion;
 import trainwatch.config.RunConfig;
 import trainwatch.event.Tags;
 import trainwatch.store.RunWriter;
 import trainwatch.train.RunMonitor;
 
 /**
- * BABYSITTING.md's "while training" advice as rules over the metric stream.
+ * The "while training" advice of CS231n's babysitting notes (docs/lab.md) as rules over the metric stream.
  * Each rule raises its alert once per episode: it fires when the condition
  * starts to hold and re-arms only after the condition has clearly gone away,
  * so a run stuck in one state gets one alert, not one per iteration.
@@ -29,12 +31,11 @@ public final class AlertRules implements RunMonitor {
     }
 
     private final Settings s;
-    private final Ema fastLoss;
+    private final LossExplosion explosion;
     private final Ema slowLoss;
     private final Ema trainAcc;
     private final SmoothedHistory history = new SmoothedHistory(4096);
     private final Map<String, RatioState> ratios = new HashMap<>();
-    private double initialLoss = Double.NaN;
     private boolean explodeArmed = true;
     private int overfitCount;
     private int fitCount;
@@ -59,7 +60,7 @@ public final class AlertRules implements RunMonitor {
 
     public AlertRules(Settings settings) {
         this.s = settings;
-        fastLoss = new Ema(settings.fastBeta());
+        explosion = new LossExplosion(settings.fastBeta(), settings.explodeFactor());
         slowLoss = new Ema(settings.slowBeta());
         trainAcc = new Ema(settings.fastBeta());
     }
@@ -78,10 +79,10 @@ public final class AlertRules implements RunMonitor {
     }
 
     private void onLoss(long step, double loss, RunWriter writer) {
-        if (Double.isNaN(initialLoss)) initialLoss = loss;
-        double smooth = fastLoss.add(loss);
-        double limit = s.explodeFactor() * initialLoss;
-        if (explodeArmed && initialLoss > 0 && smooth > limit) {
+        double smooth = explosion.add(loss);
+        double limit = explosion.limit();
+        double initialLoss = explosion.initial();
+        if (explodeArmed && explosion.exploded()) {
             explodeArmed = false;
             writer.alert(step, "loss_exploding", Tags.LOSS,
                     f("smoothed loss %.4g is above %.3gx its initial value %.4g: the loss is exploding", smooth, s.explodeFactor(), initialLoss),
@@ -94,8 +95,13 @@ public final class AlertRules implements RunMonitor {
         checkPlateau(step, slow, writer);
     }
 
-    /** Plateau: the smoothed loss improved by less than plateauImprovement over the last fifth of the run. */
+    /**
+     * Plateau: the smoothed loss improved by less than plateauImprovement over the last fifth of the run.
+     * Not while an exploding episode lasts: a loss stuck high after exploding is a critical problem already
+     * alerted, and "decay the learning rate or try a bigger model" would be the wrong advice for it.
+     */
     private void checkPlateau(long step, double now, RunWriter writer) {
+        if (!explodeArmed) return;
         if (step < s.plateauMinSteps() || step - lastPlateauCheck < Math.max(1, step / 200)) return;
         lastPlateauCheck = step;
         double then = history.valueAt(step - step / 5);

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
-/** The "details" objects of check results (NaN/Inf travel as strings, DESIGN.md). */
+/** The "details" objects of check results (NaN/Inf travel as strings, as everywhere in docs/api.md). */
 public final class CheckJson {
     static final ObjectMapper MAPPER = JsonMapper.builder().build();
 
@@ -72,7 +72,7 @@ public final class CheckJson {
                 "%s max %.1e median %.1e (%s)", s.layer(), s.maxRelError(), s.medianRelError(), s.reading().text)).toList());
     }
 
-    private static Map<String, Object> layer(GradientReport.LayerStats s) {
+    private static Map<String, Object> layer(GradientReport.LayerErrors s) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("layer", s.layer());
         m.put("h", s.h());
@@ -82,7 +82,7 @@ public final class CheckJson {
         m.put("maxRelError", s.maxRelError());
         m.put("medianRelError", s.medianRelError());
         m.put("reading", s.reading().text);
-        m.put("outcome", s.reading().outcome);
+        m.put("outcome", s.reading().outcome.wire());
         if (s.worst() != null) m.put("worst", entry(s.worst()));
         return m;
     }

@@ -13,6 +13,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
+import trainwatch.event.CheckOutcome;
+import trainwatch.train.Objective;
+
 /**
  * Compares backprop's gradient with centered differences (f(x+h) - f(x-h)) / 2h
  * on a handful of parameters per tensor, first on the data loss alone, then
@@ -86,7 +89,7 @@ public final class GradientCheck {
         List<GradientReport.ByH> byH = new ArrayList<>();
         List<GradientReport.Entry> kinkEntries = new ArrayList<>();
         for (double h : options.hs()) {
-            List<GradientReport.LayerStats> layers = new ArrayList<>();
+            List<GradientReport.LayerErrors> layers = new ArrayList<>();
             for (int i = 0; i < net.getnLayers(); i++) {
                 Layer layer = net.getLayer(i);
                 if (layer.numParams() == 0) continue;
@@ -128,7 +131,7 @@ public final class GradientCheck {
         return Math.abs(a - n) / denom;
     }
 
-    private static GradientReport.LayerStats stats(String layer, double h, List<GradientReport.Entry> entries, boolean hasKinks) {
+    private static GradientReport.LayerErrors stats(String layer, double h, List<GradientReport.Entry> entries, boolean hasKinks) {
         int kinkCount = 0, tinyCount = 0;
         List<GradientReport.Entry> usable = new ArrayList<>();
         for (GradientReport.Entry e : entries) {
@@ -140,7 +143,7 @@ public final class GradientCheck {
         GradientReport.Entry worst = usable.stream().max((x, y) -> Double.compare(x.relError(), y.relError())).orElse(null);
         double max = rel.length == 0 ? (tinyCount > 0 ? 0 : Double.NaN) : rel[rel.length - 1];
         double median = rel.length == 0 ? max : median(rel);
-        return new GradientReport.LayerStats(layer, h, entries.size(), kinkCount, tinyCount, max, median, worst, Reading.of(max, hasKinks));
+        return new GradientReport.LayerErrors(layer, h, entries.size(), kinkCount, tinyCount, max, median, worst, Reading.of(max, hasKinks));
     }
 
     private static double median(double[] sorted) {
@@ -149,11 +152,11 @@ public final class GradientCheck {
     }
 
     /** Each layer at the h where its worst error was lowest: too large an h adds truncation error, too small one cancellation. */
-    private static List<GradientReport.LayerStats> bestPerLayer(List<GradientReport.ByH> byH) {
-        List<GradientReport.LayerStats> best = new ArrayList<>(byH.get(0).layers());
+    private static List<GradientReport.LayerErrors> bestPerLayer(List<GradientReport.ByH> byH) {
+        List<GradientReport.LayerErrors> best = new ArrayList<>(byH.get(0).layers());
         for (GradientReport.ByH b : byH.subList(1, byH.size())) {
             for (int i = 0; i < best.size(); i++) {
-                GradientReport.LayerStats cur = b.layers().get(i);
+                GradientReport.LayerErrors cur = b.layers().get(i);
                 if (better(cur.maxRelError(), best.get(i).maxRelError())) best.set(i, cur);
             }
         }
@@ -165,14 +168,14 @@ public final class GradientCheck {
     }
 
     private static GradientReport summarize(List<GradientReport.Phase> phases, boolean hasKinks, int examples) {
-        String outcome = "pass";
-        GradientReport.LayerStats worst = null;
+        CheckOutcome outcome = CheckOutcome.PASS;
+        GradientReport.LayerErrors worst = null;
         String worstPhase = "";
         int kinkCount = 0;
         for (GradientReport.Phase p : phases) {
             kinkCount += p.kinkEntries().size();
-            for (GradientReport.LayerStats s : p.best()) {
-                outcome = Reading.worse(outcome, s.reading().outcome);
+            for (GradientReport.LayerErrors s : p.best()) {
+                outcome = outcome.worse(s.reading().outcome);
                 if (worst == null || better(worst.maxRelError(), s.maxRelError()) || Double.isNaN(s.maxRelError())) {
                     worst = s;
                     worstPhase = p.name();

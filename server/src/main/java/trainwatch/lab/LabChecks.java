@@ -10,6 +10,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
+import trainwatch.event.CheckOutcome;
+import trainwatch.train.LbfgsFitter;
 import trainwatch.config.RunConfig;
 import trainwatch.data.Dataset;
 
@@ -18,8 +20,8 @@ public final class LabChecks {
     public static final String OVERFIT = "overfit";
     public static final String GRADIENTS = "gradients";
 
-    /** outcome: pass | warn | fail; text: the command line's report. */
-    public record Outcome(String check, String outcome, String summary, Map<String, Object> details, String text) {}
+    /** text: the command line's report. */
+    public record Outcome(String check, CheckOutcome outcome, String summary, Map<String, Object> details, String text) {}
 
     private LabChecks() {}
 

@@ -10,8 +10,10 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
+import trainwatch.event.CheckOutcome;
+
 /**
- * "Overfit a tiny subset" (BABYSITTING.md section 2): train on a handful of
+ * "Overfit a tiny subset" (docs/lab.md): train on a handful of
  * examples, no regularization, no dropout, until training accuracy is 100%
  * and the loss is below a target, or an iteration / time cap is hit. If a
  * model cannot do this, nothing else about its training matters yet.
@@ -24,7 +26,7 @@ public final class OverfitCheck {
     }
 
     /** steps/losses/accuracies: the curve at every evaluation (at most a few hundred points). */
-    public record Result(String outcome, long iterations, double initialLoss, double loss, double accuracy, int examples,
+    public record Result(CheckOutcome outcome, long iterations, double initialLoss, double loss, double accuracy, int examples,
                          double lossTarget, String summary, long[] steps, double[] losses, double[] accuracies) {}
 
     private final Options options;
@@ -81,7 +83,7 @@ public final class OverfitCheck {
             summary = String.format(Locale.ROOT, "could not overfit %d examples in %d iterations (%s): train accuracy %.2f (needs 1.00), loss %.4g (needs < %.2g)",
                     n, it, why, acc, loss, options.lossTarget());
         }
-        return new Result(reached ? "pass" : "fail", it, initial, loss, acc, n, options.lossTarget(), summary,
+        return new Result(reached ? CheckOutcome.PASS : CheckOutcome.FAIL, it, initial, loss, acc, n, options.lossTarget(), summary,
                 steps.stream().mapToLong(Long::longValue).toArray(),
                 losses.stream().mapToDouble(Double::doubleValue).toArray(),
                 accs.stream().mapToDouble(Double::doubleValue).toArray());

@@ -1,6 +1,6 @@
 package trainwatch.live;
 
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,50 +11,44 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import trainwatch.run.RunSummary;
+import trainwatch.run.RunEntry;
+import trainwatch.run.RunIndex;
 
 /**
- * /api/live: the run list as it changes. Every second it refreshes the list and sends a
- * {@code run} message per new or changed row and {@code removed} per deleted run; a new
- * client first gets {@code hello} with every row. It also tells the hub which runs are
- * live (queued/running) so those stay tailed.
+ * /api/live: the run list as it changes. Every tick it refreshes the index and sends a
+ * {@code run} message per new or changed entry, {@code removed} per deleted run, then one
+ * {@code counts} message; a new client first gets {@code hello} with the counts only (with
+ * thousands of runs, pages come over REST: GET /api/runs). It also tells the hub which runs
+ * are live (queued/running) so only those stay tailed.
  */
 public final class RunListFeed implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RunListFeed.class);
 
-    private final Supplier<Map<String, RunSummary>> list;
+    private final RunIndex index;
     private final Consumer<Set<String>> liveRuns;
     private final LiveLimits limits;
     private final List<LiveClient> clients = new CopyOnWriteArrayList<>();
-    private Map<String, RunSummary> last = new LinkedHashMap<>();
+    private Map<String, RunEntry> last = new HashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> LiveHub.daemon(r, "trainwatch-runlist"));
 
-    public RunListFeed(Supplier<Map<String, RunSummary>> list, Consumer<Set<String>> liveRuns, LiveLimits limits) {
-        this.list = list;
+    public RunListFeed(RunIndex index, Consumer<Set<String>> liveRuns, LiveLimits limits) {
+        this.index = index;
         this.liveRuns = liveRuns;
         this.limits = limits;
     }
 
     public void start(long periodMs) {
         refresh();
-        // an exception escaping a scheduled task cancels it silently: log it and keep the list live
-        timer.scheduleWithFixedDelay(() -> {
-            try {
-                refresh();
-            } catch (RuntimeException e) {
-                LOG.error("run list refresh failed", e);
-            }
-        }, periodMs, periodMs, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(this::refresh, periodMs, periodMs, TimeUnit.MILLISECONDS);
     }
 
     public synchronized LiveClient connect(ClientSink sink) {
         LiveClient c = new LiveClient(sink, limits, -1);
-        c.offer(Wire.message(new Hello("hello", new ArrayList<>(last.values()))));
+        c.offer(Wire.message(counts("hello")));
         clients.add(c);
         return c;
     }
@@ -65,20 +59,30 @@ public final class RunListFeed implements AutoCloseable {
     }
 
     synchronized void refresh() {
-        Map<String, RunSummary> now;
+        Map<String, RunEntry> now = new HashMap<>();
         try {
-            now = list.get();
+            index.refresh();
+            for (RunEntry e : index.entries()) now.put(e.id(), e);
         } catch (RuntimeException e) {
             LOG.warn("run list refresh failed: {}", e.toString());
             return;
         }
         Set<String> live = new HashSet<>();
-        for (RunSummary r : now.values()) {
-            if (r.status().equals("queued") || r.status().equals("running")) live.add(r.id());
-            if (!r.equals(last.get(r.id()))) broadcast(new RunChanged("run", r));
+        boolean changed = false;
+        for (RunEntry r : now.values()) {
+            if (r.isLive()) live.add(r.id());
+            if (!r.equals(last.get(r.id()))) {
+                changed = true;
+                broadcast(Map.of("type", "run", "run", r));
+            }
         }
-        for (String gone : last.keySet()) if (!now.containsKey(gone)) broadcast(new Removed("removed", gone));
+        for (String gone : last.keySet()) {
+            if (now.containsKey(gone)) continue;
+            changed = true;
+            broadcast(Map.of("type", "removed", "id", gone));
+        }
         last = now;
+        if (changed) broadcast(counts("counts"));
         try {
             liveRuns.accept(live);
         } catch (RuntimeException e) {
@@ -86,7 +90,24 @@ public final class RunListFeed implements AutoCloseable {
         }
     }
 
-    private void broadcast(Record m) {
+    /** Runs per status (archived runs left out, as in the default list) and their total. */
+    private Map<String, Object> counts(String type) {
+        Map<String, Integer> counts = new java.util.TreeMap<>();
+        int total = 0;
+        for (RunEntry e : last.values()) {
+            if (e.archived()) continue;
+            counts.merge(e.status(), 1, Integer::sum);
+            total++;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", type);
+        m.put("total", total);
+        m.put("counts", counts);
+        m.put("indexing", index.indexing());
+        return m;
+    }
+
+    private void broadcast(Map<String, Object> m) {
         if (clients.isEmpty()) return;
         Frame f = Wire.message(m);
         for (LiveClient c : clients) {
@@ -100,11 +121,4 @@ public final class RunListFeed implements AutoCloseable {
         timer.shutdownNow();
         for (LiveClient c : clients) c.finish(1001, "server stopping");
     }
-
-    // The run-list messages (docs/api.md, WebSocket /api/live).
-    public record Hello(String type, List<RunSummary> runs) {}
-
-    public record RunChanged(String type, RunSummary run) {}
-
-    public record Removed(String type, String id) {}
 }

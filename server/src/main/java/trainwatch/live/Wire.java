@@ -120,8 +120,8 @@ public final class Wire {
         return new Frame(Json.write(new Pong("pong")), -1);
     }
 
-    /** Any other message (the run list's): a record whose first component is its type. */
-    static Frame message(Record m) {
+    /** Any other message (the run list's): an object whose first key is its type. */
+    static Frame message(Object m) {
         return new Frame(Json.write(m), -1);
     }
 

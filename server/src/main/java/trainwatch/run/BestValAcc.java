@@ -5,17 +5,19 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import trainwatch.event.Tags;
 import trainwatch.store.RunReader;
-import trainwatch.store.Series;
+import trainwatch.store.Goal;
 
 /**
- * A run's best val_acc and its step, recomputed only when the reader has new records
- * (scanning the series costs hundreds of ms on a long run, and the list and detail views ask often).
+ * A run's best val_acc and its step, exact (the store reads the summaries' maxima and
+ * one raw block), recomputed only when the reader has new records (the list and detail
+ * views ask often).
  */
 public final class BestValAcc {
     /** best/step null when the run has no finite val_acc yet. */
     record Best(Double value, Long step) {}
 
-    private record Entry(RunReader reader, long seq, Best best, long computations) {}
+    /** No reader in here: an entry that held its reader kept every run ever listed in memory (about 1 MB each). */
+    private record Entry(long seq, Best best, long computations) {}
 
     private static final Map<String, Entry> CACHE = new ConcurrentHashMap<>();
 
@@ -25,9 +27,9 @@ public final class BestValAcc {
     static Best of(String id, RunReader r) {
         long seq = r.lastSeq();
         Entry e = CACHE.get(id);
-        if (e != null && e.reader() == r && e.seq() == seq) return e.best();
+        if (e != null && e.seq() == seq) return e.best();
         Best b = compute(r);
-        CACHE.put(id, new Entry(r, seq, b, e == null ? 1 : e.computations() + 1));
+        CACHE.put(id, new Entry(seq, b, e == null ? 1 : e.computations() + 1));
         return b;
     }
 
@@ -44,18 +46,7 @@ public final class BestValAcc {
 
     /** First step with the highest finite value (ties keep the earlier step). */
     private static Best compute(RunReader r) {
-        Double best = null;
-        Long bestStep = null;
-        if (r.tags().contains(Tags.VAL_ACC)) {
-            Series va = r.series(Tags.VAL_ACC, 100_000, Long.MIN_VALUE, Long.MAX_VALUE);
-            for (int i = 0; i < va.step().length; i++) {
-                double v = va.max()[i];
-                if (Double.isFinite(v) && (best == null || v > best)) {
-                    best = v;
-                    bestStep = va.step()[i];
-                }
-            }
-        }
-        return new Best(best, bestStep);
+        trainwatch.store.Best b = r.best(Tags.VAL_ACC, Goal.MAX);
+        return b == null ? new Best(null, null) : new Best(b.value(), b.step());
     }
 }

@@ -2,32 +2,63 @@ package trainwatch.run;
 
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
+import java.util.function.ToLongFunction;
 
 import trainwatch.store.RunReader;
 import trainwatch.store.RunStore;
 
 /**
- * Keeps a few readers open (least recently used closed first) so the list and the
- * dashboard's queries don't reopen a run's files on every request. Each reader is used
- * by one thread at a time; different runs are read in parallel.
+ * The open readers of runs someone is looking at, bounded three ways: at most
+ * {@code maxReaders} open, at most {@code maxBytes} of their estimated memory, and none
+ * idle for longer than {@code idleMs} (least recently used closed first). Nothing else in
+ * the server keeps a reader of a finished run, so a run nobody views holds no file handle
+ * and no buffer. Each reader is used by one thread at a time; different runs in parallel.
  */
 public final class ReaderPool implements AutoCloseable {
+    public record Limits(int maxReaders, long maxBytes, long idleMs) {
+        public static final Limits DEFAULT = new Limits(16, 64L << 20, 60_000);
+    }
+
     private final RunStore store;
-    private final int capacity;
+    private final Limits limits;
+    private final ToLongFunction<String> weigher;
+    private final LongSupplier clock;
     private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
+    private final ScheduledExecutorService sweeper;
+    private long bytes;
 
     private static final class Entry {
         RunReader reader;
         boolean closed;
+        long weight;
+        volatile long lastUsed;
     }
 
-    public ReaderPool(RunStore store, int capacity) {
+    public ReaderPool(RunStore store, Limits limits, ToLongFunction<String> weigher, LongSupplier clock) {
         this.store = store;
-        this.capacity = capacity;
+        this.limits = limits;
+        this.weigher = weigher;
+        this.clock = clock;
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "trainwatch-reader-pool");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = Math.max(100, limits.idleMs() / 4);
+        sweeper.scheduleWithFixedDelay(this::closeIdle, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** A pool with the default limits, weighing readers by {@link ReaderWeight}. */
+    public ReaderPool(RunStore store) {
+        this(store, Limits.DEFAULT, id -> ReaderWeight.estimate(store.dir(id)), System::currentTimeMillis);
     }
 
     /** Runs {@code f} with the run's reader; the caller has checked that the run exists. */
@@ -35,9 +66,20 @@ public final class ReaderPool implements AutoCloseable {
         Entry e;
         List<Entry> evicted = new ArrayList<>();
         synchronized (this) {
-            e = entries.computeIfAbsent(id, k -> new Entry());
-            for (Iterator<Map.Entry<String, Entry>> it = entries.entrySet().iterator(); entries.size() > capacity && it.hasNext(); ) {
-                evicted.add(it.next().getValue());
+            e = entries.get(id);
+            if (e == null) {
+                e = new Entry();
+                e.weight = weigher.applyAsLong(id);
+                entries.put(id, e);
+                bytes += e.weight;
+            }
+            e.lastUsed = clock.getAsLong();
+            for (Iterator<Map.Entry<String, Entry>> it = entries.entrySet().iterator();
+                 (entries.size() > limits.maxReaders() || bytes > limits.maxBytes()) && entries.size() > 1 && it.hasNext(); ) {
+                Entry old = it.next().getValue();
+                if (old == e) continue;
+                evicted.add(old);
+                bytes -= old.weight;
                 it.remove();
             }
         }
@@ -54,8 +96,29 @@ public final class ReaderPool implements AutoCloseable {
         Entry e;
         synchronized (this) {
             e = entries.remove(id);
+            if (e != null) bytes -= e.weight;
         }
         if (e != null) closeEntry(e);
+    }
+
+    /** Open readers right now (tests check the bound). */
+    public synchronized int open() {
+        return entries.size();
+    }
+
+    void closeIdle() {
+        long now = clock.getAsLong();
+        List<Entry> idle = new ArrayList<>();
+        synchronized (this) {
+            for (Iterator<Entry> it = entries.values().iterator(); it.hasNext(); ) {
+                Entry e = it.next();
+                if (now - e.lastUsed < limits.idleMs()) continue;
+                idle.add(e);
+                bytes -= e.weight;
+                it.remove();
+            }
+        }
+        idle.forEach(ReaderPool::closeEntry);
     }
 
     private <T> T withFresh(String id, Function<RunReader, T> f) {
@@ -73,9 +136,14 @@ public final class ReaderPool implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        entries.values().forEach(ReaderPool::closeEntry);
-        entries.clear();
+    public void close() {
+        sweeper.shutdownNow();
+        List<Entry> all;
+        synchronized (this) {
+            all = new ArrayList<>(entries.values());
+            entries.clear();
+            bytes = 0;
+        }
+        all.forEach(ReaderPool::closeEntry);
     }
-
 }

@@ -1,63 +1,243 @@
 package trainwatch.run;
 
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import trainwatch.event.RunStatus;
-import trainwatch.store.RunState;
+import trainwatch.store.RunNotFoundException;
+import trainwatch.store.RunReader;
 import trainwatch.store.RunStore;
 
 /**
- * The run list, kept cheap: a finished run's row is computed once, a live run's row is
- * recomputed on each refresh. Runs trained headless appear on the next refresh.
+ * The run list as small entries (docs/run-format.md "Run index"), never open readers:
+ * loaded from runs/.index/summaries.jsonl at start, so the server answers at once, then
+ * checked against the run directories in the background (runs changed while the server was
+ * down are recomputed, new ones added newest first, so the list fills in as it goes).
+ * While serving, {@link #refresh()} picks up new and removed directories and re-reads live
+ * runs; every {@link #FULL_CHECK_MS} it stats every run. The file is rewritten at most every
+ * {@link #SAVE_EVERY_MS} when something changed, and on close.
  */
-public final class RunIndex {
+public final class RunIndex implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RunIndex.class);
-    static final String UNREADABLE_FILES = "unreadable run files (the reason is in the server's log)";
+    static final long FULL_CHECK_MS = 30_000;
+    static final long SAVE_EVERY_MS = 5_000;
 
     private final RunStore store;
     private final ReaderPool readers;
-    private final Map<String, RunSummary> cache = new ConcurrentHashMap<>();
-    private final Set<String> warned = new HashSet<>();
+    private final Clock clock;
+    private final IndexFile file;
+    private final Map<String, IndexFile.Line> entries = new ConcurrentHashMap<>();
+    private final Set<String> warned = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean scanning = new AtomicBoolean(false); // the start-up check
+    private final AtomicBoolean checking = new AtomicBoolean(false); // a periodic full check
+    private final AtomicBoolean saving = new AtomicBoolean(false);
+    private volatile boolean dirty;
+    private volatile boolean closed;
+    private volatile long lastSave;
+    private volatile long lastFullCheck;
 
-    public RunIndex(RunStore store, ReaderPool readers) {
+    public RunIndex(RunStore store, ReaderPool readers, Clock clock) {
         this.store = store;
         this.readers = readers;
+        this.clock = clock;
+        this.file = new IndexFile(store.root());
     }
 
-    /** Every run, newest first. A run whose files cannot be read is listed as failed, never left out. */
-    public synchronized Map<String, RunSummary> refresh() {
-        List<String> ids = store.ids();
-        cache.keySet().retainAll(ids);
-        warned.retainAll(ids);
-        Map<String, RunSummary> out = new LinkedHashMap<>();
-        for (String id : ids) {
-            RunSummary row = cache.get(id);
-            if (row == null || !row.isFinal()) {
-                try {
-                    RunState state = RunStates.read(store, id);
-                    row = readers.with(id, r -> RunViews.summary(id, r, state));
-                    if (!RunStates.isUnreadable(state)) cache.put(id, row); // a repaired status.json shows on the next refresh
-                } catch (RuntimeException e) {
-                    if (!store.exists(id)) continue; // deleted at this instant
-                    if (warned.add(id)) LOG.warn("run {}: its files cannot be read; listed as failed", id, e);
-                    long when = RunStates.modifiedMs(store, id);
-                    row = new RunSummary(id, "", "", RunStatus.FAILED.wire(), UNREADABLE_FILES, -1, when, when, -1, null, null, null, null);
-                }
-            }
-            out.put(id, row);
-        }
+    /** Loads the index file (fast); until {@link #scanInBackground()} has checked them all, unknown run directories wait. */
+    public void load() {
+        scanning.set(true);
+        for (IndexFile.Line l : file.load()) entries.put(l.run().id(), l);
+        LOG.info("run index: {} runs loaded from {}", entries.size(), file.path());
+    }
+
+    /** Checks every run directory against the loaded entries on a background thread, newest first. */
+    public void scanInBackground() {
+        scanning.set(true);
+        Thread scanner = new Thread(() -> fullCheck(scanning), "trainwatch-index-scan");
+        scanner.setDaemon(true);
+        scanner.start();
+    }
+
+    /** True while the start-up check of the run directories is still going (the list may be incomplete). */
+    public boolean indexing() {
+        return scanning.get();
+    }
+
+    /** Every run's entry (no order). */
+    public Collection<RunEntry> entries() {
+        List<RunEntry> out = new ArrayList<>(entries.size());
+        for (IndexFile.Line l : entries.values()) out.add(l.run());
         return out;
     }
 
+    public RunEntry get(String id) {
+        IndexFile.Line l = entries.get(id);
+        return l == null ? null : l.run();
+    }
+
+    /** Cheap, called about every second: new and removed run directories, live runs re-read, periodic full check and save. */
+    public synchronized void refresh() {
+        if (closed) return;
+        Set<String> onDisk = dirNames();
+        if (onDisk == null) return;
+        for (String id : List.copyOf(entries.keySet())) if (!onDisk.contains(id) && entries.remove(id) != null) dirty = true;
+        for (String id : onDisk) {
+            IndexFile.Line l = entries.get(id);
+            if (l == null && scanning.get()) continue; // the start-up check gets to it (newest first)
+            if (l == null || l.run().isLive()) update(id, false);
+        }
+        long now = clock.millis();
+        if (!scanning.get() && now - lastFullCheck >= FULL_CHECK_MS) {
+            lastFullCheck = now;
+            if (checking.compareAndSet(false, true)) {
+                Thread t = new Thread(() -> fullCheck(checking), "trainwatch-index-check");
+                t.setDaemon(true);
+                t.start();
+            }
+        }
+        if (dirty && now - lastSave >= SAVE_EVERY_MS && saving.compareAndSet(false, true)) {
+            lastSave = now;
+            Thread t = new Thread(() -> { // writing 10,000 lines must not hold up the next refresh
+                try {
+                    save(now);
+                } finally {
+                    saving.set(false);
+                }
+            }, "trainwatch-index-save");
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    /** Recomputes one run's entry now (the server created, archived or changed it). */
+    public void touch(String id) {
+        update(id, true);
+    }
+
+    /** The run is being deleted. */
     public void forget(String id) {
-        cache.remove(id);
+        if (entries.remove(id) != null) dirty = true;
+    }
+
+    /** Stats every run and recomputes those whose fingerprint moved; newest ids first so the list fills in from the top. */
+    private void fullCheck(AtomicBoolean running) {
+        try {
+            Set<String> names = dirNames();
+            if (names == null) return;
+            List<String> ids = new ArrayList<>(names);
+            ids.sort(Comparator.reverseOrder()); // ids start with their creation time
+            // two workers: reading a run is mostly waiting on small file reads, and the list should fill in fast
+            java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+            Runnable work = () -> {
+                for (int i; (i = next.getAndIncrement()) < ids.size() && !closed; ) update(ids.get(i), false);
+            };
+            Thread helper = new Thread(work, Thread.currentThread().getName() + "-2");
+            helper.setDaemon(true);
+            helper.start();
+            work.run();
+            try {
+                helper.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            for (String id : List.copyOf(entries.keySet())) if (!names.contains(id) && !store.exists(id) && entries.remove(id) != null) dirty = true;
+        } catch (RuntimeException e) {
+            LOG.warn("run index check failed: {}", e.toString(), e);
+        } finally {
+            lastFullCheck = clock.millis();
+            running.set(false);
+        }
+    }
+
+    private void update(String id, boolean force) {
+        Path dir;
+        try {
+            dir = store.dir(id);
+        } catch (IllegalArgumentException e) {
+            return;
+        }
+        entries.compute(id, (k, old) -> {
+            Fingerprint fp = Fingerprint.of(dir);
+            if (fp == null) return null; // gone (or being created: its status.json is not there yet)
+            if (!force && old != null && old.fp().equals(fp)) return old;
+            RunEntry e = compute(id, old, fp);
+            if (e == null) return null;
+            dirty = true;
+            return new IndexFile.Line(fp, e);
+        });
+    }
+
+    /** Live runs read through the pool (kept open: the next refresh reads only what is new); finished ones through a reader closed right after. */
+    private RunEntry compute(String id, IndexFile.Line old, Fingerprint fp) {
+        try {
+            if (old != null && old.run().isLive() || old == null && store.trainerAlive(id))
+                return readers.with(id, r -> EntryBuilder.build(store, id, r, fp.archived()));
+            try (RunReader r = store.reader(id)) {
+                return EntryBuilder.build(store, id, r, fp.archived());
+            }
+        } catch (RunNotFoundException e) {
+            return null;
+        } catch (RuntimeException e) {
+            if (!store.exists(id)) return null; // deleted at this instant
+            if (warned.add(id)) LOG.warn("run {}: its files cannot be read; listed as failed", id, e);
+            return EntryBuilder.unreadable(store, id, fp.archived());
+        }
+    }
+
+    /** Run directory names (valid ids), without reading anything inside them; null when the root cannot be listed. */
+    private Set<String> dirNames() {
+        Set<String> out = new HashSet<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(store.root())) {
+            for (Path p : ds) {
+                String n = p.getFileName().toString();
+                if (RunStore.validId(n)) out.add(n);
+            }
+            return out;
+        } catch (NoSuchFileException e) {
+            return out;
+        } catch (IOException e) {
+            LOG.warn("cannot list {}: {}", store.root(), e.toString());
+            return null;
+        }
+    }
+
+    private void save(long now) {
+        dirty = false;
+        try {
+            file.save(entries.values(), now);
+        } catch (IOException | RuntimeException e) {
+            dirty = true;
+            LOG.warn("could not save the run index {}: {}", file.path(), e.toString());
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        while (saving.get()) { // a background save finishes first: one writer of the file
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (dirty) save(clock.millis());
     }
 }

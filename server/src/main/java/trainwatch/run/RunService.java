@@ -66,12 +66,14 @@ public final class RunService {
         }
         String id = store.newId();
         store.create(id, ConfigParser.toJson(config), RunStatus.QUEUED, "");
+        index.touch(id); // listed at once, not on the next refresh
         supervisor.submit(id);
         return id;
     }
 
-    public List<RunSummary> list() {
-        return List.copyOf(index.refresh().values());
+    /** One page of the run list, from the index: no run file is read. */
+    public RunPage list(RunQuery q) {
+        return q.page(index.entries(), index.indexing());
     }
 
     public RunDetail get(String id) {
@@ -151,7 +153,6 @@ public final class RunService {
             throw RunException.conflict("run " + id + " is " + s.wire() + " but its trainer has not exited yet: try again");
         deleteListeners.forEach(l -> l.accept(id));
         readers.evict(id);
-        index.forget(id);
         BestValAcc.forget(id);
         try {
             store.delete(id);
@@ -159,7 +160,66 @@ public final class RunService {
             throw RunException.conflict("run " + id + " is held by a trainer that is still running: try again when it has exited");
         } catch (RunNotFoundException e) {
             throw gone(id);
+        } finally {
+            index.touch(id); // gone: dropped from the list; still there: listed as it is
         }
+    }
+
+    /** Hides a finished run from the default list; its files stay (docs/run-format.md "archived.json"). */
+    public RunEntry archive(String id, boolean archived) {
+        requireRun(id);
+        RunStatus s = RunStates.read(store, id).status();
+        if (archived && !s.isFinal()) throw RunException.conflict("run " + id + " is " + s.wire() + ": only finished runs can be archived");
+        Path marker = store.dir(id).resolve(Fingerprint.ARCHIVED);
+        try {
+            if (archived) Files.writeString(marker, "{\"archived_at\":" + System.currentTimeMillis() + "}\n");
+            else Files.deleteIfExists(marker);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // a server fault: an honest 500
+        }
+        index.touch(id);
+        RunEntry e = index.get(id);
+        if (e == null) throw RunException.notFound("no run with id " + id);
+        return e;
+    }
+
+    /** The runs a bulk delete would take: the given ids, or every run matching a filter. */
+    public List<RunEntry> selection(List<String> ids, RunQuery filter) {
+        if (ids != null) {
+            List<RunEntry> out = new ArrayList<>();
+            for (String id : ids) {
+                requireRun(id);
+                index.touch(id); // as the run is now, not as the last refresh saw it
+                RunEntry e = index.get(id);
+                if (e != null) out.add(e);
+            }
+            return out;
+        }
+        return index.entries().stream().filter(filter::matches).toList();
+    }
+
+    /** Deletes each run it can; live ones (and any that fail) are skipped with their reason, never half-deleted. */
+    public BulkDelete deleteAll(List<RunEntry> runs, boolean dryRun) {
+        List<String> deleted = new ArrayList<>();
+        List<Problem> skipped = new ArrayList<>();
+        long bytes = 0;
+        for (RunEntry e : runs) {
+            if (e.isLive()) {
+                skipped.add(new Problem(e.id(), "is " + e.status() + ": stop it before deleting it"));
+                continue;
+            }
+            if (!dryRun) {
+                try {
+                    delete(e.id());
+                } catch (RunException ex) {
+                    skipped.add(new Problem(e.id(), ex.problems().get(0).message()));
+                    continue;
+                }
+            }
+            deleted.add(e.id());
+            bytes += e.diskBytes();
+        }
+        return new BulkDelete(dryRun, deleted, bytes, skipped.stream().map(p -> new BulkDelete.Skipped(p.field(), p.message())).toList());
     }
 
     public void startCheck(String id, String check) {

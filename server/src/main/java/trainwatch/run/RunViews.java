@@ -54,7 +54,7 @@ final class RunViews {
     }
 
     /** Planned iterations from the config, or null when it cannot be told without the dataset (an estimate for the progress bar). */
-    private static Long totalSteps(JsonNode config) {
+    static Long totalSteps(JsonNode config) {
         if (config == null) return null;
         long cap = config.path("maxIterations").asLong(0);
         long train = config.path("trainSize").asLong(0), batch = config.path("batchSize").asLong(0), epochs = config.path("epochs").asLong(0);

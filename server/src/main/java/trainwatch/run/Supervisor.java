@@ -1,6 +1,7 @@
 package trainwatch.run;
 
 import java.time.Clock;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -14,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import trainwatch.event.RunStatus;
+import trainwatch.store.RunNotFoundException;
 import trainwatch.store.RunState;
 import trainwatch.store.RunStore;
 
@@ -60,14 +62,22 @@ public final class Supervisor implements AutoCloseable {
     /** Server start: re-attach live trainers, mark dead ones interrupted, queue what never started; then watch every 500 ms. */
     public void start() {
         synchronized (this) {
-            for (String id : store.ids()) {
+            // one status read per run (thousands of runs): queued ones in the order store.ids() gives, newest first
+            Map<String, Long> queued = new HashMap<>();
+            for (String id : store.names()) {
+                if (queue.contains(id) || children.containsKey(id)) continue; // submitted through the API while we started
                 try {
                     RunState s = store.state(id);
-                    if (s.status() == RunStatus.QUEUED && !store.trainerAlive(id)) queue.add(id);
+                    if (s.status() == RunStatus.QUEUED && !store.trainerAlive(id)) queued.put(id, s.createdMs());
+                    else if (s.status().isFinal()) settled.add(id); // a final status never changes again
+                } catch (RunNotFoundException e) {
+                    // deleted or being created at this instant
                 } catch (RuntimeException e) {
                     LOG.warn("run {}: cannot read its status at start: {}", id, e.toString());
                 }
             }
+            queued.keySet().stream().sorted(Comparator.comparing((String id) -> queued.get(id)).thenComparing(Comparator.naturalOrder()).reversed())
+                    .forEach(queue::add);
         }
         tick();
         timer.scheduleWithFixedDelay(this::tickSafely, 500, 500, TimeUnit.MILLISECONDS);
@@ -192,8 +202,8 @@ public final class Supervisor implements AutoCloseable {
 
     /** Runs not started by this server (found at start, or trained headless): adopt live ones, settle dead ones. */
     private void scanForeign() {
-        List<String> ids = store.ids();
-        settled.retainAll(ids);
+        List<String> ids = store.names(); // not ids(): that reads every status.json, every 500 ms
+        settled.retainAll(new HashSet<>(ids));
         for (String id : ids) {
             if (settled.contains(id) || children.containsKey(id) || attached.contains(id) || queue.contains(id)) continue;
             try {

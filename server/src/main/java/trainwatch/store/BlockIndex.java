@@ -4,9 +4,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 
-/** Lookups in index/blocks.bin: (blockNo, offset, seq) entries, offsets increasing. */
+/** index/blocks.bin: (i64 blockNo, i64 offset, i64 seq) entries, offsets increasing; written and read only here. */
 final class BlockIndex {
+    private static final int OFFSET = 8;
+    private static final int SEQ = 16;
+
     private BlockIndex() {}
+
+    static void append(SideOut index, long blockNo, long offset, long seq) {
+        index.room(LogFormat.INDEX_ENTRY).putLong(blockNo).putLong(offset).putLong(seq);
+    }
 
     static long entries(FileChannel index) {
         try {
@@ -21,11 +28,11 @@ final class BlockIndex {
     }
 
     static long offset(FileChannel index, long i) {
-        return Recovery.readLong(index, i * LogFormat.INDEX_ENTRY + 8);
+        return Recovery.readLong(index, i * LogFormat.INDEX_ENTRY + OFFSET);
     }
 
     static long seq(FileChannel index, long i) {
-        return Recovery.readLong(index, i * LogFormat.INDEX_ENTRY + 16);
+        return Recovery.readLong(index, i * LogFormat.INDEX_ENTRY + SEQ);
     }
 
     /** Number of leading entries whose offset is below {@code end} (binary search). */

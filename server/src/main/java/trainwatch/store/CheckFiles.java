@@ -39,7 +39,7 @@ public final class CheckFiles {
             m.put("wallMs", r.wallMs());
             Path dir = runDir.resolve("checks");
             Files.createDirectories(dir);
-            AtomicFiles.write(dir.resolve(r.check() + ".json"), Json.MAPPER.writeValueAsBytes(m), false);
+            AtomicFiles.write(FileOps.DISK, dir.resolve(r.check() + ".json"), Json.MAPPER.writeValueAsBytes(m), true);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

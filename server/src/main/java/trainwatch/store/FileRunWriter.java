@@ -35,9 +35,10 @@ final class FileRunWriter implements RunWriter {
     private final String id;
     private final RunPaths paths;
     private final Clock clock;
+    private final FileOps ops;
     private final TrainerLock lock;
     private final FileChannel log;
-    private final FileChannel tagsOut;
+    private final SideOut index;
     private final SideOut rare;
     private final SummaryBuilder sums;
     private final TagTable tags = new TagTable();
@@ -51,54 +52,121 @@ final class FileRunWriter implements RunWriter {
     private int frameStart;
     private long nextSeq;
     private long lastStep;
+    /** After a resume: the first step the new session may write (the steps before it were kept from the old one). */
+    private long minStep;
     private long lastFlushMs;
     private int[] ids = new int[16];
     private String[] lastTags;
     private String[] lastTagsCopy;
     private boolean closed;
 
-    private FileRunWriter(String id, RunPaths paths, Clock clock, TrainerLock lock) throws IOException {
+    private FileRunWriter(String id, RunPaths paths, Clock clock, FileOps ops, TrainerLock lock) throws IOException {
         this.id = id;
         this.paths = paths;
         this.clock = clock;
+        this.ops = ops;
         this.lock = lock;
         Files.createDirectories(paths.indexDir());
         Files.createDirectories(paths.filters());
         log = FileChannel.open(paths.log(), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         if (log.size() < LogFormat.HEADER) {
-            log.truncate(0);
-            log.write(ByteBuffer.wrap(LogFormat.MAGIC), 0);
+            ops.truncate(paths.log(), log, 0);
+            ByteBuffer head = ByteBuffer.wrap(LogFormat.MAGIC);
+            while (head.hasRemaining()) ops.write(paths.log(), log, head, head.position());
         } else {
             ByteBuffer head = ByteBuffer.allocate(LogFormat.HEADER);
             log.read(head, 0);
             if (!Arrays.equals(head.array(), LogFormat.MAGIC))
                 throw new IllegalStateException("run " + id + ": events.log is not a trainwatch log (bad header)");
         }
-        SideOut index = new SideOut(paths.blockIndex());
+        index = new SideOut(paths.blockIndex(), ops);
         index.truncate(index.size() / LogFormat.INDEX_ENTRY * LogFormat.INDEX_ENTRY);
-        rare = new SideOut(paths.rare());
-        rare.truncate(rare.size() / 8 * 8);
-        sums = new SummaryBuilder(paths, index);
-        Recovery.Resume r = Recovery.run(paths, log, tags, index, rare, sums, problems);
+        rare = new SideOut(paths.rare(), ops);
+        rare.truncate(rare.size() / RareIndex.ENTRY * RareIndex.ENTRY);
+        sums = new SummaryBuilder(paths, ops, index);
+        Recovery.Found r = Recovery.run(paths, ops, log, tags, index, rare, sums, problems);
         fileEnd = r.end();
         nextSeq = r.nextSeq();
         lastStep = r.lastStep();
         sums.flush();
         rare.flush();
-        tagsOut = FileChannel.open(paths.tags(), StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         filterSteps = FilterFiles.steps(paths.filters());
         lastFlushMs = clock.millis();
     }
 
-    static FileRunWriter open(String id, RunPaths paths, Clock clock) {
+    /** Takes the trainer lock and recovers the run (finishing a resume a crash interrupted). */
+    static FileRunWriter open(String id, RunPaths paths, Clock clock, FileOps ops) {
         TrainerLock lock = TrainerLock.acquire(paths.lock(), id);
         try {
-            return new FileRunWriter(id, paths, clock, lock);
-        } catch (IOException | RuntimeException e) {
+            return finishResume(id, paths, clock, ops, lock);
+        } catch (RuntimeException e) {
             lock.close();
-            if (e instanceof IOException io) throw new UncheckedIOException(io);
-            throw (RuntimeException) e;
+            throw e;
         }
+    }
+
+    /**
+     * Opens the run to continue it from a checkpoint taken after step
+     * {@code lastKeptStep}: every record of a later step is cut from the log
+     * (and its filter snapshot deleted), the summaries are rebuilt, and a RESUME
+     * record (from_step = lastKeptStep + 1) is appended with the old run's
+     * highest seq + 1, so seq keeps increasing. Crash-safe: see ResumeCut.
+     */
+    static FileRunWriter openForResume(String id, RunPaths paths, Clock clock, FileOps ops, long lastKeptStep) {
+        if (lastKeptStep < -1) throw new IllegalArgumentException("lastKeptStep must be >= -1, got " + lastKeptStep);
+        TrainerLock lock = TrainerLock.acquire(paths.lock(), id);
+        try {
+            FileRunWriter w = finishResume(id, paths, clock, ops, lock);
+            long cutAt;
+            try {
+                cutAt = ResumeCut.find(w.index.channel(), new FrameReader(w.log, 1 << 20), w.fileEnd, lastKeptStep);
+            } catch (RuntimeException e) {
+                w.closeFiles();
+                throw e;
+            }
+            long seq = w.nextSeq;
+            w.closeFiles();
+            new ResumeCut(cutAt, lastKeptStep + 1, seq).save(paths, ops);
+            return finishResume(id, paths, clock, ops, lock);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    /** Opens the files; when a resume is pending, cuts the log first and appends its RESUME record after recovery. */
+    private static FileRunWriter finishResume(String id, RunPaths paths, Clock clock, FileOps ops, TrainerLock lock) {
+        ResumeCut pending = ResumeCut.read(paths);
+        if (pending != null) pending.cut(paths, ops);
+        FileRunWriter w;
+        try {
+            w = new FileRunWriter(id, paths, clock, ops, lock);
+        } catch (IOException e) {
+            throw IoErrors.unchecked(e, paths.log(), ops);
+        }
+        if (pending == null) return w;
+        try {
+            w.appendResume(pending);
+            ResumeCut.clear(paths, ops);
+            return w;
+        } catch (RuntimeException e) {
+            w.closeFiles();
+            throw e;
+        }
+    }
+
+    private void appendResume(ResumeCut r) {
+        nextSeq = Math.max(nextSeq, r.seq());
+        long seq = nextSeq++;
+        long wall = clock.millis();
+        begin(RecordCodec.RESUME_SIZE);
+        long start = fileEnd + frameStart;
+        RecordCodec.encodeResume(buf, seq, wall, r.fromStep());
+        end();
+        minStep = r.fromStep();
+        RareIndex.append(rare, start);
+        flush();
+        force();
     }
 
     /** What recovery found on open (torn tail cut, corrupt stretches skipped). */
@@ -114,15 +182,16 @@ final class FileRunWriter implements RunWriter {
         if (step < 0) throw new IllegalArgumentException("step must be >= 0, got " + step);
         if (step < lastStep)
             throw new IllegalArgumentException("steps of a run must not decrease: got " + step + " after " + lastStep);
+        if (step < minStep)
+            throw new IllegalArgumentException("steps of a run must not decrease: got " + step + " after resuming from step " + minStep);
         int n = tagNames.length;
         if (n > 0xffff) throw new IllegalArgumentException("at most 65535 values per record, got " + n);
         resolve(tagNames);
         long wall = clock.millis();
         long seq = nextSeq++;
-        begin(27 + 10 * n);
+        begin(ScalarsRecord.size(n));
         long start = fileEnd + frameStart;
-        buf.put(LogFormat.SCALARS).putLong(seq).putLong(step).putLong(wall).putShort((short) n);
-        for (int i = 0; i < n; i++) buf.putShort((short) ids[i]).putDouble(values[i]);
+        ScalarsRecord.encode(buf, seq, step, wall, ids, values, n);
         long end = end();
         sums.onScalars(start, end, seq, step, ids, values, n);
         lastStep = step;
@@ -139,30 +208,51 @@ final class FileRunWriter implements RunWriter {
     private void resolve(String[] names) {
         if (names == lastTags && Arrays.equals(names, lastTagsCopy)) return;
         if (ids.length < names.length) ids = new int[names.length];
-        for (int i = 0; i < names.length; i++) {
-            Integer known = tags.id(names[i]);
-            ids[i] = known != null ? known : define(names[i]);
-        }
+        List<String> fresh = new ArrayList<>();
+        for (String n : names) if (tags.id(n) == null && !fresh.contains(n)) fresh.add(n);
+        if (!fresh.isEmpty()) define(fresh);
+        for (int i = 0; i < names.length; i++) ids[i] = tags.id(names[i]);
         lastTags = names;
         lastTagsCopy = names.clone();
     }
 
-    private int define(String name) {
-        new Scalars(0, 0, 0, new String[] {name}, new double[] {0}); // the shared tag-name rule
-        int tid = tags.size();
-        if (tid > 0xffff) throw new IllegalArgumentException("too many tags (65536)");
-        byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
-        begin(3 + utf8.length);
-        long off = fileEnd + frameStart;
-        try {
-            tagsOut.write(ByteBuffer.wrap(TagTable.line(tid, off, name).getBytes(StandardCharsets.UTF_8)));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /**
+     * Defines new tags: tags.tsv names them (durably, one rewrite for all of
+     * them: a trainer defines its tags together on its first step) before their
+     * TAG_DEF records are buffered, so readers and recovery always know a name
+     * before the log can hold a record using it.
+     */
+    private void define(List<String> names) {
+        for (String n : names) new Scalars(0, 0, 0, new String[] {n}, new double[] {0}); // the shared tag-name rule
+        if (tags.size() + names.size() > 0x10000) throw new IllegalArgumentException("too many tags (65536)");
+        byte[][] utf8 = new byte[names.size()][];
+        int total = 0;
+        for (int i = 0; i < utf8.length; i++) {
+            utf8[i] = names.get(i).getBytes(StandardCharsets.UTF_8);
+            total += LogFormat.FRAME + RecordCodec.tagDefSize(utf8[i]);
         }
-        buf.put(LogFormat.TAG_DEF).putShort((short) tid).put(utf8);
-        end();
-        tags.put(tid, name, off);
-        return tid;
+        if (buf.remaining() < total) { // room for all of them now, so the offsets below are where they will be
+            flush();
+            if (buf.capacity() < total) buf = ByteBuffer.allocate(total).order(ByteOrder.LITTLE_ENDIAN);
+        }
+        long first = fileEnd + buf.position();
+        int firstId = tags.size();
+        long at = first;
+        for (int i = 0; i < utf8.length; i++) {
+            tags.put(firstId + i, names.get(i), at);
+            at += LogFormat.FRAME + RecordCodec.tagDefSize(utf8[i]);
+        }
+        try {
+            AtomicFiles.write(ops, paths.tags(), tags.linesBefore(Long.MAX_VALUE).getBytes(StandardCharsets.UTF_8), true);
+        } catch (RuntimeException e) {
+            tags.retainBefore(first);
+            throw e;
+        }
+        for (int i = 0; i < utf8.length; i++) {
+            begin(RecordCodec.tagDefSize(utf8[i]));
+            RecordCodec.encodeTagDef(buf, firstId + i, utf8[i]);
+            end();
+        }
     }
 
     @Override
@@ -171,19 +261,18 @@ final class FileRunWriter implements RunWriter {
         if (data == null) throw new IllegalArgumentException("filter data must not be null");
         long wall = clock.millis();
         FilterSnapshot s = new FilterSnapshot(nextSeq, step, wall, shape, data);
-        FilterFiles.write(paths.filters(), s);
+        FilterFiles.write(ops, paths.filters(), s);
         if (!filterSteps.contains(step)) {
             filterSteps.add(step);
             filterSteps.sort(null);
         }
-        FilterFiles.thin(paths.filters(), filterSteps);
+        FilterFiles.thin(ops, paths.filters(), filterSteps);
         long seq = nextSeq++;
-        begin(41);
+        begin(RecordCodec.FILTER_SIZE);
         long start = fileEnd + frameStart;
-        buf.put(LogFormat.FILTER).putLong(seq).putLong(step).putLong(wall);
-        for (int d : shape) buf.putInt(d);
+        RecordCodec.encodeFilter(buf, seq, step, wall, shape);
         end();
-        rare.room(8).putLong(start);
+        RareIndex.append(rare, start);
         maybeFlush(wall);
         return seq;
     }
@@ -197,7 +286,7 @@ final class FileRunWriter implements RunWriter {
         force();
         RunState old = StatusFile.read(paths.status());
         long created = old != null ? old.createdMs() : wall;
-        StatusFile.write(paths.status(), new RunState(status, reason, wall, pid, created), true);
+        StatusFile.write(ops, paths.status(), new RunState(status, reason, wall, pid, created));
         return seq;
     }
 
@@ -220,21 +309,15 @@ final class FileRunWriter implements RunWriter {
     /** STATUS/ALERT/CHECK: seq, [step,] wall, strings; its offset goes to index/rare.bin. */
     private long rareRecord(byte type, long step, long wall, String... strings) {
         byte[][] utf8 = new byte[strings.length][];
-        int size = 1 + 8 + 8 + (type == LogFormat.ALERT ? 8 : 0);
-        for (int i = 0; i < strings.length; i++) {
-            utf8[i] = strings[i].getBytes(StandardCharsets.UTF_8);
-            size += 4 + utf8[i].length;
-        }
+        for (int i = 0; i < strings.length; i++) utf8[i] = strings[i].getBytes(StandardCharsets.UTF_8);
+        int size = RecordCodec.textSize(type, utf8);
         if (size > LogFormat.MAX_PAYLOAD) throw new IllegalArgumentException("record too large: " + size + " bytes");
         long seq = nextSeq++;
         begin(size);
         long start = fileEnd + frameStart;
-        buf.put(type).putLong(seq);
-        if (type == LogFormat.ALERT) buf.putLong(step);
-        buf.putLong(wall);
-        for (byte[] s : utf8) buf.putInt(s.length).put(s);
+        RecordCodec.encodeText(buf, type, seq, step, wall, utf8);
         end();
-        rare.room(8).putLong(start);
+        RareIndex.append(rare, start);
         maybeFlush(wall);
         return seq;
     }
@@ -267,17 +350,29 @@ final class FileRunWriter implements RunWriter {
         }
     }
 
+    /**
+     * Hands the buffered records to the OS. When the disk is full the records
+     * already flushed stay intact: a partly written frame is cut off again and
+     * the buffer is kept, so a later flush (after space was freed) retries.
+     */
     @Override
     public synchronized void flush() {
         if (closed) return;
         buf.flip();
+        long at = fileEnd;
         try {
-            while (buf.hasRemaining()) fileEnd += log.write(buf, fileEnd);
+            while (buf.hasRemaining()) at += ops.write(paths.log(), log, buf, at);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            buf.clear();
+            buf.position(buf.limit()).limit(buf.capacity());
+            try {
+                ops.truncate(paths.log(), log, fileEnd);
+            } catch (IOException | RuntimeException ignored) {
+                // a torn tail is cut by the next open; readers never trust it
+            }
+            throw IoErrors.unchecked(e, paths.log(), ops);
         }
+        fileEnd = at;
+        buf.clear();
         sums.flush();
         rare.flush();
         lastFlushMs = clock.millis();
@@ -285,10 +380,10 @@ final class FileRunWriter implements RunWriter {
 
     private void force() {
         try {
-            if (fileEnd != forcedEnd) log.force(false);
+            if (fileEnd != forcedEnd) ops.force(paths.log(), log);
             forcedEnd = fileEnd;
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw IoErrors.unchecked(e, paths.log(), ops);
         }
         sums.force();
         rare.force();
@@ -301,17 +396,24 @@ final class FileRunWriter implements RunWriter {
             flush();
             force();
         } finally {
-            closed = true;
             try {
-                log.close();
-                tagsOut.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                closeFiles();
             } finally {
-                sums.close();
-                rare.close();
                 lock.close();
             }
+        }
+    }
+
+    /** Closes every file but keeps the trainer lock (a resume reopens under the same lock). */
+    private void closeFiles() {
+        closed = true;
+        try {
+            log.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            sums.close();
+            rare.close();
         }
     }
 

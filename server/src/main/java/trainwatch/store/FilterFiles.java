@@ -30,14 +30,15 @@ final class FilterFiles {
         return dir.resolve(step + ".f32");
     }
 
-    static void write(Path dir, FilterSnapshot s) {
+    /** Visible atomically but not fsynced: snapshots are thinned away anyway, and a lost one reads as "none at that step". */
+    static void write(FileOps ops, Path dir, FilterSnapshot s) {
         ByteBuffer head = ByteBuffer.allocate(HEAD).order(ByteOrder.LITTLE_ENDIAN);
         head.put(MAGIC).putLong(s.seq()).putLong(s.wallMs()).putLong(s.step());
         for (int d : s.shape()) head.putInt(d);
         head.flip();
         ByteBuffer body = ByteBuffer.allocate(s.data().length * 4).order(ByteOrder.LITTLE_ENDIAN);
         body.asFloatBuffer().put(s.data());
-        AtomicFiles.write(file(dir, s.step()), new ByteBuffer[] {head, body}, false);
+        AtomicFiles.write(ops, file(dir, s.step()), new ByteBuffer[] {head, body}, false);
     }
 
     /** The snapshot at step, or null when there is none (thinned or never taken). */
@@ -92,13 +93,13 @@ final class FilterFiles {
     }
 
     /** Deletes snapshots until at most KEEP remain (Thinning's choice). */
-    static void thin(Path dir, List<Long> steps) {
+    static void thin(FileOps ops, Path dir, List<Long> steps) {
         int v;
         while ((v = Thinning.victim(steps, KEEP)) >= 0) {
             try {
-                Files.deleteIfExists(file(dir, steps.get(v)));
+                ops.delete(file(dir, steps.get(v)));
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                throw IoErrors.unchecked(e, dir, ops);
             }
             steps.remove(v);
         }

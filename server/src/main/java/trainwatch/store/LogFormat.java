@@ -1,5 +1,7 @@
 package trainwatch.store;
 
+import java.nio.ByteBuffer;
+
 /** Byte layout of events.log and its side files (docs/run-format.md). All numbers little-endian. */
 final class LogFormat {
     /** File header: identifies the format version. */
@@ -16,6 +18,8 @@ final class LogFormat {
     static final byte STATUS = 4;
     static final byte ALERT = 5;
     static final byte CHECK = 6;
+    /** A resume from a checkpoint: i64 seq, i64 wallMs, i64 fromStep (records of steps >= fromStep before it were cut). */
+    static final byte RESUME = 7;
 
     /** Summary blocks: 64 steps (level 1) and 64 * 64 = 4096 steps (level 2). */
     static final int BLOCK_SHIFT = 6;
@@ -28,6 +32,20 @@ final class LogFormat {
     private LogFormat() {}
 
     static boolean knownType(int t) {
-        return t >= TAG_DEF && t <= CHECK;
+        return t >= TAG_DEF && t <= RESUME;
+    }
+
+    /** Payload type of the record at pos. */
+    static int type(ByteBuffer b, int pos) {
+        return b.get(pos);
+    }
+
+    /** Every record but a tag definition starts with its type, then its i64 seq. */
+    static boolean hasSeq(ByteBuffer b, int pos) {
+        return b.get(pos) != TAG_DEF;
+    }
+
+    static long seq(ByteBuffer b, int pos) {
+        return b.getLong(pos + 1);
     }
 }

@@ -10,6 +10,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -18,13 +19,13 @@ import java.util.List;
  * 4096-step group, and replay the log from that group's start to rebuild them.
  */
 final class Recovery {
-    /** Where appending resumes. */
-    record Resume(long end, long nextSeq, long lastStep, long cutBytes) {}
+    /** Where appending continues. */
+    record Found(long end, long nextSeq, long lastStep, long cutBytes) {}
 
     private Recovery() {}
 
-    static Resume run(RunPaths p, FileChannel log, TagTable tags, SideOut index, SideOut rare, SummaryBuilder sums, List<String> problems)
-            throws IOException {
+    static Found run(RunPaths p, FileOps ops, FileChannel log, TagTable tags, SideOut index, SideOut rare, SummaryBuilder sums,
+                     List<String> problems) throws IOException {
         long size = log.size();
         FrameReader frames = new FrameReader(log, 1 << 20);
         tags.load(p.tags(), 0);
@@ -43,53 +44,58 @@ final class Recovery {
             from = BlockIndex.offset(index.channel(), r);
         }
         index.truncate(keepIndex * LogFormat.INDEX_ENTRY);
-        truncateSummaries(p.indexDir(), keepGroupsBelow);
+        truncateSummaries(ops, p.indexDir(), keepGroupsBelow);
         long keepRare = rare.size() / 8;
-        while (keepRare > 0 && readLong(rare.channel(), (keepRare - 1) * 8) >= from) keepRare--;
-        rare.truncate(keepRare * 8);
+        while (keepRare > 0 && readLong(rare.channel(), (keepRare - 1) * RareIndex.ENTRY) >= from) keepRare--;
+        rare.truncate(keepRare * RareIndex.ENTRY);
 
         long[] state = {1, -1}; // nextSeq, lastStep
-        int[] ids = new int[16];
-        double[] vals = new double[16];
+        int[][] ids = {new int[16]};
+        double[][] vals = {new double[16]};
+        ScalarsRecord rec = new ScalarsRecord();
         long end = frames.scan(from, size, (off, b, pos, len) -> {
-            int type = b.get(pos);
-            if (type == LogFormat.TAG_DEF) {
-                int id = b.getShort(pos + 1) & 0xffff;
-                String name = new String(b.array(), pos + 3, len - 3, StandardCharsets.UTF_8);
-                if (!tags.put(id, name, off)) problems.add("tag id " + id + " defined twice at byte " + off);
+            if (!LogFormat.hasSeq(b, pos)) {
+                RecordCodec.TagDef d = RecordCodec.tagDef(b, pos, len);
+                if (!tags.put(d.id(), d.name(), off)) problems.add("tag id " + d.id() + " defined twice at byte " + off);
                 return true;
             }
-            long seq = b.getLong(pos + 1);
-            state[0] = Math.max(state[0], seq + 1);
-            if (type == LogFormat.SCALARS) {
-                long step = b.getLong(pos + 9);
-                int n = b.getShort(pos + 25) & 0xffff;
-                int[] is = n <= ids.length ? ids : new int[n];
-                double[] vs = n <= vals.length ? vals : new double[n];
-                for (int i = 0; i < n; i++) {
-                    is[i] = b.getShort(pos + 27 + 10 * i) & 0xffff;
-                    vs[i] = b.getDouble(pos + 29 + 10 * i);
+            state[0] = Math.max(state[0], LogFormat.seq(b, pos) + 1);
+            if (ScalarsRecord.is(b, pos)) {
+                ScalarsRecord r = rec.wrap(b, pos, len);
+                if (!r.wellFormed()) {
+                    problems.add("scalars record at byte " + off + " has a wrong length");
+                    return true;
                 }
-                sums.onScalars(off, off + LogFormat.FRAME + len, seq, step, is, vs, n);
-                state[1] = step;
+                int n = r.count();
+                if (n > ids[0].length) {
+                    ids[0] = new int[n];
+                    vals[0] = new double[n];
+                }
+                for (int i = 0; i < n; i++) {
+                    ids[0][i] = r.tagId(i);
+                    vals[0][i] = r.value(i);
+                }
+                sums.onScalars(off, off + LogFormat.FRAME + len, r.seq(), r.step(), ids[0], vals[0], n);
+                state[1] = r.step();
             } else {
-                rare.room(8).putLong(off);
+                RareIndex.append(rare, off);
             }
             return true;
         }, problems);
         long cut = size - end;
         if (cut > 0) {
-            log.truncate(end);
+            ops.truncate(p.log(), log, end);
             problems.add("cut a torn tail of " + cut + " bytes at byte " + end + " of events.log");
         }
         tags.retainBefore(end);
-        AtomicFiles.write(p.tags(), tags.linesBefore(end).getBytes(StandardCharsets.UTF_8), false);
-        dropOrphanFilters(p.filters(), state[0]);
-        return new Resume(end, state[0], state[1], cut);
+        byte[] lines = tags.linesBefore(end).getBytes(StandardCharsets.UTF_8);
+        if (!sameBytes(p.tags(), lines)) AtomicFiles.write(ops, p.tags(), lines, true);
+        dropOrphanFilters(ops, p.filters(), state[0]);
+        return new Found(end, state[0], state[1], cut);
     }
 
     /** Keeps 4096-entries of groups below {@code group} and the 64-entries they cover. */
-    private static void truncateSummaries(Path indexDir, long group) throws IOException {
+    private static void truncateSummaries(FileOps ops, Path indexDir, long group) throws IOException {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(indexDir, "tag-*.4096")) {
             for (Path g : ds) {
                 Path b = g.resolveSibling(g.getFileName().toString().replace(".4096", ".64"));
@@ -100,10 +106,11 @@ final class Recovery {
                     long keep64 = 0;
                     if (keep > 0) {
                         long at = (keep - 1) * LogFormat.ENTRY;
-                        keep64 = readLong(gc, at + 56) + readLong(gc, at + 64);
+                        keep64 = readLong(gc, at + Stats.AUX1) + readLong(gc, at + Stats.AUX2);
                     }
-                    gc.truncate(keep * LogFormat.ENTRY);
-                    bc.truncate(Math.min(bc.size() / LogFormat.ENTRY, keep64) * LogFormat.ENTRY);
+                    if (gc.size() > keep * LogFormat.ENTRY) ops.truncate(g, gc, keep * LogFormat.ENTRY);
+                    long keepBytes = Math.min(bc.size() / LogFormat.ENTRY, keep64) * LogFormat.ENTRY;
+                    if (bc.size() > keepBytes) ops.truncate(b, bc, keepBytes);
                 }
             }
         }
@@ -111,16 +118,25 @@ final class Recovery {
             for (Path b : ds) {
                 Path g = b.resolveSibling(b.getFileName().toString().replace(".64", ".4096"));
                 if (!Files.exists(g)) try (FileChannel bc = FileChannel.open(b, StandardOpenOption.WRITE)) {
-                    bc.truncate(0);
+                    if (bc.size() > 0) ops.truncate(b, bc, 0);
                 }
             }
         }
     }
 
     /** Snapshot files whose notice record did not make it into the log. */
-    private static void dropOrphanFilters(Path dir, long nextSeq) throws IOException {
+    private static void dropOrphanFilters(FileOps ops, Path dir, long nextSeq) throws IOException {
         for (long step : FilterFiles.steps(dir))
-            if (FilterFiles.seq(dir, step) >= nextSeq) Files.deleteIfExists(FilterFiles.file(dir, step));
+            if (FilterFiles.seq(dir, step) >= nextSeq) ops.delete(FilterFiles.file(dir, step));
+    }
+
+    /** Rewriting an unchanged tags.tsv would cost two fsyncs on every open. */
+    private static boolean sameBytes(Path file, byte[] want) {
+        try {
+            return Arrays.equals(Files.readAllBytes(file), want);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     static long readLong(FileChannel ch, long at) {

@@ -21,6 +21,27 @@ public interface RunReader extends AutoCloseable {
     /** One tag downsampled into at most {@code points} buckets over [from, to] (inclusive; Long.MIN/MAX for open ends). */
     Series series(String tag, int points, long from, long to);
 
+    /**
+     * The tag's best finite value (highest for MAX, lowest for MIN) and the first
+     * step that reached it, exact whatever the run length; null when the tag has
+     * no finite value. NaN and +-Infinity never count. This default scans every
+     * point; the file store reads the summaries' extremes and one raw block.
+     */
+    default Best best(String tag, Goal goal) {
+        Series all = series(tag, Integer.MAX_VALUE, Long.MIN_VALUE, Long.MAX_VALUE);
+        Best best = null;
+        for (int i = 0; i < all.step().length; i++) {
+            double v = all.last()[i];
+            if (Double.isFinite(v) && (best == null || goal.beats(v, best.value()))) best = new Best(v, all.step()[i]);
+        }
+        return best;
+    }
+
+    /** Where the run was resumed from a checkpoint, oldest first (records of steps >= fromStep before each were superseded). */
+    default List<Resumed> resumes() {
+        return List.of();
+    }
+
     /** The newest record of every tag merged into one (step per tag may differ: see latestStep). */
     Scalars latest();
 

@@ -23,8 +23,8 @@ import java.util.stream.Stream;
 import trainwatch.event.RunStatus;
 
 /**
- * The run store: one directory per run under a root (DESIGN.md "Run lifecycle",
- * docs/run-format.md). Never imports Javalin or ND4J.
+ * The run store: one directory per run under a root (docs/run-format.md).
+ * Never imports Javalin or ND4J.
  */
 public final class RunStore {
     private static final Pattern ID = Pattern.compile("[a-z0-9-]{1,64}");
@@ -34,15 +34,31 @@ public final class RunStore {
 
     private final Path root;
     private final Clock clock;
+    private final FileOps ops;
     private final SecureRandom random = new SecureRandom();
 
     public RunStore(Path root, Clock clock) {
+        this(root, clock, FileOps.DISK);
+    }
+
+    /** A store whose file changes go through {@code ops} (tests inject crashes and full disks there). */
+    public RunStore(Path root, Clock clock, FileOps ops) {
         this.root = root;
         this.clock = clock;
+        this.ops = ops;
     }
 
     public Path root() {
         return root;
+    }
+
+    /** Bytes a new write could still use on the file system holding the runs (for refusing a run up front on a full disk). */
+    public long freeBytes() {
+        try {
+            return ops.usableSpace(Files.exists(root) ? root : root.toAbsolutePath().getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** True for ids of the form [a-z0-9-]{1,64}; everything else (path tricks included) is rejected before touching the disk. */
@@ -69,16 +85,39 @@ public final class RunStore {
         try {
             Files.createDirectories(tmp);
             RunPaths p = new RunPaths(tmp);
-            AtomicFiles.write(p.config(), configJson.getBytes(StandardCharsets.UTF_8), true);
+            AtomicFiles.write(ops, p.config(), configJson.getBytes(StandardCharsets.UTF_8), true);
             long now = clock.millis();
-            StatusFile.write(p.status(), new RunState(initial, reason, now, 0, now), true);
-            Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+            StatusFile.write(ops, p.status(), new RunState(initial, reason, now, 0, now));
+            Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE); // no REPLACE: a run that appeared meanwhile wins
+            ops.syncDir(root);
             return dir;
         } catch (IOException e) {
             deleteTree(tmp);
             if (Files.exists(dir)) throw new IllegalStateException("run " + id + " already exists");
+            throw IoErrors.unchecked(e, root, ops);
+        } catch (RuntimeException e) {
+            deleteTree(tmp);
+            throw e;
+        }
+    }
+
+    /**
+     * Names of the run directories (valid ids), in no order, reading nothing inside them: cheap enough to call
+     * every tick with thousands of runs (a directory being created or deleted may be named; callers tolerate it).
+     */
+    public List<String> names() {
+        List<String> out = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(root)) {
+            for (Path p : ds) {
+                String id = p.getFileName().toString();
+                if (validId(id)) out.add(id);
+            }
+        } catch (NoSuchFileException e) {
+            return out;
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return out;
     }
 
     /** Ids of every run directory, newest first (by creation time, then id). */
@@ -124,7 +163,20 @@ public final class RunStore {
 
     /** Write side: takes the trainer lock, cuts a torn tail back, fixes summaries. */
     public RunWriter openWriter(String id) {
-        return FileRunWriter.open(id, existing(id), clock);
+        return FileRunWriter.open(id, existing(id), clock, ops);
+    }
+
+    /**
+     * Write side for a run resumed from a checkpoint taken after step
+     * {@code lastKeptStep} (-1: from scratch): records of later steps are
+     * superseded (cut from the log, their filter snapshots deleted, summaries
+     * rebuilt), a RESUME record with from_step = lastKeptStep + 1 is appended,
+     * and seq continues above the highest seq the run ever had. The next
+     * scalars must have step > lastKeptStep. Crash-safe at every step (a
+     * pending resume is finished by the next open).
+     */
+    public RunWriter openForResume(String id, long lastKeptStep) {
+        return FileRunWriter.openForResume(id, existing(id), clock, ops, lastKeptStep);
     }
 
     /**
@@ -135,7 +187,7 @@ public final class RunStore {
     public List<String> repair(String id) {
         RunPaths p = existing(id);
         if (TrainerLock.held(p.lock())) throw new RunBusyException("run " + id + " is being written by its trainer");
-        try (FileRunWriter w = FileRunWriter.open(id, p, clock)) {
+        try (FileRunWriter w = FileRunWriter.open(id, p, clock, ops)) {
             return w.problems();
         }
     }
@@ -149,7 +201,7 @@ public final class RunStore {
 
     /** Overwrites status.json atomically (used by the server for queued/interrupted only). */
     public void writeState(String id, RunState state) {
-        StatusFile.write(existing(id).status(), state, true);
+        StatusFile.write(ops, existing(id).status(), state);
     }
 
     /** True while a live process holds the run's trainer lock. */
@@ -164,8 +216,9 @@ public final class RunStore {
         Path gone = root.resolve(".deleting-" + id + "-" + Long.toHexString(random.nextLong()));
         try {
             Files.move(p.dir(), gone, StandardCopyOption.ATOMIC_MOVE);
+            ops.syncDir(root);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw IoErrors.unchecked(e, root, ops);
         }
         deleteTree(gone);
     }

@@ -1,7 +1,7 @@
 package trainwatch.store;
 
 /**
- * One tag over a step range at screen resolution (DESIGN.md scalars route).
+ * One tag over a step range at screen resolution (the scalars route of docs/api.md).
  * total = raw points in [from, to]; when total <= points these are the raw
  * points (min = max = last; nonfinite 1 for a NaN/Inf point); else the span
  * from the first to the last point in range is cut into {@code points}

@@ -10,6 +10,10 @@ import java.nio.ByteBuffer;
  * level-64 entries).
  */
 final class Stats {
+    /** Byte offsets inside a LogFormat.ENTRY-sized summary entry (written by write, read by read). */
+    static final int AUX1 = 56;
+    static final int AUX2 = 64;
+
     long blockNo;
     long count;
     long nonfinite;
@@ -70,8 +74,8 @@ final class Stats {
         s.last = b.getDouble(at + 32);
         s.firstStep = b.getLong(at + 40);
         s.lastStep = b.getLong(at + 48);
-        s.aux1 = b.getLong(at + 56);
-        s.aux2 = b.getLong(at + 64);
+        s.aux1 = b.getLong(at + AUX1);
+        s.aux2 = b.getLong(at + AUX2);
         return s;
     }
 }

@@ -16,7 +16,8 @@ import trainwatch.event.RunStatus;
 final class StatusFile {
     private StatusFile() {}
 
-    static void write(Path file, RunState s, boolean fsync) {
+    /** Durably: fsync, rename, fsync of the directory. */
+    static void write(FileOps ops, Path file, RunState s) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("status", s.status().wire());
         m.put("reason", s.reason());
@@ -24,7 +25,7 @@ final class StatusFile {
         m.put("pid", s.pid());
         m.put("createdMs", s.createdMs());
         try {
-            AtomicFiles.write(file, Json.MAPPER.writeValueAsBytes(m), fsync);
+            AtomicFiles.write(ops, file, Json.MAPPER.writeValueAsBytes(m), true);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

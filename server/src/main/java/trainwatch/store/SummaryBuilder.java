@@ -21,12 +21,14 @@ final class SummaryBuilder implements AutoCloseable {
     }
 
     private final RunPaths paths;
+    private final FileOps ops;
     private final SideOut index;
     private TagSum[] tags = new TagSum[16];
     private long curBlock = -1;
 
-    SummaryBuilder(RunPaths paths, SideOut index) {
+    SummaryBuilder(RunPaths paths, FileOps ops, SideOut index) {
         this.paths = paths;
+        this.ops = ops;
         this.index = index;
     }
 
@@ -48,7 +50,7 @@ final class SummaryBuilder implements AutoCloseable {
             seal64();
             if ((blk >>> 6) != (curBlock >>> 6)) seal4096();
         }
-        index.room(LogFormat.INDEX_ENTRY).putLong(blk).putLong(start).putLong(seq);
+        BlockIndex.append(index, blk, start, seq);
         curBlock = blk;
     }
 
@@ -78,8 +80,8 @@ final class SummaryBuilder implements AutoCloseable {
         TagSum t = tags[id];
         if (t == null) {
             t = new TagSum();
-            t.out64 = new SideOut(paths.summary(id, false));
-            t.out4096 = new SideOut(paths.summary(id, true));
+            t.out64 = new SideOut(paths.summary(id, false), ops);
+            t.out4096 = new SideOut(paths.summary(id, true), ops);
             t.entries64 = t.out64.size() / LogFormat.ENTRY;
             tags[id] = t;
         }

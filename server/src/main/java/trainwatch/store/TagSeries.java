@@ -6,14 +6,15 @@ import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * One tag's points over a step range, answered from summaries where whole
- * blocks fit and from raw records only at the edges (DESIGN.md scalars route).
- * Steps below {@code sealedBlocks * 64} are covered by sealed summaries; the
- * points after that (the tail) were read raw by the caller.
+ * blocks fit and from raw records only at the edges (docs/run-format.md,
+ * "Series"). Steps below {@code sealedBlocks * 64} are covered by sealed
+ * summaries; the points after that (the tail) are read raw.
  */
 final class TagSeries {
     private final int tagId;
@@ -22,25 +23,90 @@ final class TagSeries {
     private final long openStart;
     private final FileChannel level64;
     private final FrameReader frames;
-    private final PointBuf tail;
-    private final List<String> problems;
+    private final PointBuf tail = new PointBuf();
+    private final List<String> problems = new ArrayList<>();
+    private final ScalarsRecord rec = new ScalarsRecord();
     private ByteBuffer entries = ByteBuffer.allocate(64 * LogFormat.ENTRY).order(ByteOrder.LITTLE_ENDIAN);
     private long memoGroup = -1;
     private Stats[] memoEntries = new Stats[0];
     private long memoRawStart = -1;
     private final PointBuf memoRaw = new PointBuf();
 
-    TagSeries(int tagId, long sealedBlocks, List<Stats> groups, FileChannel level64, FrameReader frames, PointBuf tail,
-              List<String> problems) {
+    /** The tail is the records in [tailStart, validEnd): the first unsealed block on. */
+    TagSeries(int tagId, long sealedBlocks, List<Stats> groups, FileChannel level64, FrameReader frames, long tailStart, long validEnd) {
         this.tagId = tagId;
         this.sealedBlocks = sealedBlocks;
         this.groups = groups;
         this.level64 = level64;
         this.frames = frames;
-        this.tail = tail;
-        this.problems = problems;
         Stats lastGroup = groups.isEmpty() ? null : groups.get(groups.size() - 1);
         this.openStart = lastGroup == null ? 0 : lastGroup.aux1 + lastGroup.aux2;
+        readRaw(tailStart, validEnd, tail);
+    }
+
+    /** Corrupt records met while reading raw (skipped, never returned as values). */
+    List<String> problems() {
+        return problems;
+    }
+
+    /** This tag's points in the records [from, to), CRC-checked. */
+    private void readRaw(long from, long to, PointBuf out) {
+        frames.scan(from, to, (off, buf, pos, len) -> {
+            if (!ScalarsRecord.is(buf, pos)) return true;
+            ScalarsRecord r = rec.wrap(buf, pos, len);
+            if (!r.wellFormed()) return true;
+            for (int i = 0, n = r.count(); i < n; i++) if (r.tagId(i) == tagId) out.add(r.step(), r.value(i));
+            return true;
+        }, problems);
+    }
+
+    /**
+     * The best finite value and the first step holding it: the extreme over the
+     * sealed groups' and open blocks' summaries and the raw tail, then the
+     * first summary that holds it, narrowed to one block read raw.
+     */
+    Best best(Goal goal) {
+        long sealedEnd = sealedBlocks << LogFormat.BLOCK_SHIFT;
+        Stats[] open = openEntries();
+        double m = Double.NaN;
+        for (Stats g : groups) m = better(goal, m, goal.of(g));
+        for (Stats e : open) m = better(goal, m, goal.of(e));
+        int t0 = tail.lowerBound(sealedEnd);
+        for (int i = t0; i < tail.size; i++) m = better(goal, m, tail.values[i]);
+        if (Double.isNaN(m)) return null;
+        for (Stats g : groups) {
+            if (goal.of(g) != m) continue;
+            Best b = firstIn(groupEntries(g.blockNo), goal, m);
+            if (b != null) return b;
+        }
+        Best b = firstIn(open, goal, m);
+        if (b != null) return b;
+        for (int i = t0; i < tail.size; i++) if (tail.values[i] == m) return new Best(tail.values[i], tail.steps[i]);
+        return null;
+    }
+
+    private static double better(Goal goal, double m, double v) {
+        if (!Double.isFinite(v)) return m;
+        return Double.isNaN(m) || goal.beats(v, m) ? v : m;
+    }
+
+    /** The first point equal to m in the first of these blocks whose summary holds m. */
+    private Best firstIn(Stats[] blocks, Goal goal, double m) {
+        for (Stats e : blocks) {
+            if (e.blockNo >= sealedBlocks || goal.of(e) != m) continue;
+            PointBuf p = new PointBuf();
+            raw(e, e.firstStep, e.lastStep, p, null);
+            for (int i = 0; i < p.size; i++) if (p.values[i] == m) return new Best(p.values[i], p.steps[i]);
+        }
+        return null;
+    }
+
+    /** Level-64 entries of the group that is not sealed yet, for its sealed blocks. */
+    private Stats[] openEntries() {
+        Stats[] all = groupEntries(sealedBlocks >>> 6);
+        int n = 0;
+        while (n < all.length && all[n].blockNo < sealedBlocks) n++;
+        return Arrays.copyOf(all, n);
     }
 
     /** Screen-resolution answer over [from, to] clamped to [0, maxStep]. */
@@ -214,17 +280,7 @@ final class TagSeries {
     private void raw(Stats e, long a, long b, PointBuf out, Stats s) {
         if (memoRawStart != e.aux1) {
             memoRaw.size = 0;
-            frames.scan(e.aux1, e.aux2, (off, buf, pos, len) -> {
-                if (buf.get(pos) != LogFormat.SCALARS) return true;
-                long step = buf.getLong(pos + 9);
-                int n = buf.getShort(pos + 25) & 0xffff;
-                if (27 + 10 * n != len) return true;
-                for (int i = 0; i < n; i++) {
-                    int at = pos + 27 + 10 * i;
-                    if ((buf.getShort(at) & 0xffff) == tagId) memoRaw.add(step, buf.getDouble(at + 2));
-                }
-                return true;
-            }, problems);
+            readRaw(e.aux1, e.aux2, memoRaw);
             memoRawStart = e.aux1;
         }
         for (int i = memoRaw.lowerBound(a); i < memoRaw.size && memoRaw.steps[i] <= b; i++) {

@@ -14,8 +14,10 @@ import java.util.Map;
 /**
  * Tag id <-> name. Kept in the log (TAG_DEF records) and mirrored in
  * index/tags.tsv ("id TAB offset-of-definition TAB name" lines) so readers
- * need not scan the log for names. The writer appends a line before the
- * definition reaches the log, so readers always know a name before they see it used.
+ * need not scan the log for names. The writer replaces the file (atomically,
+ * durably, lines in id order, so each version extends the previous one)
+ * before the definition reaches the log, so readers always know a name before
+ * they see it used.
  */
 final class TagTable {
     private final Map<String, Integer> ids = new HashMap<>();

@@ -3,10 +3,11 @@ package trainwatch.train;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+
+import trainwatch.store.AtomicFiles;
 
 /**
  * ModelSerializer zips (with updater state, so a run can resume) written to a
@@ -18,10 +19,8 @@ final class Checkpoints {
 
     static Path save(MultiLayerNetwork net, Path dir, String name) throws IOException {
         Files.createDirectories(dir);
-        Path tmp = dir.resolve(name + ".tmp");
-        ModelSerializer.writeModel(net, tmp.toFile(), true);
         Path target = dir.resolve(name);
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.writeDurably(target, out -> ModelSerializer.writeModel(net, out, true)); // fsync, rename, fsync dir
         return target;
     }
 

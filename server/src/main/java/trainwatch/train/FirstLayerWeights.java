@@ -7,7 +7,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * The first layer's weights as images: a conv layer's W is already
  * [nOut][nIn][kH][kW]; a dense layer on images has W [nIn][nOut], transposed
- * to [hidden][channels][h][w] (STACK.md #21). Nothing for non-image input.
+ * to [hidden][channels][h][w] (DL4J stores a dense W input-major). Nothing for non-image input.
  */
 final class FirstLayerWeights {
     private FirstLayerWeights() {}

@@ -19,7 +19,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <li>||W|| of every weight matrix before the update and the regularization
  * part of the score, in onGradientCalculation (before the updater runs);</li>
  * <li>the score, ||applied update of W|| and the learning rate in
- * iterationDone, where the gradient view holds the applied update (STACK.md #5).</li>
+ * iterationDone, where the gradient view holds the applied update (after lr, momentum/Adam and l2: params before minus after match it to 3e-8).</li>
  * </ul>
  * The trainer reads the fields after fit returns; values are NaN/Inf as DL4J produced them.
  */

@@ -12,8 +12,9 @@ import trainwatch.config.RunConfig.OptimizerConfig;
 import trainwatch.config.RunConfig.ScheduleConfig;
 
 /**
- * Config optimizer -> DL4J updater. A hyperparameter left at 0 where 0 makes
- * no sense (eps, betas, decay) falls back to DL4J's default.
+ * Config optimizer -> DL4J updater, every hyperparameter exactly as the parser
+ * accepted it (its bounds are the updaters' bounds: docs/config.md), never
+ * silently replaced by a DL4J default.
  */
 final class Optimizers {
     private Optimizers() {}
@@ -25,20 +26,15 @@ final class Optimizers {
             case "sgd" -> new Sgd(lr);
             case "momentum" -> new ClassicMomentum(lr, null, o.momentum());
             case "nesterov" -> new Nesterovs(lr, o.momentum());
-            case "adagrad" -> new AdaGrad(lr, or(o.eps(), AdaGrad.DEFAULT_ADAGRAD_EPSILON));
-            case "rmsprop" -> new RmsProp(lr, or(o.decay(), RmsProp.DEFAULT_RMSPROP_RMSDECAY), or(o.eps(), RmsProp.DEFAULT_RMSPROP_EPSILON));
-            case "adam" -> new Adam(lr, or(o.beta1(), Adam.DEFAULT_ADAM_BETA1_MEAN_DECAY),
-                    or(o.beta2(), Adam.DEFAULT_ADAM_BETA2_VAR_DECAY), or(o.eps(), Adam.DEFAULT_ADAM_EPSILON));
+            case "adagrad" -> new AdaGrad(lr, o.eps());
+            case "rmsprop" -> new RmsProp(lr, o.decay(), o.eps());
+            case "adam" -> new Adam(lr, o.beta1(), o.beta2(), o.eps());
             // the lab's LbfgsFitter moves the parameters itself and sets lr to its accepted step length
             case "lbfgs" -> new Sgd(lr);
             default -> throw new UnsupportedOptimizerException("unknown optimizer.type " + o.type());
         };
         if (s != null) u.setLrAndSchedule(lr, s);
         return u;
-    }
-
-    private static double or(double v, double fallback) {
-        return v > 0 ? v : fallback;
     }
 
     static boolean isLbfgs(OptimizerConfig o) {

@@ -3,6 +3,9 @@ package trainwatch.train;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import trainwatch.config.RunConfig;
 import trainwatch.data.Dataset;
 import trainwatch.event.RunStatus;
@@ -16,6 +19,8 @@ import trainwatch.store.RunWriter;
  * run failed with the exception as the reason.
  */
 public final class Trainer {
+    private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+
     private Trainer() {}
 
     public static TrainOutcome train(RunConfig cfg, Dataset data, RunWriter out, ProgressObserver progress,
@@ -39,14 +44,15 @@ public final class Trainer {
         } catch (Throwable t) {
             // VirtualMachineError included: a caught OOM still gets a readable final status
             String reason = reason(t);
-            System.err.println("training failed: " + reason);
-            if (!(t instanceof Optimizers.UnsupportedOptimizerException)) t.printStackTrace();
+            // an unsupported optimizer is the user's config, not a bug: its one-line reason says all there is
+            if (t instanceof Optimizers.UnsupportedOptimizerException) LOG.error("training failed: {}", reason);
+            else LOG.error("training failed: {}", reason, t);
             long iterations = session == null ? 0 : session.iterations();
             try {
                 out.status(RunStatus.FAILED, reason);
                 out.flush();
             } catch (RuntimeException e) {
-                System.err.println("could not record the failed status: " + e);
+                LOG.error("could not record the failed status", e);
             }
             return new TrainOutcome(RunStatus.FAILED, reason, iterations);
         }

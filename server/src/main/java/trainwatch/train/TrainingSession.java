@@ -7,11 +7,12 @@ import java.util.function.BooleanSupplier;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import trainwatch.config.RunConfig;
 import trainwatch.data.Dataset;
 import trainwatch.event.RunStatus;
-import trainwatch.lab.LbfgsFitter;
 import trainwatch.store.RunWriter;
 
 /**
@@ -23,6 +24,7 @@ import trainwatch.store.RunWriter;
  * non-finite value.
  */
 final class TrainingSession {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingSession.class);
     private final RunConfig cfg;
     private final Dataset data;
     private final RunWriter out;
@@ -37,6 +39,7 @@ final class TrainingSession {
     private final StepTags tags;
     private final int[] filterShape;
     private final LbfgsFitter lbfgs;
+    private final DivergenceStop divergenceStop;
     private long step;
     /** Epoch checkpoints at most this often: a full-batch spiral run has an epoch per iteration. */
     long minCheckpointGapNanos = 10_000_000_000L;
@@ -62,6 +65,7 @@ final class TrainingSession {
         this.tags = new StepTags(metrics.layerName, cfg.l2() > 0);
         this.filterShape = FirstLayerWeights.shape(net, data.exampleShape());
         this.lbfgs = Optimizers.isLbfgs(cfg.optimizer()) ? new LbfgsFitter(net) : null;
+        this.divergenceStop = new DivergenceStop(cfg.stopOnDivergence());
         if (lbfgs != null && batches.perEpoch() != 1)
             throw new Optimizers.UnsupportedOptimizerException("optimizer lbfgs needs the full batch: batchSize must be >= the "
                     + data.trainCount() + " training examples (got " + cfg.batchSize() + ")");
@@ -89,6 +93,7 @@ final class TrainingSession {
                 if (filterShape != null && step % filtersEvery == 0) out.filters(step, filterShape, FirstLayerWeights.data(net));
                 MiniBatches.Batch batch = batches.batch(b);
                 metrics.setBatchLabels(batch.labels());
+                SanityChecks.Step0 step0 = step == 0 ? SanityChecks.Step0.measure(net, batch.data(), cfg.l2()) : null;
                 long t0 = System.nanoTime();
                 if (lbfgs != null) lbfgs.fit(batch.data());
                 else net.fit(batch.data());
@@ -99,10 +104,12 @@ final class TrainingSession {
                 double[] v = tags.values(metrics, examplesPerSec, val);
                 out.scalars(step, t, v);
                 notifyMonitors(t, v);
-                if (step == 0) sanityChecks();
+                if (step0 != null) sanityChecks(step0);
                 progress.onIteration(step, total, epoch, metrics.score, metrics.trainAcc, examplesPerSec);
                 int bad = StepTags.firstNonFinite(t, v);
                 if (bad >= 0) return diverged(t[bad], v[bad]);
+                String exploded = divergenceStop.onStep(metrics.score, eval);
+                if (exploded != null) return exploded(exploded);
                 if (val != null && plateau != null) applyPlateau(val[0]);
                 out.flush();
                 step++;
@@ -125,16 +132,17 @@ final class TrainingSession {
             try {
                 monitors.get(i).onScalars(step, t, v, out);
             } catch (RuntimeException e) {
-                System.err.println("monitor " + monitors.get(i).getClass().getName() + " failed at step " + step + " and is switched off: " + e);
-                e.printStackTrace();
+                LOG.error("monitor {} failed at step {} and is switched off", monitors.get(i).getClass().getName(), step, e);
                 monitors.remove(i--);
             }
         }
     }
 
-    private void sanityChecks() {
-        SanityChecks.initialLoss(out, data.numClasses(), metrics.score, metrics.regScore);
-        if (cfg.l2() > 0) SanityChecks.regRaisesLoss(out, cfg.l2(), metrics.score, metrics.regScore);
+    /** Dropout makes the training score stochastic: then DL4J's score of the same batch in inference mode stands in for it. */
+    private void sanityChecks(SanityChecks.Step0 step0) {
+        double reported = cfg.dropout() > 0 ? step0.dl4jInferenceScore() : metrics.score;
+        SanityChecks.initialLoss(out, data.numClasses(), reported, step0);
+        if (cfg.l2() > 0) SanityChecks.regRaisesLoss(out, cfg.l2(), reported, step0);
     }
 
     private void applyPlateau(double valLoss) {
@@ -146,6 +154,13 @@ final class TrainingSession {
     private TrainOutcome stopped() throws IOException {
         Checkpoints.save(net, out.checkpointDir(), Checkpoints.FINAL);
         return new TrainOutcome(RunStatus.STOPPED, "stop requested at step " + step, step);
+    }
+
+    private TrainOutcome exploded(String reason) {
+        out.alert(step, "diverged", "loss", reason,
+                "lower the learning rate (now " + cfg.optimizer().lr() + ") 3-10x and start again");
+        out.flush();
+        return new TrainOutcome(RunStatus.DIVERGED, reason, step + 1);
     }
 
     private TrainOutcome diverged(String tag, double value) {

@@ -14,7 +14,9 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
@@ -26,7 +28,10 @@ import org.junit.jupiter.api.Test;
  * - the server (http, live, run) never refers to ND4J, DL4J or the trainer, so `serve`
  *   starts fast and a trainer crash cannot take it down;
  * - store and train never refer to Javalin: the run directory is the contract, not the web layer;
- * - everything `serve` can reach from ServeCommand is free of ND4J/DL4J, so the server never loads them.
+ * - everything `serve` can reach from ServeCommand is free of ND4J/DL4J, so the server never loads them;
+ * - no two packages depend on each other, directly or through others: dependencies point one way,
+ *   so each package can be read, tested and changed with only what it imports in mind.
+ * Every rule fails when it finds no classes to check: a moved build directory must not pass as "no violations".
  */
 class ArchitectureTest {
     private static final Path CLASSES = Path.of("target", "classes");
@@ -44,7 +49,9 @@ class ArchitectureTest {
     @Test
     void store_and_train_never_refer_to_javalin() throws IOException {
         for (String pkg : List.of("store", "train")) {
-            for (Path c : classesOf("trainwatch/" + pkg)) assertEquals(Set.of(), matching(references(c), List.of("io/javalin/")), c + " must not refer to Javalin");
+            List<Path> classes = classesOf("trainwatch/" + pkg);
+            assertFalse(classes.isEmpty(), "no compiled classes in trainwatch." + pkg);
+            for (Path c : classes) assertEquals(Set.of(), matching(references(c), List.of("io/javalin/")), c + " must not refer to Javalin");
         }
     }
 
@@ -63,6 +70,50 @@ class ArchitectureTest {
         }
         assertTrue(seen.contains("trainwatch/http/HttpApp"), "the walk reached the web app: " + seen);
         assertTrue(seen.contains("trainwatch/config/ConfigParser"), "the walk reached the config parser: " + seen);
+    }
+
+    @Test
+    void no_package_depends_on_itself_through_other_packages() throws IOException {
+        Map<String, Set<String>> graph = packageGraph();
+        assertTrue(graph.keySet().containsAll(List.of("trainwatch", "cli", "config", "data", "event", "http", "lab", "live", "run", "store", "train")),
+                "the graph covers every package: " + graph.keySet());
+        List<List<String>> cycles = PackageCycles.of(graph);
+        assertEquals(List.of(), cycles, "package cycles (each list is a strongly connected set of packages): " + graph);
+    }
+
+    @Test
+    void the_cycle_finder_sees_a_planted_cycle() {
+        Map<String, Set<String>> graph = new TreeMap<>();
+        graph.put("a", Set.of("b"));
+        graph.put("b", Set.of("c"));
+        graph.put("c", Set.of("a"));
+        graph.put("d", Set.of("a"));
+        assertEquals(List.of(List.of("a", "b", "c")), PackageCycles.of(graph));
+        graph.put("c", Set.of());
+        assertEquals(List.of(), PackageCycles.of(graph));
+    }
+
+    /** Package (below trainwatch/; "trainwatch" for the root) -> the other trainwatch packages its classes refer to. */
+    private static Map<String, Set<String>> packageGraph() throws IOException {
+        List<Path> all = classesOf("trainwatch");
+        assertTrue(all.size() > 50, "expected the compiled classes under " + CLASSES.toAbsolutePath() + ", found " + all.size());
+        Map<String, Set<String>> graph = new TreeMap<>();
+        for (Path c : all) {
+            String from = packageOf(CLASSES.relativize(c).toString().replace('\\', '/'));
+            Set<String> to = graph.computeIfAbsent(from, k -> new TreeSet<>());
+            for (String r : references(c)) {
+                if (!r.startsWith("trainwatch/")) continue;
+                String p = packageOf(r);
+                if (!p.equals(from)) to.add(p);
+            }
+        }
+        return graph;
+    }
+
+    private static String packageOf(String classPath) {
+        String rest = classPath.substring("trainwatch/".length());
+        int slash = rest.indexOf('/');
+        return slash < 0 ? "trainwatch" : rest.substring(0, slash);
     }
 
     private static List<Path> classesOf(String dir) throws IOException {

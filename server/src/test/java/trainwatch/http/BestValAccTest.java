@@ -57,7 +57,7 @@ class BestValAccTest {
         assertEquals(best, detail.get("best_val_acc").asDouble());
         assertEquals(step, detail.get("best_val_acc_step").asLong());
         JsonNode row = null;
-        for (JsonNode r : fixture.api.get("/api/runs").json()) if (r.get("id").asText().equals(id)) row = r;
+        for (JsonNode r : fixture.api.get("/api/runs").json().get("runs")) if (r.get("id").asText().equals(id)) row = r;
         assertEquals(best, row.get("best_val_acc").asDouble());
         assertEquals(step, row.get("best_val_acc_step").asLong());
     }

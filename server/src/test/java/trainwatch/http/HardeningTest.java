@@ -266,7 +266,7 @@ class HardeningTest {
         Api.Res list = api.get("/api/runs");
         assertEquals(200, list.status(), list.body());
         JsonNode row = null;
-        for (JsonNode r : list.json()) if (r.get("id").asText().equals(id)) row = r;
+        for (JsonNode r : list.json().get("runs")) if (r.get("id").asText().equals(id)) row = r;
         assertTrue(row != null, "listed: " + list.body());
         assertEquals("failed", row.get("status").asText());
         assertTrue(row.get("reason").asText().contains("unreadable status.json"), row.toString());

@@ -67,7 +67,7 @@ class LiveStreamTest {
         assertTrue(d.get("latest").has("loss"), d.toString());
 
         JsonNode row = null;
-        for (JsonNode n : fixture.api.get("/api/runs").json()) if (n.get("id").asText().equals(id)) row = n;
+        for (JsonNode n : fixture.api.get("/api/runs").json().get("runs")) if (n.get("id").asText().equals(id)) row = n;
         assertTrue(row != null && row.get("status").asText().equals("finished"), String.valueOf(row));
         assertTrue(row.get("best_val_acc").isNumber() && row.get("best_val_acc_step").isNumber(), row.toString());
 

@@ -26,7 +26,7 @@ class WireShapeTest {
     @RegisterExtension
     static final ServerFixture fixture = ServerFixture.withTrainers();
 
-    static final String REST_LIST = "### `GET /api/runs` — every run, newest first";
+    static final String REST_LIST = "### `GET /api/runs` — one page of the run list";
     static final String REST_CREATE = "### `POST /api/runs` — start a run";
     static final String REST_ONE = "### `GET /api/runs/{id}` — one run";
     static final String REST_SCALARS = "### `GET /api/runs/{id}/scalars?tag=loss&points=1000[&from=STEP&to=STEP]`";

@@ -12,8 +12,8 @@ class EventViewsTest {
     static final Alert ALERT = new Alert(4, 3, 1000, "plateau", "val_acc", "no progress", "lower the rate");
 
     @Test
-    void an_alert_view_has_seq_step_t_kind_tag_message_advice_in_that_order() {
-        assertEquals("{\"seq\":4,\"step\":3,\"t\":1000,\"kind\":\"plateau\",\"tag\":\"val_acc\",\"message\":\"no progress\",\"advice\":\"lower the rate\"}",
+    void an_alert_view_has_seq_step_t_kind_severity_tag_message_advice_in_that_order() {
+        assertEquals("{\"seq\":4,\"step\":3,\"t\":1000,\"kind\":\"plateau\",\"severity\":\"info\",\"tag\":\"val_acc\",\"message\":\"no progress\",\"advice\":\"lower the rate\"}",
                 Json.write(AlertView.of(ALERT)));
     }
 

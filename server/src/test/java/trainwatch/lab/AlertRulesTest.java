@@ -8,6 +8,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import trainwatch.event.AlertSeverity;
 import trainwatch.event.Alert;
 
 class AlertRulesTest {
@@ -26,6 +27,19 @@ class AlertRulesTest {
         assertEquals(1, a.size(), writer.alerts.toString());
         assertTrue(a.get(0).step() > 90 && a.get(0).step() < 110, "fires when the smoothed loss passes 6.9: " + a.get(0));
         assertTrue(a.get(0).advice().contains("lower the learning rate"));
+        assertEquals(AlertSeverity.CRITICAL, a.get(0).severity());
+    }
+
+    @Test
+    void a_loss_that_sits_high_after_exploding_is_not_called_a_plateau_until_it_recovers() {
+        for (int t = 0; t < 50; t++) record(t, "loss", 2.3);
+        for (int t = 50; t < 3000; t++) record(t, "loss", 20.0);
+        assertEquals(1, writer.alerts("loss_exploding").size(), writer.alerts.toString());
+        assertTrue(writer.alerts("plateau").isEmpty(), "flat, but high after exploding: " + writer.alerts);
+        for (int t = 3000; t < 8000; t++) record(t, "loss", 1.0);
+        List<Alert> plateau = writer.alerts("plateau");
+        assertEquals(1, plateau.size(), "recovered, then flat: a real plateau " + writer.alerts);
+        assertTrue(plateau.get(0).step() > 3000, plateau.get(0).toString());
     }
 
     @Test
@@ -43,6 +57,7 @@ class AlertRulesTest {
         assertEquals("update_ratio/conv1", a.get(0).tag());
         assertTrue(a.get(0).message().contains("learning rate likely too low for conv1"), a.get(0).message());
         assertTrue(a.get(0).advice().contains("raise the learning rate"));
+        assertEquals(AlertSeverity.WARNING, a.get(0).severity());
     }
 
     @Test
@@ -93,6 +108,7 @@ class AlertRulesTest {
         assertEquals(1, a.size(), writer.alerts.toString());
         assertTrue(a.get(0).step() >= 500, "not before the minimum length: " + a.get(0));
         assertTrue(a.get(0).advice().contains("decay the learning rate"));
+        assertEquals(AlertSeverity.INFO, a.get(0).severity());
     }
 
     @Test

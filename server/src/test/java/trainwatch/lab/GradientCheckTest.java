@@ -13,6 +13,8 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.NoOp;
 
+import trainwatch.event.CheckOutcome;
+
 class GradientCheckTest {
     private final GradientCheck check = new GradientCheck(GradientCheck.Options.defaults());
 
@@ -20,10 +22,10 @@ class GradientCheckTest {
     void a_correct_tanh_mlp_passes_with_errors_at_the_good_level() {
         MultiLayerNetwork net = LabNets.mlp(DataType.DOUBLE, Activation.TANH.getActivationFunction(), 0.01, new NoOp(), 7, 3, 8, 6);
         GradientReport r = check.run(net, LabNets.spiral(2, 3, 1, DataType.DOUBLE), 0.01);
-        assertEquals("pass", r.outcome(), r.summary());
+        assertEquals(CheckOutcome.PASS, r.outcome(), r.summary());
         assertEquals(2, r.phases().size(), "data loss alone, then with l2");
         for (GradientReport.Phase p : r.phases())
-            for (GradientReport.LayerStats s : p.best()) assertTrue(s.maxRelError() < 1e-6, p.name() + " " + s);
+            for (GradientReport.LayerErrors s : p.best()) assertTrue(s.maxRelError() < 1e-6, p.name() + " " + s);
         assertFalse(r.objectiveHasKinks());
     }
 
@@ -32,7 +34,7 @@ class GradientCheckTest {
         MultiLayerNetwork net = LabNets.cnn(DataType.DOUBLE, 8, 2, 5, 3, 0.001, 3);
         GradientReport r = check.run(net, LabNets.randomImages(3, 8, 3, 2, DataType.DOUBLE), 0.001);
         assertTrue(r.objectiveHasKinks());
-        assertEquals("pass", r.outcome(), r.summary());
+        assertEquals(CheckOutcome.PASS, r.outcome(), r.summary());
         assertEquals(3, r.phases().get(0).best().size(), "conv1, dense1, output (the pool has no parameters)");
     }
 
@@ -43,7 +45,7 @@ class GradientCheckTest {
         GradientReport r = coarse.run(net, LabNets.randomImages(3, 8, 3, 2, DataType.DOUBLE), 0.0);
         GradientReport.Phase data = r.phases().get(0);
         assertFalse(data.kinkEntries().isEmpty(), "h = 0.5 moves pre-activations across 0 and changes pool winners");
-        int flagged = data.best().stream().mapToInt(GradientReport.LayerStats::kinks).sum();
+        int flagged = data.best().stream().mapToInt(GradientReport.LayerErrors::kinks).sum();
         assertEquals(data.kinkEntries().size(), flagged);
         assertTrue(r.summary().contains("straddled a kink"), r.summary());
     }
@@ -52,11 +54,11 @@ class GradientCheckTest {
     void a_backprop_bug_planted_in_one_layer_is_caught_as_probably_wrong() {
         MultiLayerNetwork net = LabNets.mlp(DataType.DOUBLE, new ScaledBackpropTanh(1.5), 0.01, new NoOp(), 7, 3, 8);
         GradientReport r = check.run(net, LabNets.spiral(2, 3, 1, DataType.DOUBLE), 0.01);
-        assertEquals("fail", r.outcome(), r.summary());
-        GradientReport.LayerStats dense1 = r.phases().get(0).best().get(0);
+        assertEquals(CheckOutcome.FAIL, r.outcome(), r.summary());
+        GradientReport.LayerErrors dense1 = r.phases().get(0).best().get(0);
         assertEquals("dense1", dense1.layer());
         assertEquals(Reading.PROBABLY_WRONG, dense1.reading());
-        GradientReport.LayerStats output = r.phases().get(0).best().get(1);
+        GradientReport.LayerErrors output = r.phases().get(0).best().get(1);
         assertTrue(output.maxRelError() < 1e-6, "the output layer's own gradient is still right: " + output);
     }
 

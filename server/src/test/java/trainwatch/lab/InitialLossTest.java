@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.dataset.DataSet;
 
+import trainwatch.event.CheckOutcome;
 import trainwatch.config.ConfigParser;
 import trainwatch.config.RunConfig;
 import trainwatch.data.Dataset;
@@ -25,7 +26,7 @@ class InitialLossTest {
         RunConfig cfg = ConfigParser.parse(SHAPES);
         Dataset data = Datasets.load(cfg);
         InitialLoss.Result r = InitialLoss.of(netFor(cfg, data), LabData.head(data, 200, DataType.FLOAT));
-        assertEquals("pass", r.outcome(), r.summary());
+        assertEquals(CheckOutcome.PASS, r.outcome(), r.summary());
         assertEquals(Math.log(10), r.expected(), 1e-12);
         assertTrue(r.summary().contains("ln(10) = 2.3026"), r.summary());
     }
@@ -38,14 +39,14 @@ class InitialLossTest {
         net.params().muli(50);
         DataSet batch = LabData.head(data, 200, DataType.FLOAT);
         InitialLoss.Result r = InitialLoss.of(net, batch);
-        assertEquals("warn", r.outcome(), r.summary());
+        assertEquals(CheckOutcome.WARN, r.outcome(), r.summary());
         assertTrue(r.loss() > Math.log(10) + 1, "loss " + r.loss());
         assertTrue(r.summary().contains("not within") && r.summary().contains("initialization"), r.summary());
     }
 
     @Test
     void a_loss_that_ignores_the_labels_is_caught_too() {
-        assertEquals("warn", InitialLoss.judge(0.0, 10).outcome(), "a loss of 0 at init means the loss is not looking at the labels");
-        assertEquals("pass", InitialLoss.judge(1.15, 3).outcome());
+        assertEquals(CheckOutcome.WARN, InitialLoss.judge(0.0, 10).outcome(), "a loss of 0 at init means the loss is not looking at the labels");
+        assertEquals(CheckOutcome.PASS, InitialLoss.judge(1.15, 3).outcome());
     }
 }

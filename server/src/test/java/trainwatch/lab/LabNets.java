@@ -22,11 +22,11 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 import java.util.Random;
 
 /** Small networks and data the lab tests build for themselves (independent of the trainer's model factory). */
-final class LabNets {
+public final class LabNets {
     private LabNets() {}
 
     /** An mlp 2 -> hidden... -> classes with the given hidden activation. */
-    static MultiLayerNetwork mlp(DataType type, IActivation hiddenAct, double l2, IUpdater updater, long seed, int classes, int... hidden) {
+    public static MultiLayerNetwork mlp(DataType type, IActivation hiddenAct, double l2, IUpdater updater, long seed, int classes, int... hidden) {
         var list = new NeuralNetConfiguration.Builder().seed(seed).dataType(type).updater(updater).l2(l2)
                 .weightInit(WeightInit.XAVIER).list();
         int nIn = 2;
@@ -42,7 +42,7 @@ final class LabNets {
     }
 
     /** conv(3x3, relu) -> maxpool 2x2 -> dense(relu) -> softmax on 1 x size x size images. */
-    static MultiLayerNetwork cnn(DataType type, int size, int filters, int hidden, int classes, double l2, long seed) {
+    public static MultiLayerNetwork cnn(DataType type, int size, int filters, int hidden, int classes, double l2, long seed) {
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(seed).dataType(type).updater(new NoOp()).l2(l2)
                 .weightInit(WeightInit.XAVIER).list()
                 .layer(new ConvolutionLayer.Builder(3, 3).name("conv1").nOut(filters).activation(Activation.RELU).build())
@@ -56,7 +56,7 @@ final class LabNets {
     }
 
     /** CS231n's spiral: {@code perClass} points of each of {@code classes} arms, 2-D, one-hot labels. */
-    static DataSet spiral(int perClass, int classes, long seed, DataType type) {
+    public static DataSet spiral(int perClass, int classes, long seed, DataType type) {
         Random rnd = new Random(seed);
         int n = perClass * classes;
         double[][] x = new double[n][2];
@@ -75,7 +75,7 @@ final class LabNets {
     }
 
     /** Random images with random one-hot labels (enough for gradient and loss checks). */
-    static DataSet randomImages(int n, int size, int classes, long seed, DataType type) {
+    public static DataSet randomImages(int n, int size, int classes, long seed, DataType type) {
         Random rnd = new Random(seed);
         double[][] x = new double[n][size * size];
         double[][] y = new double[n][classes];
@@ -87,7 +87,7 @@ final class LabNets {
     }
 
     /** The first {@code n} examples. */
-    static DataSet head(DataSet d, int n) {
+    public static DataSet head(DataSet d, int n) {
         INDArray f = d.getFeatures(), l = d.getLabels();
         return new DataSet(f.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, n)).dup(),
                 l.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, n)).dup());

@@ -11,6 +11,9 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.NoOp;
 
+import trainwatch.event.CheckOutcome;
+import trainwatch.train.LbfgsFitter;
+
 class OverfitCheckTest {
     private final DataSet twenty = LabNets.head(shuffled(), 20);
 
@@ -27,7 +30,7 @@ class OverfitCheckTest {
     void a_model_with_enough_capacity_overfits_twenty_examples_and_reports_the_iterations() {
         MultiLayerNetwork net = LabNets.mlp(DataType.FLOAT, Activation.RELU.getActivationFunction(), 0, new Adam(0.02), 1, 3, 50);
         OverfitCheck.Result r = check.run(net, twenty, net::fit);
-        assertEquals("pass", r.outcome(), r.summary());
+        assertEquals(CheckOutcome.PASS, r.outcome(), r.summary());
         assertEquals(20, r.examples());
         assertEquals(1.0, r.accuracy());
         assertTrue(r.loss() < 0.01);
@@ -39,7 +42,7 @@ class OverfitCheckTest {
     void a_model_with_one_hidden_unit_cannot_overfit_and_fails_with_its_final_numbers() {
         MultiLayerNetwork net = LabNets.mlp(DataType.FLOAT, Activation.RELU.getActivationFunction(), 0, new Adam(0.02), 1, 3, 1);
         OverfitCheck.Result r = new OverfitCheck(new OverfitCheck.Options(300, 0.01, 60_000, 5)).run(net, twenty, net::fit);
-        assertEquals("fail", r.outcome(), r.summary());
+        assertEquals(CheckOutcome.FAIL, r.outcome(), r.summary());
         assertEquals(300, r.iterations(), "ran to the cap");
         assertTrue(r.accuracy() < 1.0 || r.loss() >= 0.01);
         assertTrue(r.summary().contains(String.format(java.util.Locale.ROOT, "%.2f", r.accuracy())), r.summary());
@@ -51,6 +54,6 @@ class OverfitCheckTest {
         MultiLayerNetwork net = LabNets.mlp(DataType.FLOAT, Activation.RELU.getActivationFunction(), 0, new NoOp(), 1, 3, 50);
         LbfgsFitter fitter = new LbfgsFitter(net);
         OverfitCheck.Result r = check.run(net, twenty, fitter::fit);
-        assertEquals("pass", r.outcome(), r.summary());
+        assertEquals(CheckOutcome.PASS, r.outcome(), r.summary());
     }
 }

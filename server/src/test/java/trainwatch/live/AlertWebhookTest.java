@@ -33,7 +33,7 @@ class AlertWebhookTest {
 
             String body = bodies.poll(60, TimeUnit.SECONDS);
             assertTrue(body != null, "nothing was posted within 60 s");
-            assertEquals("{\"type\":\"alert\",\"run\":\"run-1\",\"seq\":4,\"step\":3,\"t\":1000,\"kind\":\"plateau\",\"tag\":\"val_acc\","
+            assertEquals("{\"type\":\"alert\",\"run\":\"run-1\",\"seq\":4,\"step\":3,\"t\":1000,\"kind\":\"plateau\",\"severity\":\"info\",\"tag\":\"val_acc\","
                     + "\"message\":\"no progress\",\"advice\":\"lower the rate\"}", body);
         } finally {
             hook.stop(0);

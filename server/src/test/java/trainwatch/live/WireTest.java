@@ -69,7 +69,7 @@ class WireTest {
         Alert a = new Alert(4, 3, 1000, "plateau", "val_acc", "no progress", "lower the rate");
         CheckResult fromFile = new CheckResult(-1, 2000, "overfit", "pass", "loss 0.01", "{\"iterations\":120}");
 
-        assertEquals("{\"type\":\"alert\",\"seq\":4,\"step\":3,\"t\":1000,\"kind\":\"plateau\",\"tag\":\"val_acc\","
+        assertEquals("{\"type\":\"alert\",\"seq\":4,\"step\":3,\"t\":1000,\"kind\":\"plateau\",\"severity\":\"info\",\"tag\":\"val_acc\","
                 + "\"message\":\"no progress\",\"advice\":\"lower the rate\"}", Wire.single(a).text());
         assertEquals("{\"type\":\"check\",\"t\":2000,\"check\":\"overfit\",\"outcome\":\"pass\",\"summary\":\"loss 0.01\","
                 + "\"details\":{\"iterations\":120}}", Wire.check(fromFile, -1).text(), "a check file's result has no seq");

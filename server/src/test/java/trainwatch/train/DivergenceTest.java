@@ -18,7 +18,7 @@ import trainwatch.event.Scalars;
 /**
  * Found by trying rates on seeded spiral runs: sgd at lr 1e9 really overflows
  * (float weights reach Inf, then the loss is NaN at step 3), whereas lr 1e6
- * only kills every ReLU and the clipped loss saturates at 15.35 (STACK.md #19).
+ * only kills every ReLU and the clipped loss saturates at 15.35 (DL4J's MCXENT clips probabilities near 1e-10).
  */
 class DivergenceTest {
     @TempDir

@@ -42,7 +42,7 @@ class OptimizerRuleTest {
         });
     }
 
-    /** DL4J's rewritten Nesterov form (STACK.md #18): v' = mu*v - lr*g; x += -mu*v + (1+mu)*v'. */
+    /** DL4J's rewritten Nesterov form: v' = mu*v - lr*g; x += -mu*v + (1+mu)*v'. */
     @Test
     void nesterov_follows_dl4j_rewritten_form_minus_mu_v_prev_plus_one_plus_mu_v() {
         check("nesterov", (g, s, t) -> {
@@ -88,7 +88,7 @@ class OptimizerRuleTest {
         });
     }
 
-    /** DL4J's rewritten Adam form (STACK.md #18): x -= lr*sqrt(1-b2^t)/(1-b1^t) * m/(sqrt(v)+eps), eps not bias-corrected. */
+    /** DL4J's rewritten Adam form (bias correction folded into the step size): x -= lr*sqrt(1-b2^t)/(1-b1^t) * m/(sqrt(v)+eps), eps not bias-corrected. */
     @Test
     void adam_follows_dl4j_form_with_bias_correction_folded_into_the_step_size() {
         check("adam", (g, s, t) -> {
@@ -153,7 +153,7 @@ class OptimizerRuleTest {
 
     /**
      * Copies the raw gradient before the updater turns it into the update
-     * (STACK.md #5). At that point it is summed over the batch: DL4J divides by
+     * (in iterationDone the gradient view already holds the applied update). At that point it is summed over the batch: DL4J divides by
      * the batch size inside the updater, so the copy is divided here.
      */
     static final class GradientCopy extends BaseTrainingListener {

@@ -21,7 +21,7 @@ final class Configs {
                  "evalEvery": 4, "filtersEvery": 4, "seed": 3}""".formatted(quote(name));
     }
 
-    /** Spiral with plain SGD at a rate that overflows the float weights (NaN loss by step ~3); 1e6 would only saturate (STACK.md #19). */
+    /** Spiral with plain SGD at a rate that overflows the float weights (NaN loss by step ~3); 1e6 would only saturate (DL4J clips the softmax probabilities). */
     static String diverging(String name) {
         return """
                 {"name": %s, "dataset": "spiral", "model": {"type": "mlp", "hidden": [100]},

@@ -1,4 +1,4 @@
-package trainwatch.lab;
+package trainwatch.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,6 +15,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.learning.config.Sgd;
+
+import trainwatch.lab.LabNets;
 
 class LbfgsFitterTest {
     /** What a metrics listener sees from one fit. */

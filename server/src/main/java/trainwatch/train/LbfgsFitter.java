@@ -1,4 +1,4 @@
-package trainwatch.lab;
+package trainwatch.train;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -17,7 +17,7 @@ import org.nd4j.linalg.dataset.DataSet;
  * output but the output layer's), onGradientCalculation while the parameters
  * are still the old ones, then iterationDone with score() = the loss before
  * the step, the gradient view holding the applied update (old minus new
- * parameters, STACK.md #5) and the learning rate set to the accepted step
+ * parameters: inside iterationDone DL4J's gradient view holds the applied update) and the learning rate set to the accepted step
  * length. The line search's own evaluations run with the listeners detached.
  * Full batch only: every call must pass the same examples (in any order).
  */

@@ -1,4 +1,4 @@
-package trainwatch.lab;
+package trainwatch.train;
 
 import java.util.Arrays;
 import java.util.Locale;
@@ -38,9 +38,9 @@ class LbfgsBench {
             for (int k = 0; k < SEEDS.length; k++) {
                 RunConfig cfg = ConfigParser.parse("{\"dataset\": \"spiral\", \"optimizer\": {\"type\": \"lbfgs\"}, \"seed\": " + SEEDS[k] + "}");
                 Dataset data = Datasets.load(cfg);
-                DataSet batch = LabData.head(data, data.trainCount(), DataType.FLOAT);
+                DataSet batch = new MiniBatches(data.trainX(), data.trainY(), data.features(), data.numClasses(), data.trainCount(), 0).batch(0).data();
                 Nd4j.getRandom().setSeed(cfg.seed());
-                MultiLayerNetwork net = CheckModels.build(cfg, data);
+                MultiLayerNetwork net = Models.build(cfg, data);
                 Objective obj = new Objective(net, batch, true);
                 Lbfgs lbfgs = new Lbfgs(obj, Lbfgs.Options.defaults());
                 lbfgs.loss();
@@ -56,7 +56,7 @@ class LbfgsBench {
                 double best = Double.POSITIVE_INFINITY;
                 for (int r = 0; r < rates.length; r++) {
                     RunConfig s = ConfigParser.parse("{\"dataset\": \"spiral\", \"optimizer\": {\"type\": \"sgd\", \"lr\": " + rates[r] + "}, \"seed\": " + SEEDS[k] + "}");
-                    MultiLayerNetwork sn = CheckModels.build(s, data);
+                    MultiLayerNetwork sn = Models.build(s, data);
                     for (long i = 0; i < used; i++) sn.fit(batch);
                     sgd[r][k] = sn.score(batch, false);
                     if (Double.isFinite(sgd[r][k])) best = Math.min(best, sgd[r][k]);

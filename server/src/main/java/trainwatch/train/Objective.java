@@ -1,4 +1,4 @@
-package trainwatch.lab;
+package trainwatch.train;
 
 import java.util.List;
 import java.util.Map;

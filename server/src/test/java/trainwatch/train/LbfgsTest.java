@@ -1,4 +1,4 @@
-package trainwatch.lab;
+package trainwatch.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +10,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.learning.config.Sgd;
+
+import trainwatch.lab.LabNets;
 
 class LbfgsTest {
     private static final int EVALUATIONS = 200;
@@ -67,14 +69,14 @@ class LbfgsTest {
     void on_the_products_spiral_setup_lbfgs_beats_sgd_at_lr_1_for_the_same_gradient_evaluations() throws Exception {
         trainwatch.config.RunConfig cfg = trainwatch.config.ConfigParser.parse("{\"dataset\": \"spiral\", \"optimizer\": {\"type\": \"lbfgs\"}}");
         trainwatch.data.Dataset data = trainwatch.data.Datasets.load(cfg);
-        DataSet batch = LabData.head(data, data.trainCount(), DataType.FLOAT);
-        MultiLayerNetwork net = CheckModels.build(cfg, data);
+        DataSet batch = new MiniBatches(data.trainX(), data.trainY(), data.features(), data.numClasses(), data.trainCount(), 0).batch(0).data();
+        MultiLayerNetwork net = Models.build(cfg, data);
         Objective objective = new Objective(net, batch, true);
         Lbfgs lbfgs = new Lbfgs(objective, Lbfgs.Options.defaults());
         while (objective.evaluations() < 100) lbfgs.step();
         double lbfgsLoss = net.score(batch, false);
 
-        MultiLayerNetwork sgd = CheckModels.build(trainwatch.config.ConfigParser.parse("{\"dataset\": \"spiral\"}"), data); // sgd lr 1, l2 1e-3
+        MultiLayerNetwork sgd = Models.build(trainwatch.config.ConfigParser.parse("{\"dataset\": \"spiral\"}"), data); // sgd lr 1, l2 1e-3
         for (long i = 0; i < objective.evaluations(); i++) sgd.fit(batch);
         double sgdLoss = sgd.score(batch, false);
         assertTrue(lbfgsLoss < 0.8 * sgdLoss, "l2 included, " + objective.evaluations() + " evaluations: lbfgs " + lbfgsLoss + " vs sgd " + sgdLoss);

@@ -1,28 +1,28 @@
-package trainwatch.lab;
+package trainwatch.train;
 
 /** Exponential moving average with bias correction (so the first values are not pulled toward 0). */
-final class Ema {
+public final class Ema {
     private final double beta;
     private double acc;
     private double correction = 1;
     private long count;
 
-    Ema(double beta) {
+    public Ema(double beta) {
         this.beta = beta;
     }
 
-    double add(double x) {
+    public double add(double x) {
         acc = beta * acc + (1 - beta) * x;
         correction *= beta;
         count++;
         return value();
     }
 
-    double value() {
+    public double value() {
         return count == 0 ? Double.NaN : acc / (1 - correction);
     }
 
-    boolean started() {
+    public boolean started() {
         return count > 0;
     }
 }
