@@ -60,7 +60,8 @@ public final class ServeCommand {
             }
             i++;
         }
-        return new TrainwatchServer.Options(host, port, runs, maxParallel, webhook, checkoutWeb(), null, LiveLimits.DEFAULT, 10_000, jvmArgs);
+        return TrainwatchServer.Options.defaults().withHost(host).withPort(port).withRuns(runs).withMaxParallel(maxParallel)
+                .withWebhook(webhook).withWebDir(checkoutWeb()).withChildJvmArgs(jvmArgs);
     }
 
     /**

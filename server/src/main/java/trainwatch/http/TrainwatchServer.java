@@ -23,17 +23,77 @@ import trainwatch.store.RunStore;
 
 /** Wires store, supervisor, runs service, live hub and web app together; `serve` and the tests start it the same way. */
 public final class TrainwatchServer implements AutoCloseable {
-    /** launcher null = child JVMs of this class path; webhook null = none; webDir null = the jar's web/. */
+    /**
+     * launcher null = child JVMs of this class path; webhook null = none; webDir null = the jar's web/.
+     * Build from {@link #defaults()} and name what differs: {@code defaults().withPort(0).withRuns(dir)}.
+     */
     public record Options(String host, int port, Path runs, int maxParallel, URI webhook, Path webDir, Launcher launcher,
-                          LiveLimits limits, long stopTimeoutMs, List<String> childJvmArgs) {
+                          LiveLimits limits, long stopTimeoutMs, List<String> childJvmArgs, Clock clock) {
         public Options {
             if (limits == null) limits = LiveLimits.DEFAULT;
             if (childJvmArgs == null) childJvmArgs = List.of();
+            if (clock == null) clock = Clock.systemUTC();
+        }
+
+        /** The positional form, for callers written before {@link #defaults()}; prefer the withers. */
+        public Options(String host, int port, Path runs, int maxParallel, URI webhook, Path webDir, Launcher launcher,
+                       LiveLimits limits, long stopTimeoutMs, List<String> childJvmArgs) {
+            this(host, port, runs, maxParallel, webhook, webDir, launcher, limits, stopTimeoutMs, childJvmArgs, null);
+        }
+
+        /** What `serve` uses with no options: loopback:7070, ./runs, half the cores for trainers, 10 s to stop. */
+        public static Options defaults() {
+            return new Options("127.0.0.1", 7070, Path.of("runs"), Math.max(1, Runtime.getRuntime().availableProcessors() / 2), null,
+                    null, null, LiveLimits.DEFAULT, 10_000, List.of(), Clock.systemUTC());
         }
 
         public static Options defaults(Path runs) {
-            return new Options("127.0.0.1", 7070, runs, Math.max(1, Runtime.getRuntime().availableProcessors() / 2), null, null,
-                    null, LiveLimits.DEFAULT, 10_000, List.of());
+            return defaults().withRuns(runs);
+        }
+
+        public Options withHost(String v) {
+            return new Options(v, port, runs, maxParallel, webhook, webDir, launcher, limits, stopTimeoutMs, childJvmArgs, clock);
+        }
+
+        public Options withPort(int v) {
+            return new Options(host, v, runs, maxParallel, webhook, webDir, launcher, limits, stopTimeoutMs, childJvmArgs, clock);
+        }
+
+        public Options withRuns(Path v) {
+            return new Options(host, port, v, maxParallel, webhook, webDir, launcher, limits, stopTimeoutMs, childJvmArgs, clock);
+        }
+
+        public Options withMaxParallel(int v) {
+            return new Options(host, port, runs, v, webhook, webDir, launcher, limits, stopTimeoutMs, childJvmArgs, clock);
+        }
+
+        public Options withWebhook(URI v) {
+            return new Options(host, port, runs, maxParallel, v, webDir, launcher, limits, stopTimeoutMs, childJvmArgs, clock);
+        }
+
+        public Options withWebDir(Path v) {
+            return new Options(host, port, runs, maxParallel, webhook, v, launcher, limits, stopTimeoutMs, childJvmArgs, clock);
+        }
+
+        public Options withLauncher(Launcher v) {
+            return new Options(host, port, runs, maxParallel, webhook, webDir, v, limits, stopTimeoutMs, childJvmArgs, clock);
+        }
+
+        public Options withLimits(LiveLimits v) {
+            return new Options(host, port, runs, maxParallel, webhook, webDir, launcher, v, stopTimeoutMs, childJvmArgs, clock);
+        }
+
+        public Options withStopTimeoutMs(long v) {
+            return new Options(host, port, runs, maxParallel, webhook, webDir, launcher, limits, v, childJvmArgs, clock);
+        }
+
+        public Options withChildJvmArgs(List<String> v) {
+            return new Options(host, port, runs, maxParallel, webhook, webDir, launcher, limits, stopTimeoutMs, v, clock);
+        }
+
+        /** Every component's time (store, supervisor, live hub) comes from this clock. */
+        public Options withClock(Clock v) {
+            return new Options(host, port, runs, maxParallel, webhook, webDir, launcher, limits, stopTimeoutMs, childJvmArgs, v);
         }
     }
 
@@ -52,7 +112,7 @@ public final class TrainwatchServer implements AutoCloseable {
 
     public TrainwatchServer(Options o) throws java.io.IOException {
         Files.createDirectories(o.runs());
-        Clock clock = Clock.systemUTC();
+        Clock clock = o.clock();
         store = new RunStore(o.runs().toAbsolutePath().normalize(), clock);
         Launcher launcher = o.launcher() != null ? o.launcher() : new ChildJvm(store.root(), o.childJvmArgs());
         supervisor = new Supervisor(store, launcher, clock, o.maxParallel(), o.stopTimeoutMs());

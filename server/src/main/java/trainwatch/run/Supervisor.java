@@ -41,7 +41,9 @@ public final class Supervisor implements AutoCloseable {
     private final Map<String, Process> children = new HashMap<>();
     private final Set<String> attached = new HashSet<>();
     private final Set<String> stopRequested = new HashSet<>();
-    private final Set<String> forced = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> forced = new HashSet<>();
+    /** Stops asked for and not yet done: the trainer is killed once the clock passes its deadline (checked every tick). */
+    private final Map<String, PendingStop> stopping = new HashMap<>();
     private final Map<String, Process> checks = new HashMap<>();
     private final Set<String> settled = new HashSet<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -103,10 +105,10 @@ public final class Supervisor implements AutoCloseable {
         synchronized (this) {
             child = children.get(id);
         }
-        long deadline = System.nanoTime() + timeoutMs * 1_000_000;
+        long deadline = clock.millis() + timeoutMs;
         try {
             if (child != null) child.waitFor(timeoutMs, TimeUnit.MILLISECONDS);
-            while (store.trainerAlive(id) && System.nanoTime() < deadline) Thread.sleep(20);
+            while (store.trainerAlive(id) && clock.millis() < deadline) Thread.sleep(20);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -135,14 +137,8 @@ public final class Supervisor implements AutoCloseable {
         ProcessHandle handle = child != null ? child.toHandle() : attached.contains(id) ? trainerHandle(id) : null;
         if (handle == null) throw RunException.conflict("run " + id + " has no trainer this server can stop (status " + state.status().wire() + ")");
         stopRequested.add(id);
+        stopping.put(id, new PendingStop(handle, clock.millis() + stopTimeoutMs));
         handle.destroy();
-        timer.schedule(() -> {
-            if (handle.isAlive()) {
-                LOG.warn("run {}: trainer did not stop within {} ms, killing it", id, stopTimeoutMs);
-                forced.add(id);
-                handle.destroyForcibly();
-            }
-        }, stopTimeoutMs, TimeUnit.MILLISECONDS);
     }
 
     public synchronized void startCheck(String id, String check) {
@@ -183,6 +179,7 @@ public final class Supervisor implements AutoCloseable {
     }
 
     synchronized void tick() {
+        killOverdueStops();
         for (var it = children.entrySet().iterator(); it.hasNext(); ) {
             var e = it.next();
             if (e.getValue().isAlive()) continue;
@@ -199,6 +196,25 @@ public final class Supervisor implements AutoCloseable {
         launchWhileSlotsFree();
         checks.values().removeIf(p -> !p.isAlive());
     }
+
+    /** The stop timeout, measured on the injected clock: a trainer that ignored SIGTERM past its deadline is killed. */
+    private void killOverdueStops() {
+        long now = clock.millis();
+        for (var it = stopping.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            ProcessHandle handle = e.getValue().handle();
+            if (!handle.isAlive()) {
+                it.remove();
+            } else if (now >= e.getValue().killAtMs()) {
+                LOG.warn("run {}: trainer did not stop within {} ms, killing it", e.getKey(), stopTimeoutMs);
+                forced.add(e.getKey());
+                handle.destroyForcibly();
+                it.remove();
+            }
+        }
+    }
+
+    private record PendingStop(ProcessHandle handle, long killAtMs) {}
 
     /** Runs not started by this server (found at start, or trained headless): adopt live ones, settle dead ones. */
     private void scanForeign() {

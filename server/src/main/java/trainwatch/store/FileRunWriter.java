@@ -60,7 +60,8 @@ final class FileRunWriter implements RunWriter {
     private String[] lastTagsCopy;
     private boolean closed;
 
-    private FileRunWriter(String id, RunPaths paths, Clock clock, FileOps ops, TrainerLock lock) throws IOException {
+    /** Recovers the run under a lock the caller holds (WriterOpening). */
+    FileRunWriter(String id, RunPaths paths, Clock clock, FileOps ops, TrainerLock lock) throws IOException {
         this.id = id;
         this.paths = paths;
         this.clock = clock;
@@ -88,74 +89,24 @@ final class FileRunWriter implements RunWriter {
         fileEnd = r.end();
         nextSeq = r.nextSeq();
         lastStep = r.lastStep();
+        minStep = r.minStep();
         sums.flush();
         rare.flush();
         filterSteps = FilterFiles.steps(paths.filters());
         lastFlushMs = clock.millis();
     }
 
-    /** Takes the trainer lock and recovers the run (finishing a resume a crash interrupted). */
-    static FileRunWriter open(String id, RunPaths paths, Clock clock, FileOps ops) {
-        TrainerLock lock = TrainerLock.acquire(paths.lock(), id);
-        try {
-            return finishResume(id, paths, clock, ops, lock);
-        } catch (RuntimeException e) {
-            lock.close();
-            throw e;
-        }
+    /** Where the records of steps > lastKept begin (see ResumeCut). */
+    long cutAfter(long lastKept) {
+        return ResumeCut.find(index.channel(), new FrameReader(log, 1 << 20), fileEnd, lastKept);
     }
 
-    /**
-     * Opens the run to continue it from a checkpoint taken after step
-     * {@code lastKeptStep}: every record of a later step is cut from the log
-     * (and its filter snapshot deleted), the summaries are rebuilt, and a RESUME
-     * record (from_step = lastKeptStep + 1) is appended with the old run's
-     * highest seq + 1, so seq keeps increasing. Crash-safe: see ResumeCut.
-     */
-    static FileRunWriter openForResume(String id, RunPaths paths, Clock clock, FileOps ops, long lastKeptStep) {
-        if (lastKeptStep < -1) throw new IllegalArgumentException("lastKeptStep must be >= -1, got " + lastKeptStep);
-        TrainerLock lock = TrainerLock.acquire(paths.lock(), id);
-        try {
-            FileRunWriter w = finishResume(id, paths, clock, ops, lock);
-            long cutAt;
-            try {
-                cutAt = ResumeCut.find(w.index.channel(), new FrameReader(w.log, 1 << 20), w.fileEnd, lastKeptStep);
-            } catch (RuntimeException e) {
-                w.closeFiles();
-                throw e;
-            }
-            long seq = w.nextSeq;
-            w.closeFiles();
-            new ResumeCut(cutAt, lastKeptStep + 1, seq).save(paths, ops);
-            return finishResume(id, paths, clock, ops, lock);
-        } catch (RuntimeException e) {
-            lock.close();
-            throw e;
-        }
+    long nextSeq() {
+        return nextSeq;
     }
 
-    /** Opens the files; when a resume is pending, cuts the log first and appends its RESUME record after recovery. */
-    private static FileRunWriter finishResume(String id, RunPaths paths, Clock clock, FileOps ops, TrainerLock lock) {
-        ResumeCut pending = ResumeCut.read(paths);
-        if (pending != null) pending.cut(paths, ops);
-        FileRunWriter w;
-        try {
-            w = new FileRunWriter(id, paths, clock, ops, lock);
-        } catch (IOException e) {
-            throw IoErrors.unchecked(e, paths.log(), ops);
-        }
-        if (pending == null) return w;
-        try {
-            w.appendResume(pending);
-            ResumeCut.clear(paths, ops);
-            return w;
-        } catch (RuntimeException e) {
-            w.closeFiles();
-            throw e;
-        }
-    }
-
-    private void appendResume(ResumeCut r) {
+    /** Appends the RESUME record of a resume whose cut is done, durably; later scalars must start at its fromStep. */
+    void appendResume(ResumeCut r) {
         nextSeq = Math.max(nextSeq, r.seq());
         long seq = nextSeq++;
         long wall = clock.millis();
@@ -405,7 +356,7 @@ final class FileRunWriter implements RunWriter {
     }
 
     /** Closes every file but keeps the trainer lock (a resume reopens under the same lock). */
-    private void closeFiles() {
+    void closeFiles() {
         closed = true;
         try {
             log.close();

@@ -20,7 +20,7 @@ import java.util.List;
  */
 final class Recovery {
     /** Where appending continues. */
-    record Found(long end, long nextSeq, long lastStep, long cutBytes) {}
+    record Found(long end, long nextSeq, long lastStep, long cutBytes, long minStep) {}
 
     private Recovery() {}
 
@@ -49,7 +49,7 @@ final class Recovery {
         while (keepRare > 0 && readLong(rare.channel(), (keepRare - 1) * RareIndex.ENTRY) >= from) keepRare--;
         rare.truncate(keepRare * RareIndex.ENTRY);
 
-        long[] state = {1, -1}; // nextSeq, lastStep
+        long[] state = {1, -1, 0}; // nextSeq, lastStep, the fromStep of a RESUME that no scalars followed yet
         int[][] ids = {new int[16]};
         double[][] vals = {new double[16]};
         ScalarsRecord rec = new ScalarsRecord();
@@ -78,6 +78,9 @@ final class Recovery {
                 sums.onScalars(off, off + LogFormat.FRAME + len, r.seq(), r.step(), ids[0], vals[0], n);
                 state[1] = r.step();
             } else {
+                // A reopen right after a resume must still refuse the steps the resume kept (no scalars since would tell).
+                if (LogFormat.type(b, pos) == LogFormat.RESUME && RecordCodec.decode(b, pos, len, t -> null) instanceof Resumed rs)
+                    state[2] = rs.fromStep();
                 RareIndex.append(rare, off);
             }
             return true;
@@ -91,7 +94,7 @@ final class Recovery {
         byte[] lines = tags.linesBefore(end).getBytes(StandardCharsets.UTF_8);
         if (!sameBytes(p.tags(), lines)) AtomicFiles.write(ops, p.tags(), lines, true);
         dropOrphanFilters(ops, p.filters(), state[0]);
-        return new Found(end, state[0], state[1], cut);
+        return new Found(end, state[0], state[1], cut, state[2]);
     }
 
     /** Keeps 4096-entries of groups below {@code group} and the 64-entries they cover. */

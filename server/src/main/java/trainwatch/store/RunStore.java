@@ -163,7 +163,7 @@ public final class RunStore {
 
     /** Write side: takes the trainer lock, cuts a torn tail back, fixes summaries. */
     public RunWriter openWriter(String id) {
-        return FileRunWriter.open(id, existing(id), clock, ops);
+        return WriterOpening.open(id, existing(id), clock, ops);
     }
 
     /**
@@ -176,7 +176,7 @@ public final class RunStore {
      * pending resume is finished by the next open).
      */
     public RunWriter openForResume(String id, long lastKeptStep) {
-        return FileRunWriter.openForResume(id, existing(id), clock, ops, lastKeptStep);
+        return WriterOpening.openForResume(id, existing(id), clock, ops, lastKeptStep);
     }
 
     /**
@@ -187,7 +187,7 @@ public final class RunStore {
     public List<String> repair(String id) {
         RunPaths p = existing(id);
         if (TrainerLock.held(p.lock())) throw new RunBusyException("run " + id + " is being written by its trainer");
-        try (FileRunWriter w = FileRunWriter.open(id, p, clock, ops)) {
+        try (FileRunWriter w = WriterOpening.open(id, p, clock, ops)) {
             return w.problems();
         }
     }

@@ -29,7 +29,7 @@ class ApiErrorsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = new TrainwatchServer(new TrainwatchServer.Options("127.0.0.1", 0, runs, 1, null, null, null, null, 10_000, List.of())).start();
+        server = new TrainwatchServer(ServerFixture.options(runs)).start();
         api = new Api(server.port());
     }
 
@@ -38,7 +38,7 @@ class ApiErrorsTest {
         server.close();
         Api.assertNo5xx();
         assertEquals(0, server.stats.count(500, 600), "the server answered a 5xx");
-        Servers.assertNoFaults(server);
+        ServerFixture.assertNoFaults(server);
     }
 
     private static void assertError(Api.Res r, int status, String field) {

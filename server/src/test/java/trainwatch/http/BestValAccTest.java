@@ -56,9 +56,22 @@ class BestValAccTest {
         JsonNode detail = fixture.api.get("/api/runs/" + id).json();
         assertEquals(best, detail.get("best_val_acc").asDouble());
         assertEquals(step, detail.get("best_val_acc_step").asLong());
-        JsonNode row = null;
-        for (JsonNode r : fixture.api.get("/api/runs").json().get("runs")) if (r.get("id").asText().equals(id)) row = r;
+        // The list is answered from the summary index, which re-reads live runs on its own tick (documented
+        // as "within a second"): wait for the row with a generous deadline instead of expecting it at once.
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        JsonNode row = listRow(id);
+        while ((row == null || row.get("best_val_acc").asDouble() != best || row.get("best_val_acc_step").asLong() != step)
+                && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+            row = listRow(id);
+        }
+        assertTrue(row != null, "the run is listed");
         assertEquals(best, row.get("best_val_acc").asDouble());
         assertEquals(step, row.get("best_val_acc_step").asLong());
+    }
+
+    private static JsonNode listRow(String id) {
+        for (JsonNode r : fixture.api.get("/api/runs").json().get("runs")) if (r.get("id").asText().equals(id)) return r;
+        return null;
     }
 }

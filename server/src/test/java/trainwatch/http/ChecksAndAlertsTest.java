@@ -6,15 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
@@ -24,37 +25,41 @@ import trainwatch.json.Json;
 import trainwatch.store.RunWriter;
 
 /** Check processes launched over the API report back (REST and live), and every new alert reaches the webhook and live clients. */
+@Timeout(value = 10, unit = TimeUnit.MINUTES) // child JVMs and several generous waits; the default is 5 min
 class ChecksAndAlertsTest {
-    @TempDir
-    static Path runs;
-    static TrainwatchServer server;
-    static Api api;
     static HttpServer hook;
     static final List<JsonNode> posted = new CopyOnWriteArrayList<>();
 
-    @BeforeAll
-    static void start() throws Exception {
-        hook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    @RegisterExtension
+    static final ServerFixture fixture = ServerFixture.of(o -> o.withWebhook(startHook()).withChildJvmArgs(List.of("-Xmx512m")));
+    static TrainwatchServer server;
+    static Api api;
+
+    /** A webhook receiver on a free loopback port, started before the server that posts to it. */
+    private static URI startHook() {
+        try {
+            hook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         hook.createContext("/hook", ex -> {
             posted.add(Json.tree(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
             ex.sendResponseHeaders(204, -1);
             ex.close();
         });
         hook.start();
-        URI url = URI.create("http://127.0.0.1:" + hook.getAddress().getPort() + "/hook");
-        server = new TrainwatchServer(new TrainwatchServer.Options("127.0.0.1", 0, runs, 1, url, null, null, null, 10_000,
-                List.of("-Xmx512m"))).start();
-        api = new Api(server.port());
+        return URI.create("http://127.0.0.1:" + hook.getAddress().getPort() + "/hook");
+    }
+
+    @BeforeAll
+    static void names() {
+        server = fixture.server;
+        api = fixture.api;
     }
 
     @AfterAll
-    static void stop() {
-        Servers.killTrainers(server.store);
-        server.close();
+    static void stopHook() {
         hook.stop(0);
-        Api.assertNo5xx();
-        assertEquals(0, server.stats.count(500, 600));
-        Servers.assertNoFaults(server);
     }
 
     @Test

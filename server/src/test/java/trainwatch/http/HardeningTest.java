@@ -57,7 +57,7 @@ class HardeningTest {
     }
 
     static TrainwatchServer.Options options(String host, Path dir) {
-        return new TrainwatchServer.Options(host, 0, dir, 1, null, null, NO_TRAINER, null, 10_000, List.of());
+        return ServerFixture.options(dir).withHost(host).withLauncher(NO_TRAINER);
     }
 
     @AfterAll
@@ -65,7 +65,7 @@ class HardeningTest {
         server.close();
         Api.assertNo5xx();
         assertEquals(0, server.stats.count(500, 600), "the server answered a 5xx");
-        Servers.assertNoFaults(server);
+        ServerFixture.assertNoFaults(server);
     }
 
     private static void assertJsonError(int status, String fieldOrNull, int gotStatus, String contentType, JsonNode j, String body) {

@@ -7,13 +7,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 /** A real spiral run, trained by a child JVM, streamed over a JDK WebSocket with no gap and no duplicate, across a reconnect. */
+@Timeout(value = 10, unit = TimeUnit.MINUTES) // child JVMs and several generous waits; the default is 5 min
 class LiveStreamTest {
     @RegisterExtension
     static final ServerFixture fixture = ServerFixture.withTrainers();
@@ -24,8 +27,9 @@ class LiveStreamTest {
         WsProbe first = WsProbe.open(fixture.api.base, "/api/runs/" + id + "/live?after=0", true);
         Api.await("some scalars", Duration.ofSeconds(120), () -> first.maxSeq() >= 200);
         first.abort();
-        long seen = first.maxSeq();
-        List<Long> before = first.steps("loss");
+        WsProbe got = first.snapshot(); // seq and steps from the same messages, whatever arrives after the abort
+        long seen = got.maxSeq();
+        List<Long> before = got.steps("loss");
 
         Api.await("the run to move on", Duration.ofSeconds(120), () -> fixture.server.hub.lastSeq(id) > seen + 100 || fixture.api.status(id).equals("finished"));
         WsProbe second = WsProbe.open(fixture.api.base, "/api/runs/" + id + "/live?after=" + seen, true);

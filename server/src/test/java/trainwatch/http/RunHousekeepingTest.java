@@ -34,7 +34,7 @@ class RunHousekeepingTest {
     static void start() throws Exception {
         root = ManyRuns.freshDir("tw-housekeeping");
         ManyRuns.generate(root.resolve("runs"), N);
-        server = Servers.start(root.resolve("runs"), 1);
+        server = new TrainwatchServer(ServerFixture.options(root.resolve("runs")).withChildJvmArgs(java.util.List.of("-Xmx512m"))).start();
         api = new Api(server.port());
         Api.await("indexed", Duration.ofSeconds(120), () -> api.get("/api/runs?limit=1").json().get("total").asInt() == N
                 && !api.get("/api/runs?limit=1").json().get("indexing").asBoolean());

@@ -4,11 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Child trainers: queued beyond --max-parallel, stopped on request, and 'interrupted' when killed; the server keeps answering. */
+@Timeout(value = 10, unit = TimeUnit.MINUTES) // child JVMs and several generous waits; the default is 5 min
 class RunLifecycleTest {
     private static final String LONG_RUN = "{\"dataset\":\"spiral\",\"epochs\":100000,\"evalEvery\":100}";
 

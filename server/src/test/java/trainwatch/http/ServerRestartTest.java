@@ -3,64 +3,38 @@ package trainwatch.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import trainwatch.store.RunStore;
+import trainwatch.testkit.ServerProcess;
 
 /** kill -9 of a real server process while its run trains: the trainer lives on, a new server re-attaches, the history has no hole. */
+@Timeout(value = 10, unit = TimeUnit.MINUTES) // child JVMs and several generous waits; the default is 5 min
 class ServerRestartTest {
-    private static final Pattern LISTENING = Pattern.compile("serving http://127\\.0\\.0\\.1:(\\d+)/");
-
     @TempDir
-    Path runs;
-    private final List<Process> servers = new ArrayList<>();
+    Path dir;
+    private final List<ServerProcess> servers = new ArrayList<>();
 
-    /** `java -cp <our class path> trainwatch.Main serve --port 0 --runs DIR`, returning the port it printed. */
+    /** `trainwatch.Main serve --port 0 --runs DIR --max-parallel 1` as a child process, returning the port it printed. */
     private int startServer() throws Exception {
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-                "-cp", System.getProperty("java.class.path"), "trainwatch.Main", "serve", "--port", "0", "--runs", runs.toString(),
-                "--max-parallel", "1");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        servers.add(p);
-        CompletableFuture<Integer> port = new CompletableFuture<>();
-        Thread drain = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    Matcher m = LISTENING.matcher(line);
-                    if (m.find()) port.complete(Integer.parseInt(m.group(1)));
-                }
-            } catch (Exception ignored) {
-                // the process was killed
-            }
-            port.completeExceptionally(new AssertionError("server exited before listening"));
-        });
-        drain.setDaemon(true);
-        drain.start();
-        return port.get(120, TimeUnit.SECONDS);
+        ServerProcess s = new ServerProcess(dir.resolve("runs"), "--max-parallel", "1");
+        servers.add(s);
+        return s.start().port();
     }
 
     @AfterEach
-    void cleanUp() {
-        Servers.killTrainers(new RunStore(runs, Clock.systemUTC()));
-        for (Process p : servers) p.destroyForcibly();
+    void cleanUp() throws Exception {
+        for (ServerProcess s : servers) s.close(); // the servers and every trainer they started, nothing else
         Api.assertNo5xx();
     }
 
@@ -72,7 +46,7 @@ class ServerRestartTest {
                 && api.get("/api/runs/" + id).json().get("progress").get("step").asLong() > 50);
         long trainerPid = api.get("/api/runs/" + id).json().get("pid").asLong();
 
-        servers.get(0).destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL: no shutdown hook runs
+        servers.get(0).kill(); // SIGKILL: no shutdown hook runs
         assertTrue(ProcessHandle.of(trainerPid).map(ProcessHandle::isAlive).orElse(false), "the trainer outlived its server");
 
         Api again = new Api(startServer());

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import trainwatch.event.RunStatus;
@@ -21,8 +22,10 @@ import trainwatch.store.RunWriter;
  * fills its TCP buffers, then its bounded server-side buffer, and is closed with 4008
  * while the writer keeps appending and the other client keeps receiving everything.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES) // child JVMs and several generous waits; the default is 5 min
 class StalledSocketTest {
-    private static final LiveLimits SMALL = new LiveLimits(20, 64 * 1024, 256 * 1024, 50_000, 500_000, 5_000, 20_000);
+    private static final LiveLimits SMALL = LiveLimits.defaults().withWindowBytes(64 * 1024).withMaxQueuedBytes(256 * 1024)
+            .withMaxBacklog(500_000);
 
     @RegisterExtension
     static final ServerFixture fixture = ServerFixture.withLimits(SMALL);
@@ -48,10 +51,14 @@ class StalledSocketTest {
                 for (int i = 0; i < 2_000; i++) lastSeq = w.scalars(step++, tags, values); // the writer never waits on anyone
                 w.flush();
                 long appended = lastSeq;
-                // pace the appends to the tailer (as a trainer's iteration time would), so the resume below stays replayable
-                Api.await("the tailer to read the batch", Duration.ofSeconds(60), () -> fixture.server.hub.lastSeq(id) >= appended);
+                // pace the appends to the healthy reader (as a trainer's iteration time would): on a slow machine its buffer
+                // then never holds more than one batch, so only the client that reads nothing can outgrow its limit
+                Api.await("the healthy client to receive the batch", Duration.ofSeconds(120),
+                        () -> healthy.maxSeq() >= appended || healthy.closed.isDone());
+                assertTrue(!healthy.closed.isDone(), "the healthy client was closed: " + healthy.closed.getNow(null) + " " + healthy.closeReason);
             }
             LiveClient gone = both.stream().filter(LiveClient::laggedOut).findFirst().orElseThrow();
+            assertEquals(1, both.stream().filter(LiveClient::laggedOut).count(), "only the stalled client lagged out");
             assertTrue(gone.maxBufferedBytes() <= SMALL.windowBytes() + SMALL.maxQueuedBytes() + 1_000_000,
                     "bounded buffer, was " + gone.maxBufferedBytes());
 

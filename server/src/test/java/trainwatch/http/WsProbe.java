@@ -73,6 +73,16 @@ final class WsProbe implements WebSocket.Listener {
         ws.abort();
     }
 
+    /**
+     * The messages received so far, frozen: read seq and steps from one snapshot, never from
+     * the live list twice (a message arriving in between would look like a duplicate).
+     */
+    WsProbe snapshot() {
+        WsProbe frozen = new WsProbe();
+        frozen.messages.addAll(messages);
+        return frozen;
+    }
+
     List<JsonNode> ofType(String type) {
         return messages.stream().filter(m -> m.path("type").asText().equals(type)).toList();
     }

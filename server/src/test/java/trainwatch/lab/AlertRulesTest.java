@@ -4,16 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
 import trainwatch.event.AlertSeverity;
 import trainwatch.event.Alert;
+import trainwatch.testkit.MemoryRunWriter;
 
 class AlertRulesTest {
     private final AlertRules rules = new AlertRules();
-    private final RecordingWriter writer = new RecordingWriter();
+    private final MemoryRunWriter writer = new MemoryRunWriter(Path.of("target", "lab-checkpoints"));
 
     private void record(long step, String tag, double value) {
         rules.onScalars(step, new String[] {tag}, new double[] {value}, writer);

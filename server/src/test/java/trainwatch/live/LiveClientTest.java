@@ -7,7 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 
 class LiveClientTest {
-    private static final LiveLimits SMALL = new LiveLimits(20, 1000, 5000, 100, 1000, 100, 100);
+    private static final LiveLimits SMALL = LiveLimits.defaults().withWindowBytes(1000).withMaxQueuedBytes(5000).withRingCapacity(100)
+            .withMaxBacklog(1000).withMaxPerMessage(100).withMaxReadPerTick(100);
 
     private static Frame frame(long seq) {
         return new Frame("x".repeat(100), seq);

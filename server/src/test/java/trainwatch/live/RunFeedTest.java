@@ -14,9 +14,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import trainwatch.event.RunStatus;
 
 class RunFeedTest {
-    private static final LiveLimits LIMITS = new LiveLimits(20, 4_000, 20_000, 1_000, 100_000, 50, 500);
+    private static final LiveLimits LIMITS = LiveLimits.defaults().withWindowBytes(4_000).withMaxQueuedBytes(20_000).withRingCapacity(1_000).withMaxBacklog(100_000)
+            .withMaxPerMessage(50).withMaxReadPerTick(500);
     /** Room enough for the replays below. */
-    private static final LiveLimits ROOMY = new LiveLimits(20, 4_000, 1_000_000, 1_000, 100_000, 50, 500);
+    private static final LiveLimits ROOMY = LIMITS.withMaxQueuedBytes(1_000_000);
 
     private static List<Long> range(long from, long toExclusive) {
         return LongStream.range(from, toExclusive).boxed().toList();
@@ -112,7 +113,7 @@ class RunFeedTest {
 
     @Test
     void a_backlog_bigger_than_twice_the_client_queue_gets_resync_instead_of_a_flood() {
-        LiveLimits bigRing = new LiveLimits(20, 4_000, 20_000, 10_000, 100_000, 50, 500);
+        LiveLimits bigRing = LIMITS.withRingCapacity(10_000);
         MemoryRun run = new MemoryRun("r");
         RunFeed feed = new RunFeed("r", run, bigRing, AlertSink.NONE, 0);
         for (long s = 0; s < 3_000; s++) run.scalars(s, "loss", s); // all in the ring, but ~70 KB of JSON > 2 x 20 KB

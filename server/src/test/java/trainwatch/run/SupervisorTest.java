@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import trainwatch.event.RunStatus;
 import trainwatch.store.RunState;
 import trainwatch.store.RunStore;
+import trainwatch.testkit.TestClock;
 
 /** The supervisor with stand-in trainers (shell processes), so the queue, stop and exit rules are checked in seconds. */
 class SupervisorTest {
@@ -101,11 +103,13 @@ class SupervisorTest {
         assertEquals(List.of(), supervisor.queued());
     }
 
+    /** The stop timeout runs on the supervisor's clock: ten minutes pass when the test says so, not in real time. */
     @Test
-    void a_trainer_that_ignores_sigterm_is_killed_after_the_timeout_and_reads_stopped() throws Exception {
+    void a_trainer_that_ignores_sigterm_is_killed_once_the_clock_passes_the_timeout_and_reads_stopped() throws Exception {
         RunStore store = store();
+        TestClock clock = TestClock.ticking();
         Path trapped = runs.resolve("trap-installed");
-        supervisor = new Supervisor(store, shell("trap '' TERM; touch '" + trapped + "'; while true; do sleep 0.1; done"), Clock.systemUTC(), 1, 500);
+        supervisor = new Supervisor(store, shell("trap '' TERM; touch '" + trapped + "'; while true; do sleep 0.1; done"), clock, 1, 600_000);
         supervisor.start();
         String id = queuedRun(store);
         supervisor.submit(id);
@@ -113,9 +117,33 @@ class SupervisorTest {
         assertTrue(pid > 0);
         await("the trap", () -> java.nio.file.Files.exists(trapped));
         supervisor.stop(id);
+        for (int i = 0; i < 3; i++) supervisor.tick();
+        assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "not killed before the timeout");
+        assertTrue(store.state(id).status() != RunStatus.STOPPED, "still stopping");
+
+        clock.advance(Duration.ofMinutes(10));
         await("stopped", () -> store.state(id).status() == RunStatus.STOPPED);
-        assertTrue(store.state(id).reason().contains("killed after 500 ms"), store.state(id).reason());
+        assertTrue(store.state(id).reason().contains("killed after 600000 ms"), store.state(id).reason());
         assertTrue(ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
+    }
+
+    /** A trainer may be starting up: a 'running' run without its lock is settled only after the grace period, on the clock. */
+    @Test
+    void a_running_run_found_without_its_lock_is_left_alone_for_the_grace_period_then_reads_interrupted() throws Exception {
+        TestClock clock = TestClock.frozen();
+        RunStore store = new RunStore(runs, clock);
+        String id = store.newId();
+        store.create(id, "{}", RunStatus.QUEUED, "");
+        store.writeState(id, new RunState(RunStatus.RUNNING, "", clock.millis(), 999_999, 0));
+        supervisor = new Supervisor(store, shell("sleep 600"), clock, 1, 10_000);
+        supervisor.start();
+        supervisor.tick();
+        assertEquals(RunStatus.RUNNING, store.state(id).status(), "within the grace period");
+
+        clock.advance(Duration.ofMillis(Supervisor.GRACE_MS + 1));
+        supervisor.tick();
+        assertEquals(RunStatus.INTERRUPTED, store.state(id).status());
+        assertTrue(store.state(id).reason().contains("without its lock"), store.state(id).reason());
     }
 
     @Test

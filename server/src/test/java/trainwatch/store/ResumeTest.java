@@ -47,6 +47,10 @@ class ResumeTest {
         try (RunWriter w = store.openForResume(id, kept)) {
             var refused = assertThrows(IllegalArgumentException.class, () -> w.scalars(kept, new String[] {"loss"}, new double[] {0}));
             assertTrue(refused.getMessage().contains("must not decrease"), refused.getMessage());
+        }
+        try (RunWriter w = store.openWriter(id)) { // a reopen before any new scalars still refuses the kept steps
+            var refused = assertThrows(IllegalArgumentException.class, () -> w.scalars(kept, new String[] {"loss"}, new double[] {0}));
+            assertTrue(refused.getMessage().contains("resuming from step " + (kept + 1)), refused.getMessage());
             firstSeq2 = w.scalars(kept + 1, new String[] {"loss", "val_acc"}, new double[] {second(kept + 1), second(kept + 1)});
             for (long s = kept + 2; s <= last2; s++) w.scalars(s, new String[] {"loss", "val_acc"}, new double[] {second(s), second(s)});
         }

@@ -15,6 +15,7 @@ import trainwatch.config.InBoundsConfigs;
 import trainwatch.config.RunConfig;
 import trainwatch.data.Datasets;
 import trainwatch.event.RunStatus;
+import trainwatch.testkit.MemoryRunWriter;
 
 /**
  * The model's side of the bounds property: whatever the parser accepts, the

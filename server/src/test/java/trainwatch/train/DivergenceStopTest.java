@@ -14,6 +14,7 @@ import trainwatch.config.RunConfig;
 import trainwatch.event.Alert;
 import trainwatch.event.AlertSeverity;
 import trainwatch.event.RunStatus;
+import trainwatch.testkit.MemoryRunWriter;
 
 /** stopOnDivergence: N evaluations in a row with an exploded loss end the run diverged; off by default. */
 class DivergenceStopTest {

@@ -14,6 +14,7 @@ import trainwatch.config.RunConfig;
 import trainwatch.event.Alert;
 import trainwatch.event.RunStatus;
 import trainwatch.event.Scalars;
+import trainwatch.testkit.MemoryRunWriter;
 
 /**
  * Found by trying rates on seeded spiral runs: sgd at lr 1e9 really overflows

@@ -16,6 +16,7 @@ import trainwatch.data.Dataset;
 import trainwatch.data.Datasets;
 import trainwatch.data.Shapes;
 import trainwatch.data.Spiral;
+import trainwatch.testkit.MemoryRunWriter;
 
 /** Small datasets (the cli's generators, an IDX fixture) and config records for the trainer's tests. */
 final class Fixtures {

@@ -18,6 +18,7 @@ import trainwatch.config.RunConfig.ModelConfig;
 import trainwatch.data.Dataset;
 import trainwatch.event.FilterSnapshot;
 import trainwatch.event.RunStatus;
+import trainwatch.testkit.MemoryRunWriter;
 
 class ImageTrainingTest {
     static final double LN10 = Math.log(10);

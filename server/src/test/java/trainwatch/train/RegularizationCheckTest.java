@@ -16,6 +16,7 @@ import trainwatch.config.RunConfig;
 import trainwatch.data.Dataset;
 import trainwatch.event.CheckOutcome;
 import trainwatch.event.CheckResult;
+import trainwatch.testkit.MemoryRunWriter;
 
 /**
  * reg_raises_loss compares DL4J's reported score with an independent data

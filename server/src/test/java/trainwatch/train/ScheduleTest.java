@@ -12,6 +12,7 @@ import trainwatch.config.RunConfig;
 import trainwatch.config.RunConfig.ModelConfig;
 import trainwatch.config.RunConfig.ScheduleConfig;
 import trainwatch.event.RunStatus;
+import trainwatch.testkit.MemoryRunWriter;
 
 /**
  * The lr the network actually used at chosen steps, read back from the

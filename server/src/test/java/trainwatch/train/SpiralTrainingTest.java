@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import trainwatch.config.RunConfig;
 import trainwatch.event.RunStatus;
 import trainwatch.event.Scalars;
+import trainwatch.testkit.MemoryRunWriter;
 
 class SpiralTrainingTest {
     @TempDir

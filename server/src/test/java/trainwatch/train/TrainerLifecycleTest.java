@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import trainwatch.config.RunConfig;
 import trainwatch.event.RunStatus;
+import trainwatch.testkit.MemoryRunWriter;
 
 class TrainerLifecycleTest {
     @TempDir

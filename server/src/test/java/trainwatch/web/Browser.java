@@ -4,9 +4,13 @@ import java.io.File;
 import java.time.Duration;
 import java.util.function.Function;
 
+import org.openqa.selenium.By;
+import org.openqa.selenium.ElementClickInterceptedException;
+import org.openqa.selenium.ElementNotInteractableException;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -45,6 +49,34 @@ final class Browser implements AutoCloseable {
                 .ignoring(StaleElementReferenceException.class)
                 .until(condition);
     }
+
+    /**
+     * Finds and clicks inside one wait. A live page may re-render the element between the find
+     * and the click (StaleElementReference), or still be laying it out (not interactable,
+     * covered): each of those means "find it again", never a failed test.
+     */
+    void click(String what, By by) {
+        new WebDriverWait(driver, Duration.ofSeconds(90))
+                .withMessage("click " + what)
+                .pollingEvery(Duration.ofMillis(200))
+                .ignoring(StaleElementReferenceException.class)
+                .ignoring(ElementClickInterceptedException.class)
+                .ignoring(ElementNotInteractableException.class)
+                .until(d -> {
+                    d.findElement(by).click();
+                    return true;
+                });
+    }
+
+    /**
+     * Reads an element inside one wait: re-found if it went stale meanwhile. Any value counts,
+     * false and null included (to wait for a value, use {@link #await}).
+     */
+    <T> T read(String what, By by, Function<WebElement, T> read) {
+        return await(what, d -> new Holder<>(read.apply(d.findElement(by)))).value();
+    }
+
+    private record Holder<T>(T value) {}
 
     @Override
     public void close() {

@@ -7,17 +7,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
+import trainwatch.testkit.ServerProcess;
+
 /** The dashboard in real headless Chromium against the real server and real trainer processes. */
+@Timeout(value = 10, unit = TimeUnit.MINUTES) // child JVMs and several generous waits; the default is 5 min
 class DashboardBrowserTest {
     static final String XSS = "<img src=x onerror=alert(1)>";
 
@@ -62,19 +67,23 @@ class DashboardBrowserTest {
         return (int) Double.parseDouble(String.valueOf(v));
     }
 
+    /** Sets a form field inside one wait, so a form re-rendered meanwhile is simply filled again. */
     void fill(String field, String value) {
-        WebElement input = browser.driver.findElement(By.cssSelector("#run-form [data-field='" + field + "']"));
-        if (input.getTagName().equals("select")) new Select(input).selectByValue(value);
-        else {
-            input.clear();
-            input.sendKeys(value);
-        }
+        browser.await("the " + field + " field set to '" + value + "'", d -> {
+            WebElement input = d.findElement(By.cssSelector("#run-form [data-field='" + field + "']"));
+            if (input.getTagName().equals("select")) new Select(input).selectByValue(value);
+            else {
+                input.clear();
+                input.sendKeys(value);
+            }
+            return value.equals(input.getAttribute("value"));
+        });
     }
 
     @Test
     void a_spiral_run_started_from_the_form_gains_loss_points_while_it_trains() {
         browser.driver.get(server.url());
-        browser.await("New run button", d -> d.findElement(By.id("new-run"))).click();
+        browser.click("New run button", By.id("new-run"));
         fill("name", "spiral-from-form");
         fill("dataset", "spiral");
         fill("model.type", "mlp");
@@ -82,11 +91,11 @@ class DashboardBrowserTest {
         fill("optimizer.type", "sgd");
         fill("optimizer.lr", "0.5");
         fill("schedule.type", "constant");
-        fill("batchSize", "300");
-        fill("epochs", "20000");
+        fill("batchSize", "100");
+        fill("epochs", String.valueOf(Configs.LONG_EPOCHS)); // 300k steps: still running whenever the test looks
         fill("trainSize", "");
         fill("valSize", "");
-        browser.driver.findElement(By.id("start-run")).click();
+        browser.click("Start", By.id("start-run"));
 
         browser.await("the run page opens", d -> d.getCurrentUrl().contains("#/run/"));
         String id = browser.driver.getCurrentUrl().replaceAll(".*#/run/", "");
@@ -94,38 +103,44 @@ class DashboardBrowserTest {
         browser.await("loss points appear", d -> attrInt("#chart-loss", "points") > 0);
         int first = attrInt("#chart-loss", "lastStep");
         browser.await("the loss chart keeps gaining points", d -> attrInt("#chart-loss", "lastStep") > first + 20);
-        assertEquals("live", browser.driver.findElement(By.id("live-indicator")).getText());
+        browser.await("the live indicator says live", d -> d.findElement(By.id("live-indicator")).getText().equals("live"));
 
         // spiral records no filters: one line of note, no empty canvas or useless scrubber
-        WebElement filters = browser.driver.findElement(By.id("filters"));
-        assertTrue(filters.getText().contains("not image data"), filters.getText());
-        assertTrue(!browser.driver.findElement(By.id("filter-grid")).isDisplayed(), "no filter canvas");
-        assertTrue(!browser.driver.findElement(By.id("filter-scrubber")).isDisplayed(), "no scrubber");
-        assertTrue(filters.getSize().getHeight() < 60, "a one-line panel, was " + filters.getSize().getHeight() + " px high");
+        browser.await("the filters panel says the data are not images",
+                d -> d.findElement(By.id("filters")).getText().contains("not image data"));
+        assertTrue(!browser.read("filter grid", By.id("filter-grid"), WebElement::isDisplayed), "no filter canvas");
+        assertTrue(!browser.read("scrubber", By.id("filter-scrubber"), WebElement::isDisplayed), "no scrubber");
+        int height = browser.read("the filters panel", By.id("filters"), e -> e.getSize().getHeight());
+        assertTrue(height < 60, "a one-line panel, was " + height + " px high");
 
-        // the runs page shows its progress as a bar with a percent and an ETA
+        // the runs page shows its progress as a bar with a percent and an ETA (the table re-renders: read it all in one go)
         browser.js("location.hash = '#/'");
-        WebElement cell = browser.await("a progress bar with percent and ETA", d -> d.findElements(
+        ProgressCell cell = browser.await("a progress bar with a percent above 0 and an ETA", d -> d.findElements(
                 By.cssSelector("#runs-table tr[data-id='" + id + "'] td.progress-cell")).stream()
-                .filter(e -> e.getText().matches("(?s).*\\d+(\\.\\d)?%\\s.\\sETA \\d.*")).findFirst().orElse(null));
-        assertTrue(Double.parseDouble(cell.getAttribute("data-percent")) > 0, cell.getText());
-        assertEquals(1, cell.findElements(By.cssSelector(".bar .fill")).size());
+                .map(e -> new ProgressCell(e.getText(), Double.parseDouble(e.getAttribute("data-percent")),
+                        e.findElements(By.cssSelector(".bar .fill")).size()))
+                .filter(c -> c.text().matches("(?s).*\\d+(\\.\\d)?%\\s.\\sETA \\d.*") && c.percent() > 0).findFirst().orElse(null));
+        assertEquals(1, cell.fills(), cell.text());
         api.stopQuietly(id);
     }
+
+    record ProgressCell(String text, double percent, int fills) {}
 
     @Test
     void a_negative_learning_rate_shows_the_servers_message_next_to_the_lr_field() {
         browser.driver.get(server.url());
-        browser.await("New run button", d -> d.findElement(By.id("new-run"))).click();
+        browser.click("New run button", By.id("new-run"));
         fill("optimizer.lr", "-1");
-        browser.driver.findElement(By.id("start-run")).click();
+        browser.click("Start", By.id("start-run"));
 
-        WebElement error = browser.await("an error by the lr field",
+        String[] error = browser.await("an error by the lr field",
                 d -> d.findElements(By.cssSelector(".field-error[data-field='optimizer.lr']")).stream()
-                        .filter(e -> !e.getText().isBlank()).findFirst().orElse(null));
-        assertTrue(error.getText().contains("-1"), "message names the bad value: " + error.getText());
-        WebElement row = error.findElement(By.xpath(".."));
-        assertEquals(1, row.findElements(By.cssSelector("input[data-field='optimizer.lr']")).size(), "error sits in the lr field's row");
+                        .filter(e -> !e.getText().isBlank())
+                        .map(e -> new String[] {e.getText(),
+                                String.valueOf(e.findElement(By.xpath("..")).findElements(By.cssSelector("input[data-field='optimizer.lr']")).size())})
+                        .findFirst().orElse(null));
+        assertTrue(error[0].contains("-1"), "message names the bad value: " + error[0]);
+        assertEquals("1", error[1], "error sits in the lr field's row");
         assertTrue(browser.driver.getCurrentUrl().endsWith("/") || browser.driver.getCurrentUrl().endsWith("#/"), "no run was opened");
     }
 
@@ -140,12 +155,12 @@ class DashboardBrowserTest {
                 const c = document.querySelector('#filter-grid');
                 return c.getBoundingClientRect().width / c.width * Number(c.dataset.tile || 0);""");
         assertTrue(tile.doubleValue() >= 48, "tile drawn at " + tile + " px");
-        assertTrue(browser.driver.findElement(By.id("filter-grid")).getSize().getWidth() >= 4 * 48, "grid width");
+        assertTrue(browser.read("filter grid", By.id("filter-grid"), e -> e.getSize().getWidth()) >= 4 * 48, "grid width");
         browser.await("train_acc and val_acc on one chart", d -> {
             String legend = d.findElement(By.cssSelector("#chart-acc")).getText();
             return attrInt("#chart-acc", "points") > 0 && legend.contains("train_acc") && legend.contains("val_acc");
         });
-        assertTrue(browser.driver.findElement(By.id("filter-scrubber")).isDisplayed());
+        assertTrue(browser.read("scrubber", By.id("filter-scrubber"), WebElement::isDisplayed));
     }
 
     long distinctPixels(String css) {
@@ -161,16 +176,16 @@ class DashboardBrowserTest {
 
     @Test
     void the_compare_page_overlays_two_runs_and_lists_the_keys_that_differ() throws Exception {
-        String a = create(Configs.longSpiral("cmp-sgd").replace("\"epochs\": 20000", "\"epochs\": 300"));
-        String b = create(Configs.longSpiral("cmp-adam").replace("\"epochs\": 20000", "\"epochs\": 300")
+        String a = create(Configs.spiral("cmp-sgd", 100));
+        String b = create(Configs.spiral("cmp-adam", 100)
                 .replace("\"type\": \"sgd\", \"lr\": 0.5", "\"type\": \"adam\", \"lr\": 0.01"));
         awaitSteps(a);
         awaitSteps(b);
         browser.driver.get(server.url() + "#/compare?ids=" + a + "," + b + "&tag=loss");
         browser.await("both runs drawn on one chart", d -> attrInt("#compare-chart", "runs") == 2);
-        String legend = browser.driver.findElement(By.id("compare-chart")).getText();
+        String legend = browser.read("the compare legend", By.id("compare-chart"), WebElement::getText);
         assertTrue(legend.contains("cmp-sgd") && legend.contains("cmp-adam"), legend);
-        String diff = browser.driver.findElement(By.id("config-diff")).getText();
+        String diff = browser.read("the config diff", By.id("config-diff"), WebElement::getText);
         assertTrue(diff.contains("optimizer.type") && diff.contains("adam") && diff.contains("sgd"), diff);
     }
 
@@ -219,10 +234,10 @@ class DashboardBrowserTest {
         });
 
         browser.driver.get(server.url());
-        WebElement status = browser.await("diverged in the runs table", d -> d.findElements(
+        String status = browser.await("diverged in the runs table", d -> d.findElements(
                 By.cssSelector("#runs-table tr[data-id='" + id + "'] td.status-cell")).stream()
-                .filter(e -> e.getText().startsWith("diverged")).findFirst().orElse(null));
-        assertTrue(status.getText().contains("NaN"), "the reason shows: " + status.getText());
+                .map(WebElement::getText).filter(t -> t.startsWith("diverged")).findFirst().orElse(null));
+        assertTrue(status.contains("NaN"), "the reason shows: " + status);
 
         // record every text the live indicator shows, from before the run page exists until it settles
         browser.js("""
@@ -238,17 +253,17 @@ class DashboardBrowserTest {
         assertEquals(List.of("ended"), browser.js("return window.seen"));
 
         browser.driver.get(server.url() + "#/compare?ids=" + id);
-        WebElement pick = browser.await("compare picker", d -> d.findElements(By.cssSelector(".pick[data-status='diverged']")).stream()
-                .findFirst().orElse(null));
-        assertTrue(pick.getText().contains("diverged") && pick.getText().contains("NaN"), pick.getText());
+        String pick = browser.await("compare picker", d -> d.findElements(By.cssSelector(".pick[data-status='diverged']")).stream()
+                .map(WebElement::getText).findFirst().orElse(null));
+        assertTrue(pick.contains("diverged") && pick.contains("NaN"), pick);
 
         // an ended run can be deleted from the runs page
         browser.driver.get(server.url());
-        browser.await("its Delete button", d -> d.findElement(By.cssSelector("#runs-table tr[data-id='" + id + "'] button.danger"))).click();
+        browser.click("its Delete button", By.cssSelector("#runs-table tr[data-id='" + id + "'] button.danger"));
         browser.await("the confirm dialog", d -> d.switchTo().alert()).accept();
         browser.await("the row goes", d -> d.findElements(By.cssSelector("#runs-table tr[data-id='" + id + "']")).isEmpty());
         assertEquals(404, api.status("api/runs/" + id), "deleted on the server");
-        assertEquals("", browser.driver.findElement(By.cssSelector(".page-message")).getText());
+        assertEquals("", browser.read("the page message", By.cssSelector(".page-message"), WebElement::getText));
     }
 
     @Test

@@ -35,6 +35,7 @@ import trainwatch.json.Json;
 import trainwatch.runlist.ManyRuns;
 import trainwatch.store.RunStore;
 import trainwatch.store.RunWriter;
+import trainwatch.testkit.ServerProcess;
 
 /**
  * 10,000 generated runs served by the real server in a child JVM with -Xmx512m: every page

@@ -3,11 +3,16 @@ package trainwatch.web;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
 
+import trainwatch.testkit.ServerProcess;
+
 /** A server restart under an open run page: the page reconnects with after=SEQ and keeps gaining points without a gap. */
+@Timeout(value = 10, unit = TimeUnit.MINUTES) // child JVMs and several generous waits; the default is 5 min
 class ReconnectBrowserTest {
 
     @Test
