@@ -84,6 +84,8 @@ class WireShapeTest {
         assertEquals(202, stop.status(), stop.body());
         rest(docs, REST_STOP, stop);
         Api.await("stopped", Duration.ofSeconds(120), () -> api.status(longRun).equals("stopped"));
+        // the list is answered from the run index: a run written outside a trainer appears there within a refresh
+        Api.await("the written run listed", Duration.ofSeconds(60), () -> api.get("/api/runs").body().contains(written));
         Api.Res del = ok(api.delete("/api/runs/" + written)); // no trainer of its own: nothing can write its directory again
         rest(docs, REST_DELETE, del);
         try {
