@@ -30,10 +30,7 @@ const enc = encodeURIComponent;
 const run = (id) => '/api/runs/' + enc(id);
 
 export const api = {
-  listRuns: async () => {
-    const d = await request('GET', '/api/runs');
-    return Array.isArray(d) ? d : (d && d.runs) || [];
-  },
+  listRuns: () => request('GET', '/api/runs'),
   getRun: (id) => request('GET', run(id)),
   createRun: (config) => request('POST', '/api/runs', config),
   stopRun: (id) => request('POST', run(id) + '/stop', {}),
@@ -42,10 +39,8 @@ export const api = {
   disk: () => request('GET', '/api/disk'),
   deleteRun: (id) => request('DELETE', run(id)),
   runCheck: (id, kind) => request('POST', run(id) + '/checks/' + enc(kind), {}),
-  log: async (id) => {
-    const d = await request('GET', run(id) + '/log');
-    return typeof d === 'string' ? d : (d && (d.log ?? d.text)) ?? JSON.stringify(d);
-  },
+  /** text/plain: the end of the trainer's own output. */
+  log: (id) => request('GET', run(id) + '/log'),
   /** {tag, seq, total, step[], last[], min[], max[], nonfinite[]}; from/to optional (inclusive steps). */
   scalars: (id, tag, points, from, to) => {
     let q = '?tag=' + enc(tag) + '&points=' + points;

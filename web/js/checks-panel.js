@@ -80,11 +80,12 @@ export class ChecksPanel {
   dispose() { clearTimeout(this.timer); }
 }
 
+/** A check as the run's detail and the live `check` message carry it: {seq?, t, check, outcome, summary, details}. */
 function normalize(c) {
-  let details = c.details ?? c.detailsJson ?? {};
-  if (typeof details === 'string') { try { details = JSON.parse(details); } catch { details = { details }; } }
-  const sig = String(c.seq ?? '') + '/' + String(c.wallMs ?? c.wall_ms ?? c.time ?? '') + '/' + (c.summary ?? '');
-  return { sig, check: c.check ?? c.name ?? '?', outcome: c.outcome ?? c.result ?? '?', summary: c.summary ?? c.message ?? '', details };
+  // details is the check's own object, or its raw text when a check wrote something that is not JSON
+  const details = typeof c.details === 'string' ? { details: c.details } : c.details;
+  const sig = (c.seq === undefined ? '' : String(c.seq)) + '/' + c.t + '/' + c.summary;
+  return { sig, check: c.check, outcome: c.outcome, summary: c.summary, details };
 }
 
 function details(d) {

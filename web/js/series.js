@@ -21,12 +21,12 @@ export class TagSeries {
   /** From a scalars response (values may be numbers, null or "NaN"/"Infinity" strings). */
   static from(r) {
     const s = new TagSeries(r.tag);
-    s.seq = r.seq ?? -1;
-    s.step = Array.from(r.step || []);
-    s.last = (r.last || []).map(num);
-    s.min = (r.min || r.last || []).map(num);
-    s.max = (r.max || r.last || []).map(num);
-    s.nonfinite = Array.from(r.nonfinite || s.step.map(() => 0));
+    s.seq = r.seq;
+    s.step = Array.from(r.step);
+    s.last = r.last.map(num);
+    s.min = r.min.map(num);
+    s.max = r.max.map(num);
+    s.nonfinite = Array.from(r.nonfinite);
     for (let i = 0; i < s.last.length; i++) {
       // a bucket whose newest value is NaN still counts it even if the server's count says 0
       if (s.last[i] != null && !Number.isFinite(s.last[i]) && !s.nonfinite[i]) s.nonfinite[i] = 1;

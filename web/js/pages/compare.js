@@ -119,12 +119,12 @@ export function comparePage(root, params) {
 
   function fillTags() {
     const tags = new Set(COMMON_TAGS);
-    for (const d of st.details.values()) for (const t of d.tags || Object.keys(d.latest || {})) tags.add(t);
+    for (const d of st.details.values()) for (const t of d.tags) tags.add(t);
     tags.add(st.tag);
     mount(tagSelect, [...tags].sort().map((t) => h('option', { value: t, selected: t === st.tag }, t)));
   }
 
-  const nameOf = (id) => { const d = st.details.get(id); return d?.name ?? d?.config?.name ?? id; };
+  const nameOf = (id) => st.details.get(id)?.name ?? id; // the run's detail may still be on its way
   const mapOf = (id) => mapper(st.x, { spe: stepsPerEpoch(st.details.get(id)?.config), clock: st.clocks.get(id) });
 
   function rebuild() {

@@ -11,6 +11,7 @@ import { fmtBytes } from '../disk.js';
 import { X_MODES } from '../charts/x-axis.js';
 import { alertList as renderAlerts } from '../alerts.js';
 import { normalizeRun } from '../runs-model.js';
+import { listPage } from '../run-list-api.js';
 
 export function runPage(root, id, params = new URLSearchParams()) {
   const charts = new RunCharts(id);
@@ -107,12 +108,15 @@ export function runPage(root, id, params = new URLSearchParams()) {
   /** A queued run's page says it is waiting, its place in line and what it waits for, not blank charts under "live". */
   async function explainQueue() {
     setText(waiting, 'Queued: waiting for a free slot.');
-    let list;
-    try { list = (await api.listRuns()).map(normalizeRun); } catch { return; }
+    let queued, running;
+    try {
+      const [q, r] = await Promise.all([listPage({ status: 'queued', sort: 'created', order: 'asc' }, { limit: 1000 }),
+        listPage({ status: 'running' }, { limit: 1000 })]);
+      queued = q.runs.map(normalizeRun);
+      running = r.runs.map(normalizeRun);
+    } catch { return; }
     if (st.status !== 'queued') return;
-    const queued = list.filter((r) => r.status === 'queued').sort((a, b) => (a.created ?? 0) - (b.created ?? 0) || (a.id < b.id ? -1 : 1));
     const place = queued.findIndex((r) => r.id === id) + 1;
-    const running = list.filter((r) => r.status === 'running');
     setText(waiting, 'Queued' + (place ? ': number ' + place + ' of ' + queued.length + ' in line' : '') + '. '
       + (running.length ? running.length + (running.length === 1 ? ' run is' : ' runs are') + ' using the parallel slots (serve --max-parallel): '
         + running.slice(0, 3).map((r) => r.name).join(', ') + (running.length > 3 ? '…' : '') + '. ' : '')
@@ -134,20 +138,18 @@ export function runPage(root, id, params = new URLSearchParams()) {
     const run = await (pending || api.getRun(id));
     st.run = run;
     const cfg = run.config || {};
-    setText(title, run.name ?? cfg.name ?? id);
-    document.title = (run.name ?? cfg.name ?? id) + ' · trainwatch';
+    setText(title, run.name);
+    document.title = run.name + ' · trainwatch';
     setText(summary, configSummary(cfg));
     if (cfg.dataset) filters.setDataset(cfg.dataset);
-    setStatus(run.status?.status ?? run.status, run.reason ?? run.status?.reason);
-    const p = run.progress || {};
-    st.total = p.totalSteps ?? p.total_steps ?? p.total ?? run.totalSteps ?? totalSteps(cfg);
-    charts.stepsPerEpoch = p.stepsPerEpoch ?? p.steps_per_epoch ?? stepsPerEpoch(cfg);
-    st.step = p.step ?? run.step ?? st.step;
-    st.latest = Object.assign({}, run.latest || run.values || {}, st.latest);
-    setAlerts(run.alerts || []);
-    checks.set(run.checks || []);
-    const resumed = run.resumed_at || [];
-    setText(resumedEl, resumed.length ? 'resumed at step ' + resumed.map(fmtInt).join(', ') : '');
+    setStatus(run.status, run.reason);
+    st.total = run.progress.total ?? totalSteps(cfg);
+    charts.stepsPerEpoch = stepsPerEpoch(cfg);
+    st.step = run.progress.step;
+    st.latest = Object.assign({}, run.latest, st.latest);
+    setAlerts(run.alerts);
+    checks.set(run.checks);
+    setText(resumedEl, run.resumed_at.length ? 'resumed at step ' + run.resumed_at.map(fmtInt).join(', ') : '');
     header();
     return run;
   }
@@ -155,8 +157,7 @@ export function runPage(root, id, params = new URLSearchParams()) {
   async function loadAll() {
     // the detail names the tags this run has written: fetching only those keeps a young run's page free of 404s
     const run = await reloadDetail(api.getRun(id));
-    const tags = run.tags || Object.keys(run.latest || run.values || {});
-    const pending = charts.fetch(tags);
+    const pending = charts.fetch(run.tags);
     if ((charts.xMode === 'relative' || charts.xMode === 'wall') && !charts.clock) charts.clock = await api.clock(id, 1000).catch(() => null);
     const seq = await charts.load(pending);
     const last = Math.max(-1, ...[...charts.series.values()].map((s) => s.lastStep()));
@@ -164,13 +165,12 @@ export function runPage(root, id, params = new URLSearchParams()) {
     header();
     // resume after the OLDEST snapshot: a status or alert logged between the detail and the scalars
     // fetches would otherwise be skipped (replayed scalars are dropped by step, alerts by seq)
-    const runSeq = typeof run.seq === 'number' ? run.seq : null;
-    return seq != null && runSeq != null ? Math.min(seq, runSeq) : seq ?? runSeq;
+    return seq != null ? Math.min(seq, run.seq) : run.seq;
   }
 
   function setStatus(status, reason) {
     if (status) st.status = status;
-    st.reason = reason ?? st.reason;
+    st.reason = reason;
     statusEl.className = 'status status-' + st.status;
     setText(statusEl, st.status);
     setText(reasonEl, st.reason || '');
@@ -186,7 +186,7 @@ export function runPage(root, id, params = new URLSearchParams()) {
   }
 
   function setAlerts(alerts) {
-    st.alerts = alerts.map((a) => ({ ...a, step: num(a.step) ?? 0 }));
+    st.alerts = alerts;
     charts.setAlerts(st.alerts);
     renderAlerts(alertList, st.alerts);
   }
@@ -259,7 +259,7 @@ export function runPage(root, id, params = new URLSearchParams()) {
   let headerFrame = 0;
   function onMessage(msg) {
     switch (msg.type) {
-      case 'hello': if (msg.status) setStatus(msg.status.status ?? msg.status, msg.reason); break;
+      case 'hello': setStatus(msg.status, msg.reason); break;
       case 'scalars': {
         charts.append(msg);
         const steps = msg.step || [];
@@ -277,21 +277,20 @@ export function runPage(root, id, params = new URLSearchParams()) {
         if (!headerFrame) headerFrame = requestAnimationFrame(() => { headerFrame = 0; header(); });
         break;
       }
-      case 'filters': filters.added(msg.step ?? msg.filters?.step); break;
+      case 'filters': filters.added(msg.step); break;
       case 'status': {
         const before = st.status;
-        setStatus(msg.status?.status ?? msg.status, msg.reason ?? msg.status?.reason); header();
+        setStatus(msg.status, msg.reason); header();
         // a resumed run superseded the steps after its checkpoint: reload the charts, not just the header
-        if (st.status === 'running' && ['queued', 'interrupted', 'stopped'].includes(before) && st.run?.resumed_at) loadAll().catch(() => {});
+        if (st.status === 'running' && ['queued', 'interrupted', 'stopped'].includes(before) && st.run?.resumed_at?.length) loadAll().catch(() => {});
         else if (FINAL.has(st.status) || st.status === 'running') reloadDetail().catch(() => {});
         break;
       }
-      case 'alert': {
-        const a = msg.alert || msg;
-        if (a.seq == null || !st.alerts.some((b) => b.seq === a.seq)) setAlerts(st.alerts.concat([a]));
+      case 'alert':
+        if (!st.alerts.some((b) => b.seq === msg.seq)) setAlerts(st.alerts.concat([msg]));
         break;
-      }
-      case 'check': case 'checks': checks.add(msg.check || msg); break;
+      // the message IS the check ({type, seq?, t, check, outcome, summary, details}); msg.check is its name
+      case 'check': checks.add(msg); break;
       case 'error': setText(message, msg.error); break;
     }
   }

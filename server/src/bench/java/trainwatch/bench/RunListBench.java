@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import trainwatch.run.Json;
+import trainwatch.json.Json;
 import trainwatch.runlist.ManyRuns;
 
 /**

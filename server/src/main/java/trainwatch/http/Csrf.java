@@ -5,6 +5,8 @@ import java.util.Locale;
 
 import io.javalin.http.Context;
 
+import trainwatch.run.RunException;
+
 /**
  * Cross-site protection (docs/api.md): a state-changing request must be JSON (a form on
  * another site cannot send that without a CORS preflight this server never grants) and
@@ -20,13 +22,13 @@ final class Csrf {
         if (method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS")) return;
         String type = ctx.header("Content-Type");
         if (type == null || !type.toLowerCase(Locale.ROOT).trim().startsWith("application/json"))
-            throw new ApiError(415, "Content-Type", "must be application/json for " + method + " requests (got " + (type == null ? "none" : type) + ")");
+            throw RunException.of(RunException.Kind.UNSUPPORTED_MEDIA_TYPE, "Content-Type", "must be application/json for " + method + " requests (got " + (type == null ? "none" : type) + ")");
         checkOrigin(ctx.header("Origin"), ctx.header("Host"));
     }
 
     static void checkOrigin(String origin, String host) {
         if (origin == null) return;
-        if (!sameOrigin(origin, host)) throw new ApiError(403, "Origin", "must be this server's own (got " + origin + ")");
+        if (!sameOrigin(origin, host)) throw RunException.of(RunException.Kind.FORBIDDEN, "Origin", "must be this server's own (got " + origin + ")");
     }
 
     /** Origin "http://h:p" against the Host header "h:p" (default ports made explicit). */

@@ -33,7 +33,7 @@ final class HostGuard extends Handler.Wrapper {
         if (isLoopbackName(host)) return super.handle(request, response, callback);
         response.setStatus(403);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json;charset=utf-8");
-        String got = host == null ? "none" : Params.clip(host);
+        String got = host == null ? "none" : Clip.of(host);
         String body = ErrorBodies.of(List.of(new Problem("Host", "must be this server's own (got " + got + ")")));
         response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
         return true;

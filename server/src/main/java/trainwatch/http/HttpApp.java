@@ -1,7 +1,19 @@
 package trainwatch.http;
 
+import static io.javalin.apibuilder.ApiBuilder.before;
+import static io.javalin.apibuilder.ApiBuilder.delete;
+import static io.javalin.apibuilder.ApiBuilder.get;
+import static io.javalin.apibuilder.ApiBuilder.path;
+import static io.javalin.apibuilder.ApiBuilder.post;
+import static io.javalin.apibuilder.ApiBuilder.prefixPath;
+import static io.javalin.apibuilder.ApiBuilder.staticInstance;
+import static io.javalin.apibuilder.ApiBuilder.ws;
+
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -10,14 +22,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.javalin.Javalin;
+import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
+import io.javalin.json.JavalinJackson;
+import io.javalin.validation.ValidationException;
 
+import trainwatch.json.Json;
 import trainwatch.live.LiveHub;
 import trainwatch.live.RunListFeed;
+import trainwatch.run.Problem;
 import trainwatch.run.RunException;
 import trainwatch.run.RunService;
-import trainwatch.store.RunNotFoundException;
 
 /**
  * The one factory of the web app: an unstarted Javalin built from its dependencies.
@@ -28,17 +44,27 @@ public final class HttpApp {
 
     private HttpApp() {}
 
-    /** Counts responses per status code (tests assert that none was a 5xx). */
+    /** Counts responses per status code and server faults (tests assert both stayed clean). */
     public static final class Stats {
         private final Map<Integer, AtomicLong> byStatus = new ConcurrentHashMap<>();
+        private final AtomicLong internalErrors = new AtomicLong();
 
         void record(int status) {
             byStatus.computeIfAbsent(status, k -> new AtomicLong()).incrementAndGet();
         }
 
+        void internalError() {
+            internalErrors.incrementAndGet();
+        }
+
         public long count(int fromInclusive, int toExclusive) {
             return byStatus.entrySet().stream().filter(e -> e.getKey() >= fromInclusive && e.getKey() < toExclusive)
                     .mapToLong(e -> e.getValue().get()).sum();
+        }
+
+        /** Server faults answered 500 (routes, WebSocket upgrades and Jetty's own 5xx). */
+        public long internalErrors() {
+            return internalErrors.get();
         }
     }
 
@@ -52,7 +78,8 @@ public final class HttpApp {
             cfg.jetty.port = port;
             cfg.startup.showJavalinBanner = false;
             cfg.http.maxRequestSize = 1_000_000;
-            JsonErrorHandler errors = new JsonErrorHandler();
+            cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+            JsonErrorHandler errors = new JsonErrorHandler(stats);
             cfg.jetty.modifyServer(server -> {
                 server.setErrorHandler(errors);
                 server.insertHandler(new PathGuard());
@@ -62,62 +89,69 @@ public final class HttpApp {
                 ws.setMaxTextMessageSize(LiveRoutes.MAX_FRAME_BYTES);
                 ws.setMaxBinaryMessageSize(LiveRoutes.MAX_FRAME_BYTES);
             });
-            cfg.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new ServletJsonErrorHandler()));
+            cfg.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new ServletJsonErrorHandler(stats)));
             staticFiles(cfg, webDir);
 
-            cfg.routes.before("/api/*", Csrf::checkStateChange);
-            cfg.routes.get("/api/runs", runList::list);
-            cfg.routes.post("/api/runs/delete", runList::deleteMany);
-            cfg.routes.post("/api/runs/{id}/archive", runList::archive);
-            cfg.routes.post("/api/runs/{id}/unarchive", runList::unarchive);
-            cfg.routes.post("/api/runs", rest::create);
-            cfg.routes.get("/api/runs/{id}", rest::get);
-            cfg.routes.delete("/api/runs/{id}", rest::delete);
-            cfg.routes.post("/api/runs/{id}/stop", rest::stop);
-            cfg.routes.get("/api/runs/{id}/scalars", rest::scalars);
-            cfg.routes.get("/api/runs/{id}/clock", rest::clock);
-            cfg.routes.get("/api/runs/{id}/filters", rest::filters);
-            cfg.routes.get("/api/runs/{id}/log", rest::log);
-            cfg.routes.get("/api/runs/{id}/alerts", rest::alerts);
-            cfg.routes.post("/api/runs/{id}/checks/{name}", rest::check);
-            cfg.routes.post("/api/runs/{id}/resume", rest::resume);
-            cfg.routes.get("/api/disk", rest::disk);
-            cfg.routes.wsBeforeUpgrade("/api/runs/{id}/live", live::beforeRunUpgrade);
-            cfg.routes.ws("/api/runs/{id}/live", live::run);
-            cfg.routes.wsBeforeUpgrade("/api/live", live::beforeListUpgrade);
-            cfg.routes.ws("/api/live", live::runList);
+            cfg.routes.apiBuilder(() -> {
+                before("/api/*", Csrf::checkStateChange);
+                path("/api", () -> {
+                    path("runs", () -> {
+                        get(runList::list);
+                        post(rest::create);
+                        post("delete", runList::deleteMany);
+                        path("{id}", () -> {
+                            get(rest::get);
+                            delete(rest::delete);
+                            post("stop", rest::stop);
+                            post("archive", runList::archive);
+                            post("unarchive", runList::unarchive);
+                            get("scalars", rest::scalars);
+                            get("filters", rest::filters);
+                            get("log", rest::log);
+                            get("alerts", rest::alerts);
+                            post("checks/{name}", rest::check);
+                            post("resume", rest::resume);
+                            get("clock", rest::clock);
+                            staticInstance().wsBeforeUpgrade(prefixPath("live"), live::beforeRunUpgrade);
+                            ws("live", live::run);
+                        });
+                    });
+                    get("disk", rest::disk);
+                    staticInstance().wsBeforeUpgrade(prefixPath("live"), live::beforeListUpgrade);
+                    ws("live", live::runList);
+                });
+            });
             cfg.routes.after(ctx -> stats.record(ctx.statusCode()));
 
-            cfg.routes.exception(RunException.class, (e, ctx) -> {
-                int status = switch (e.kind()) {
-                    case NOT_FOUND -> 404;
-                    case INVALID -> 400;
-                    case CONFLICT -> 409;
-                    case INSUFFICIENT_STORAGE -> 507;
-                };
-                error(ctx, status, ErrorBodies.of(e.problems()));
-            });
-            cfg.routes.exception(ApiError.class, (e, ctx) -> error(ctx, e.status, ErrorBodies.of(e.problems)));
+            cfg.routes.exception(RunException.class, (e, ctx) -> error(ctx, e.status(), ErrorBodies.of(e.problems())));
+            cfg.routes.exception(ValidationException.class, (e, ctx) -> error(ctx, 400, ErrorBodies.of(problems(e))));
             cfg.routes.exception(HttpResponseException.class, (e, ctx) -> {
-                int status = e.getStatus() >= 500 ? 400 : e.getStatus();
-                error(ctx, status, ErrorBodies.of(JsonErrorHandler.describe(e.getStatus(), e.getMessage())));
+                if (e.getStatus() >= 500) internal(ctx, stats, e);
+                else error(ctx, e.getStatus(), ErrorBodies.of(JsonErrorHandler.describe(e.getStatus(), e.getMessage())));
             });
-            cfg.routes.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, ErrorBodies.of(String.valueOf(e.getMessage()))));
-            cfg.routes.exception(RunNotFoundException.class, (e, ctx) -> error(ctx, 404, ErrorBodies.of(e.getMessage()))); // deleted meanwhile
-            cfg.routes.exception(Exception.class, (e, ctx) -> {
-                // A server-side failure (e.g. a run's files damaged): the details (class, paths) go to the server's log only,
-                // the caller gets a 4xx that names no class or path (never a 5xx or a trace).
-                LOG.warn("{} {} failed", ctx.method(), ctx.path(), e);
-                error(ctx, 409, ErrorBodies.of("could not complete the request: something on the server side failed"
-                        + " (the reason is in the server's log)"));
-            });
+            cfg.routes.exception(Exception.class, (e, ctx) -> internal(ctx, stats, e));
         });
     }
 
-    private static void error(io.javalin.http.Context ctx, int status, String body) {
+    /** A server fault: 500 with an id; the id and the stack trace go to the log (never to the caller). */
+    private static void internal(Context ctx, Stats stats, Exception e) {
+        String id = Faults.record(stats, ctx.method() + " " + ctx.path(), e);
+        error(ctx, 500, ErrorBodies.internal(id));
+    }
+
+    /** Javalin's query-parameter validation ({@code ctx.queryParamAsClass}): each bad parameter named. */
+    private static List<Problem> problems(ValidationException e) {
+        List<Problem> out = new ArrayList<>();
+        e.getErrors().forEach((field, errs) -> errs.forEach(err -> out.add(new Problem(field,
+                err.getMessage().equals("TYPE_CONVERSION_FAILED") ? "must be an integer (got " + Clip.of(String.valueOf(err.value)) + ")"
+                        : err.getMessage()))));
+        return out;
+    }
+
+    private static void error(Context ctx, int status, String body) {
         if (LiveRoutes.isUpgrade(ctx)) {
             // Javalin never writes ctx.result() for a refused WebSocket upgrade: write the body ourselves
-            byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             var res = ctx.res();
             res.setStatus(status);
             res.setContentType("application/json;charset=utf-8");

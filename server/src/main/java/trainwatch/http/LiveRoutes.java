@@ -14,7 +14,7 @@ import trainwatch.live.LiveClient;
 import trainwatch.live.LiveHub;
 import trainwatch.live.RunListFeed;
 import trainwatch.live.Wire;
-import trainwatch.run.Json;
+import trainwatch.json.Json;
 import trainwatch.run.RunService;
 
 /** The WebSocket endpoints: /api/runs/{id}/live[?after=SEQ] and /api/live. */
@@ -41,7 +41,7 @@ final class LiveRoutes {
     void beforeRunUpgrade(Context ctx) {
         Csrf.checkOrigin(ctx.header("Origin"), ctx.header("Host"));
         runs.requireStreamable(ctx.pathParam("id"));
-        Params.optionalLong("after", ctx.queryParam("after"));
+        if (ctx.queryParam("after") != null) ctx.queryParamAsClass("after", Long.class).get(); // 400 naming "after" when not a number
     }
 
     void beforeListUpgrade(Context ctx) {
@@ -51,7 +51,7 @@ final class LiveRoutes {
     void run(WsConfig ws) {
         ws.onConnect(ctx -> {
             ctx.enableAutomaticPings(PING_SECONDS, TimeUnit.SECONDS);
-            Long after = Params.optionalLong("after", ctx.queryParam("after"));
+            Long after = ctx.queryParam("after") == null ? null : ctx.queryParamAsClass("after", Long.class).get();
             ctx.attribute(CLIENT, hub.connect(ctx.pathParam("id"), new JettySink(ctx.session), after));
         });
         ws.onMessage(this::message);

@@ -25,7 +25,7 @@ final class PathGuard extends Handler.Wrapper {
         if (!odd) return super.handle(request, response, callback);
         response.setStatus(400);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json;charset=utf-8");
-        String body = ErrorBodies.of("request rejected: the path is ambiguous or malformed (" + Params.clip(String.valueOf(uri.getPath())) + ")");
+        String body = ErrorBodies.of("request rejected: the path is ambiguous or malformed (" + Clip.of(String.valueOf(uri.getPath())) + ")");
         response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
         return true;
     }

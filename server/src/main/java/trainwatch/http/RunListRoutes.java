@@ -2,14 +2,13 @@ package trainwatch.http;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.javalin.http.Context;
 
+import trainwatch.json.Json;
 import trainwatch.run.BulkDelete;
-import trainwatch.run.Json;
 import trainwatch.run.RunEntry;
 import trainwatch.run.RunException;
 import trainwatch.run.RunQuery;
@@ -26,15 +25,15 @@ final class RunListRoutes {
     }
 
     void list(Context ctx) {
-        RunRoutes.json(ctx, 200, runs.list(RunQuery.parse(ctx::queryParam)));
+        ctx.json(runs.list(RunQuery.parse(ctx::queryParam)));
     }
 
     void archive(Context ctx) {
-        RunRoutes.json(ctx, 200, runs.archive(ctx.pathParam("id"), true));
+        ctx.json(runs.archive(ctx.pathParam("id"), true));
     }
 
     void unarchive(Context ctx) {
-        RunRoutes.json(ctx, 200, runs.archive(ctx.pathParam("id"), false));
+        ctx.json(runs.archive(ctx.pathParam("id"), false));
     }
 
     /** {"ids": [...]} or {"filter": {"status", "q", "sweep", "tag", "owner", "archived"}}, and "dry_run". */
@@ -75,7 +74,7 @@ final class RunListRoutes {
             selection = runs.selection(null, q);
         }
         BulkDelete result = runs.deleteAll(selection, dry.asBoolean(false));
-        RunRoutes.json(ctx, 200, result);
+        ctx.json(result);
     }
 
 }

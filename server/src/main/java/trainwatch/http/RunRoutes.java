@@ -1,91 +1,111 @@
 package trainwatch.http;
 
-import java.util.Map;
-
 import io.javalin.http.Context;
 
-import trainwatch.run.Json;
 import trainwatch.run.RunService;
 import trainwatch.store.Series;
 
-/** The REST handlers: parse the request, call the runs service, write JSON. Errors are mapped in HttpApp. */
+/**
+ * The REST handlers: parse the request (Javalin's own query validation), call the runs service,
+ * answer with a record through the one JSON mapper. Errors are mapped in HttpApp.
+ */
 final class RunRoutes {
+    static final int DEFAULT_POINTS = 1000;
+
     private final RunService runs;
 
     RunRoutes(RunService runs) {
         this.runs = runs;
     }
 
+    // The small answers, one record each (docs/api.md).
+    record Created(String id) {}
+
+    record Stopping(String id, boolean stopping) {}
+
+    record Deleted(String id, boolean deleted) {}
+
+    record Resuming(String id, boolean resuming) {}
+
+    /** Wall-clock anchors for time x axes: t[i] is the wall ms of step[i]. */
+    record ClockView(long[] step, long[] t) {}
+
+    record CheckStarted(String id, String check) {}
+
+    /** GET /api/runs/{id}/scalars: columnar, straight into the charts. */
+    record ScalarsView(String tag, long seq, long total, long[] step, double[] last, double[] min, double[] max, int[] nonfinite) {
+        static ScalarsView of(Series s) {
+            return new ScalarsView(s.tag(), s.seq(), s.total(), s.step(), s.last(), s.min(), s.max(), s.nonfinite());
+        }
+    }
+
     void create(Context ctx) {
-        json(ctx, 201, Map.of("id", runs.create(ctx.body())));
+        ctx.status(201).json(new Created(runs.create(ctx.body())));
     }
 
     void get(Context ctx) {
-        json(ctx, 200, runs.get(ctx.pathParam("id")));
+        ctx.json(runs.get(ctx.pathParam("id")));
     }
 
     void stop(Context ctx) {
         String id = ctx.pathParam("id");
         runs.stop(id);
-        json(ctx, 202, Map.of("id", id, "stopping", true));
+        ctx.status(202).json(new Stopping(id, true));
     }
 
     void delete(Context ctx) {
         String id = ctx.pathParam("id");
         runs.delete(id);
-        json(ctx, 200, Map.of("id", id, "deleted", true));
+        ctx.json(new Deleted(id, true));
     }
 
     void resume(Context ctx) {
         String id = ctx.pathParam("id");
         runs.resume(id);
-        json(ctx, 202, Map.of("id", id, "resuming", true));
+        ctx.status(202).json(new Resuming(id, true));
     }
 
     void disk(Context ctx) {
-        json(ctx, 200, runs.disk());
+        ctx.json(runs.disk());
     }
 
     void scalars(Context ctx) {
         String id = ctx.pathParam("id");
         runs.requireRun(id);
-        int points = Params.intParam(ctx, "points", 1000);
-        long from = Params.longParam(ctx, "from", Long.MIN_VALUE);
-        long to = Params.longParam(ctx, "to", Long.MAX_VALUE);
-        Series s = runs.scalars(id, ctx.queryParam("tag"), points, from, to);
-        json(ctx, 200, Map.of("tag", s.tag(), "seq", s.seq(), "total", s.total(), "step", s.step(), "last", s.last(),
-                "min", s.min(), "max", s.max(), "nonfinite", s.nonfinite()));
+        int points = ctx.queryParamAsClass("points", Integer.class).getOrDefault(DEFAULT_POINTS);
+        long from = ctx.queryParamAsClass("from", Long.class).getOrDefault(Long.MIN_VALUE);
+        long to = ctx.queryParamAsClass("to", Long.class).getOrDefault(Long.MAX_VALUE);
+        ctx.json(ScalarsView.of(runs.scalars(id, ctx.queryParam("tag"), points, from, to)));
     }
 
     void clock(Context ctx) {
-        long[][] c = runs.clock(ctx.pathParam("id"), Params.intParam(ctx, "points", 1000));
-        json(ctx, 200, Map.of("step", c[0], "t", c[1]));
+        long[][] c = runs.clock(ctx.pathParam("id"), ctx.queryParamAsClass("points", Integer.class).getOrDefault(1000));
+        ctx.json(new ClockView(c[0], c[1]));
     }
 
     void filters(Context ctx) {
         String id = ctx.pathParam("id");
         runs.requireRun(id);
         String step = ctx.queryParam("step");
-        Long at = step == null || step.isBlank() || step.equals("latest") ? null : Params.optionalLong("step", step);
-        json(ctx, 200, runs.filters(id, at));
+        Long at = step == null || step.equals("latest") ? null : ctx.queryParamAsClass("step", Long.class).get();
+        ctx.json(runs.filters(id, at));
     }
 
+    /** The trainer's own output: text that must never be sniffed into HTML by a browser. */
     void log(Context ctx) {
-        ctx.status(200).contentType("text/plain; charset=utf-8").result(runs.log(ctx.pathParam("id")));
+        String text = runs.log(ctx.pathParam("id"));
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.status(200).contentType("text/plain; charset=utf-8").result(text);
     }
 
     void alerts(Context ctx) {
-        json(ctx, 200, runs.alerts(ctx.pathParam("id")));
+        ctx.json(runs.alerts(ctx.pathParam("id")));
     }
 
     void check(Context ctx) {
         String id = ctx.pathParam("id");
         String name = ctx.pathParam("name");
         runs.startCheck(id, name);
-        json(ctx, 202, Map.of("id", id, "check", name));
-    }
-
-    static void json(Context ctx, int status, Object body) {
-        ctx.status(status).contentType("application/json").result(Json.write(body));
+        ctx.status(202).json(new CheckStarted(id, name));
     }
 }

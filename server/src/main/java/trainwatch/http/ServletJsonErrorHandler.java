@@ -9,9 +9,20 @@ import org.eclipse.jetty.util.Callback;
 
 /** The servlet context's error page, with the same JSON as {@link JsonErrorHandler} (Jetty asks each layer separately). */
 final class ServletJsonErrorHandler extends org.eclipse.jetty.ee10.servlet.ErrorHandler {
+    private final HttpApp.Stats stats;
+
+    ServletJsonErrorHandler(HttpApp.Stats stats) {
+        this.stats = stats;
+    }
+
+    @Override
+    public boolean errorPageForMethod(String method) {
+        return true;
+    }
+
     @Override
     protected boolean generateAcceptableResponse(Request request, Response response, Callback callback, String contentType,
                                                  List<Charset> charsets, int code, String message, Throwable cause) {
-        return JsonErrorHandler.writeJson(response, callback, code, message);
+        return JsonErrorHandler.writeJson(stats, request, response, callback, code, message, cause);
     }
 }

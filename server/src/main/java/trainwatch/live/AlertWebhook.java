@@ -5,15 +5,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+
 import trainwatch.event.Alert;
-import trainwatch.run.EventJson;
-import trainwatch.run.Json;
+import trainwatch.json.AlertView;
+import trainwatch.json.Json;
 
 /** POSTs every new alert as JSON to a URL (--webhook), asynchronously; a failure is logged, never fatal. */
 public final class AlertWebhook implements AlertSink {
@@ -28,18 +28,17 @@ public final class AlertWebhook implements AlertSink {
 
     @Override
     public void alert(String runId, Alert a) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("type", "alert");
-        m.put("run", runId);
-        EventJson.alert(m, a);
         HttpRequest req = HttpRequest.newBuilder(url)
                 .timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(Json.write(m)))
+                .POST(HttpRequest.BodyPublishers.ofString(Json.write(new Message("alert", runId, AlertView.of(a)))))
                 .build();
         http.sendAsync(req, HttpResponse.BodyHandlers.discarding()).whenComplete((res, err) -> {
             if (err != null) LOG.warn("webhook {}: alert of run {} not delivered: {}", url, runId, err.toString());
             else if (res.statusCode() >= 300) LOG.warn("webhook {}: alert of run {} answered {}", url, runId, res.statusCode());
         });
     }
+
+    /** The webhook's body: the live alert message plus the run it belongs to. */
+    public record Message(String type, String run, @JsonUnwrapped AlertView alert) {}
 }

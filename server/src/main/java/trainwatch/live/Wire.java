@@ -1,14 +1,12 @@
 package trainwatch.live;
 
-import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 
 import trainwatch.event.Alert;
 import trainwatch.event.CheckResult;
@@ -17,8 +15,9 @@ import trainwatch.event.RunEvent;
 import trainwatch.event.RunStatus;
 import trainwatch.event.Scalars;
 import trainwatch.event.StatusChange;
-import trainwatch.run.EventJson;
-import trainwatch.run.Json;
+import trainwatch.json.AlertView;
+import trainwatch.json.CheckView;
+import trainwatch.json.Json;
 
 /**
  * The live messages of docs/api.md. Consecutive Scalars records become one columnar
@@ -68,34 +67,9 @@ public final class Wire {
                 col.set(last, r.values()[i]);
             }
         }
-        StringWriter w = new StringWriter(64 + records.size() * 24);
-        try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(w)) {
-            g.writeStartObject();
-            g.writeStringField("type", "scalars");
-            g.writeNumberField("seq", records.get(records.size() - 1).seq());
-            g.writeArrayFieldStart("step");
-            for (long s : steps) g.writeNumber(s);
-            g.writeEndArray();
-            g.writeArrayFieldStart("t");
-            for (long t : times) g.writeNumber(t);
-            g.writeEndArray();
-            g.writeObjectFieldStart("values");
-            for (var c : cols.entrySet()) {
-                g.writeArrayFieldStart(c.getKey());
-                List<Double> col = c.getValue();
-                for (int i = 0; i < steps.size(); i++) {
-                    Double v = i < col.size() ? col.get(i) : null;
-                    if (v == null) g.writeNull();
-                    else g.writeNumber(v); // NaN/Infinity become strings (QUOTE_NON_NUMERIC_NUMBERS)
-                }
-                g.writeEndArray();
-            }
-            g.writeEndObject();
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return new Frame(w.toString(), records.get(records.size() - 1).seq());
+        for (List<Double> col : cols.values()) while (col.size() < steps.size()) col.add(null); // every column as long as step
+        long seq = records.get(records.size() - 1).seq();
+        return new Frame(Json.write(new ScalarsMessage("scalars", seq, steps, times, cols)), seq);
     }
 
     private static boolean collides(Map<String, List<Double>> cols, Scalars r, int index) {
@@ -107,44 +81,23 @@ public final class Wire {
     }
 
     static Frame single(RunEvent e) {
-        Map<String, Object> m = new LinkedHashMap<>();
         if (e instanceof Scalars s) return scalars(List.of(s));
         if (e instanceof CheckResult c) return check(c, c.seq());
-        if (e instanceof FilterSnapshot f) {
-            m.put("type", "filters");
-            m.put("seq", f.seq());
-            m.put("step", f.step());
-            m.put("t", f.wallMs());
-            m.put("shape", f.shape());
-        } else if (e instanceof StatusChange s) {
-            m.put("type", "status");
-            m.put("seq", s.seq());
-            m.put("t", s.wallMs());
-            m.put("status", s.status().wire());
-            m.put("reason", s.reason());
-        } else if (e instanceof Alert a) {
-            m.put("type", "alert");
-            EventJson.alert(m, a);
-        }
+        Object m;
+        if (e instanceof FilterSnapshot f) m = new FiltersMessage("filters", f.seq(), f.step(), f.wallMs(), f.shape());
+        else if (e instanceof StatusChange s) m = new StatusMessage("status", s.seq(), s.wallMs(), s.status().wire(), s.reason());
+        else if (e instanceof Alert a) m = new AlertMessage("alert", AlertView.of(a));
+        else throw new IllegalArgumentException("no live message for " + e.getClass().getSimpleName());
         return new Frame(Json.write(m), e.seq());
     }
 
     /** A check result; one written by a check process to its own file is no log record and carries no seq (seq = -1 here). */
     static Frame check(CheckResult c, long seq) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("type", "check");
-        if (seq >= 0) m.put("seq", seq);
-        return new Frame(Json.write(EventJson.check(m, c)), seq);
+        return new Frame(Json.write(new CheckMessage("check", CheckView.of(c, seq >= 0 ? seq : null))), seq);
     }
 
     static Frame hello(String run, long seq, RunStatus status, String reason) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("type", "hello");
-        m.put("run", run);
-        m.put("seq", seq);
-        m.put("status", status.wire());
-        m.put("reason", reason);
-        return new Frame(Json.write(m), -1);
+        return new Frame(Json.write(new Hello("hello", run, seq, status.wire(), reason)), -1);
     }
 
     /**
@@ -152,27 +105,45 @@ public final class Wire {
      * It is no log record, so it carries no seq: a client must not take it as a resume point.
      */
     static Frame status(long t, RunStatus status, String reason) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("type", "status");
-        m.put("t", t);
-        m.put("status", status.wire());
-        m.put("reason", reason);
-        return new Frame(Json.write(m), -1);
+        return new Frame(Json.write(new StatusMessage("status", null, t, status.wire(), reason)), -1);
     }
 
     static Frame resync(long seq) {
-        return new Frame(Json.write(Map.of("type", "resync", "seq", seq)), -1);
+        return new Frame(Json.write(new Resync("resync", seq)), -1);
     }
 
     public static Frame error(String message) {
-        return new Frame(Json.write(Map.of("type", "error", "error", message)), -1);
+        return new Frame(Json.write(new ErrorMessage("error", message)), -1);
     }
 
     public static Frame pong() {
-        return new Frame("{\"type\":\"pong\"}", -1);
+        return new Frame(Json.write(new Pong("pong")), -1);
     }
 
-    static Frame message(Map<String, Object> m) {
+    /** Any other message (the run list's): an object whose first key is its type. */
+    static Frame message(Object m) {
         return new Frame(Json.write(m), -1);
     }
+
+    // The messages, one record each (keys are the components in snake_case; docs/api.md shows each).
+
+    /** Columnar: one entry per step; null where a tag has no value at that step. */
+    public record ScalarsMessage(String type, long seq, List<Long> step, List<Long> t, Map<String, List<Double>> values) {}
+
+    public record FiltersMessage(String type, long seq, long step, long t, int[] shape) {}
+
+    /** seq is null (left out) for a status only the server wrote. */
+    public record StatusMessage(String type, @JsonInclude(JsonInclude.Include.NON_NULL) Long seq, long t, String status, String reason) {}
+
+    public record AlertMessage(String type, @JsonUnwrapped AlertView alert) {}
+
+    public record CheckMessage(String type, @JsonUnwrapped CheckView result) {}
+
+    public record Hello(String type, String run, long seq, String status, String reason) {}
+
+    public record Resync(String type, long seq) {}
+
+    public record ErrorMessage(String type, String error) {}
+
+    public record Pong(String type) {}
 }

@@ -1,7 +1,6 @@
 package trainwatch.run;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
@@ -61,16 +60,12 @@ final class DiskUse {
     }
 
     /** GET /api/disk. */
-    Map<String, Object> view() {
+    public record View(long runsBytes, long freeBytes, long totalBytes, boolean low, long warnBelowBytes, long refuseBelowBytes) {}
+
+    View view() {
         long free = free();
         long total = probe.totalBytes(root);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("runs_bytes", bytes(root));
-        m.put("free_bytes", free);
-        m.put("total_bytes", total);
-        m.put("low", free >= 0 && (free < DiskSpace.WARN_BELOW || (total > 0 && free < total * DiskSpace.WARN_FRACTION)));
-        m.put("warn_below_bytes", DiskSpace.WARN_BELOW);
-        m.put("refuse_below_bytes", DiskSpace.REFUSE_BELOW);
-        return m;
+        boolean low = free >= 0 && (free < DiskSpace.WARN_BELOW || (total > 0 && free < total * DiskSpace.WARN_FRACTION));
+        return new View(bytes(root), free, total, low, DiskSpace.WARN_BELOW, DiskSpace.REFUSE_BELOW);
     }
 }

@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import trainwatch.json.Json;
 import trainwatch.event.RunStatus;
 import trainwatch.event.Scalars;
 import trainwatch.event.Tags;

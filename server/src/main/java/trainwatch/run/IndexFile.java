@@ -17,6 +17,8 @@ import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import trainwatch.json.Json;
+
 /**
  * runs/.index/summaries.jsonl (docs/run-format.md): a header line, then one line per run
  * with its list entry and the fingerprint it was computed from. A cache only: the run

@@ -3,12 +3,23 @@ package trainwatch.run;
 import java.util.List;
 
 /**
- * A typed failure of the runs service that the HTTP layer maps to a status code in
- * one place: {@link Kind#NOT_FOUND} 404, {@link Kind#INVALID} 400, {@link Kind#CONFLICT} 409,
- * {@link Kind#INSUFFICIENT_STORAGE} 507 (the disk under runs/ is too full to start or resume a run).
+ * The one public error of the API: a refusal whose text is safe to show a caller (no class
+ * names, no paths), with the HTTP status it is answered with. Anything else thrown while
+ * answering a request is a server fault and becomes an honest 500.
  */
 public final class RunException extends RuntimeException {
-    public enum Kind { NOT_FOUND, INVALID, CONFLICT, INSUFFICIENT_STORAGE }
+    /** What went wrong, with its HTTP status. */
+    public enum Kind {
+        INVALID(400), FORBIDDEN(403), NOT_FOUND(404), CONFLICT(409), UNSUPPORTED_MEDIA_TYPE(415),
+        /** the disk under runs/ is too full to start or resume a run */
+        INSUFFICIENT_STORAGE(507);
+
+        public final int status;
+
+        Kind(int status) {
+            this.status = status;
+        }
+    }
 
     private final Kind kind;
     private final List<Problem> problems;
@@ -19,12 +30,16 @@ public final class RunException extends RuntimeException {
         this.problems = List.copyOf(problems);
     }
 
+    public static RunException of(Kind kind, String field, String message) {
+        return new RunException(kind, List.of(new Problem(field, message)));
+    }
+
     public static RunException notFound(String message) {
-        return new RunException(Kind.NOT_FOUND, List.of(new Problem("", message)));
+        return of(Kind.NOT_FOUND, "", message);
     }
 
     public static RunException invalid(String field, String message) {
-        return new RunException(Kind.INVALID, List.of(new Problem(field, message)));
+        return of(Kind.INVALID, field, message);
     }
 
     public static RunException invalid(List<Problem> problems) {
@@ -32,15 +47,19 @@ public final class RunException extends RuntimeException {
     }
 
     public static RunException conflict(String message) {
-        return new RunException(Kind.CONFLICT, List.of(new Problem("", message)));
+        return of(Kind.CONFLICT, "", message);
     }
 
     public static RunException insufficientStorage(String message) {
-        return new RunException(Kind.INSUFFICIENT_STORAGE, List.of(new Problem("", message)));
+        return of(Kind.INSUFFICIENT_STORAGE, "", message);
     }
 
     public Kind kind() {
         return kind;
+    }
+
+    public int status() {
+        return kind.status;
     }
 
     public List<Problem> problems() {

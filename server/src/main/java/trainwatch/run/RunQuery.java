@@ -17,6 +17,7 @@ import java.util.function.Function;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import trainwatch.json.Json;
 import trainwatch.event.RunStatus;
 
 /**

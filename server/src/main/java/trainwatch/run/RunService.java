@@ -9,9 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import org.slf4j.Logger;
@@ -23,8 +21,10 @@ import trainwatch.config.FieldError;
 import trainwatch.config.RunConfig;
 import trainwatch.event.FilterSnapshot;
 import trainwatch.event.RunStatus;
+import trainwatch.json.AlertView;
 import trainwatch.store.DiskSpace;
 import trainwatch.store.RunBusyException;
+import trainwatch.store.RunNotFoundException;
 import trainwatch.store.RunState;
 import trainwatch.store.RunStore;
 import trainwatch.store.Series;
@@ -58,7 +58,7 @@ public final class RunService {
     }
 
     /** GET /api/disk: {"runs_bytes", "free_bytes", "total_bytes", "low", ...}. */
-    public Map<String, Object> disk() {
+    public DiskUse.View disk() {
         return disk.view();
     }
 
@@ -107,19 +107,12 @@ public final class RunService {
         return q.page(index.entries(), index.indexing());
     }
 
-    public Map<String, Object> get(String id) {
+    public RunDetail get(String id) {
         requireRun(id);
-        Map<String, Object> m = new LinkedHashMap<>(readers.with(id, r -> RunViews.detail(id, r, RunStates.read(store, id))));
-        m.put("disk_bytes", disk.bytes(store.dir(id)));
-        m.put("resumed_at", resumedAt(id));
         // the page asks for /log only when there is one: a run trained elsewhere has none, which is no error
-        m.put("has_log", Files.isRegularFile(store.dir(id).resolve(ChildJvm.TRAINER_LOG)));
-        return m;
-    }
-
-    /** Steps the run was resumed at, oldest first (the store's RESUME records). */
-    private List<Long> resumedAt(String id) {
-        return readers.with(id, r -> r.resumes().stream().map(trainwatch.store.Resumed::fromStep).toList());
+        boolean hasLog = Files.isRegularFile(store.dir(id).resolve(ChildJvm.TRAINER_LOG));
+        long diskBytes = disk.bytes(store.dir(id));
+        return read(id, r -> RunViews.detail(id, r, state(id).orNewerLogged(r.statusHistory()), diskBytes, hasLog));
     }
 
     public Series scalars(String id, String tag, int points, long from, long to) {
@@ -127,7 +120,7 @@ public final class RunService {
         if (tag == null || tag.isBlank()) throw RunException.invalid("tag", "is required (e.g. tag=loss)");
         if (points < 1 || points > MAX_POINTS) throw RunException.invalid("points", "must be between 1 and " + MAX_POINTS + " (got " + points + ")");
         if (from > to) throw RunException.invalid("from", "must be <= to (got from=" + from + ", to=" + to + ")");
-        return readers.with(id, r -> {
+        return read(id, r -> {
             if (!r.tags().contains(tag)) throw RunException.notFound("run " + id + " has no tag " + tag);
             return r.series(tag, points, from, to);
         });
@@ -141,9 +134,9 @@ public final class RunService {
     }
 
     /** step = null for the latest snapshot. */
-    public Map<String, Object> filters(String id, Long step) {
+    public FiltersView filters(String id, Long step) {
         requireRun(id);
-        return readers.with(id, r -> {
+        return read(id, r -> {
             List<Long> steps = r.filterSteps();
             if (steps.isEmpty()) throw RunException.notFound("run " + id + " has no filter snapshots (only runs on image data record them)");
             long want = step == null ? steps.get(steps.size() - 1) : step;
@@ -151,18 +144,13 @@ public final class RunService {
             if (snap == null || snap.data() == null) throw RunException.notFound("run " + id + " has no filter snapshot at step " + want);
             ByteBuffer buf = ByteBuffer.allocate(snap.data().length * 4).order(ByteOrder.LITTLE_ENDIAN);
             buf.asFloatBuffer().put(snap.data());
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("step", snap.step());
-            m.put("steps", steps);
-            m.put("shape", snap.shape());
-            m.put("data", Base64.getEncoder().encodeToString(buf.array()));
-            return m;
+            return new FiltersView(snap.step(), steps, snap.shape(), Base64.getEncoder().encodeToString(buf.array()));
         });
     }
 
-    public List<Map<String, Object>> alerts(String id) {
+    public List<AlertView> alerts(String id) {
         requireRun(id);
-        return readers.with(id, r -> RunViews.alerts(r.alerts()));
+        return read(id, r -> RunViews.alerts(r.alerts()));
     }
 
     /** The end of the trainer's own output (stdout + stderr), at most 512 KB. */
@@ -185,14 +173,18 @@ public final class RunService {
 
     public void stop(String id) {
         requireRun(id);
-        if (RunStates.isUnreadable(RunStates.read(store, id)) && !supervisor.isActive(id))
+        if (RunStates.isUnreadable(state(id)) && !supervisor.isActive(id))
             throw RunException.conflict("run " + id + " is not running (its status.json is unreadable)");
-        supervisor.stop(id);
+        try {
+            supervisor.stop(id);
+        } catch (RunNotFoundException e) {
+            throw gone(id);
+        }
     }
 
     public void delete(String id) {
         requireRun(id);
-        RunState state = RunStates.read(store, id);
+        RunState state = state(id);
         RunStatus s = state.status();
         if (!s.isFinal()) throw RunException.conflict("run " + id + " is " + s.wire() + ": stop it before deleting it");
         if (RunStates.isUnreadable(state) && store.trainerAlive(id))
@@ -211,6 +203,8 @@ public final class RunService {
             store.delete(id);
         } catch (RunBusyException e) {
             throw RunException.conflict("run " + id + " is held by a trainer that is still running: try again when it has exited");
+        } catch (RunNotFoundException e) {
+            throw gone(id);
         } finally {
             index.touch(id); // gone: dropped from the list; still there: listed as it is
         }
@@ -276,13 +270,17 @@ public final class RunService {
     public void startCheck(String id, String check) {
         requireRun(id);
         if (!CHECKS.contains(check)) throw RunException.notFound("no check named " + check + " (overfit, gradients)");
-        supervisor.startCheck(id, check);
+        try {
+            supervisor.startCheck(id, check);
+        } catch (RunNotFoundException e) {
+            throw gone(id);
+        }
     }
 
     /** A run the live hub can stream: one whose status.json cannot be read has nothing to say (it is listed as failed). */
     public void requireStreamable(String id) {
         requireRun(id);
-        if (RunStates.isUnreadable(RunStates.read(store, id)))
+        if (RunStates.isUnreadable(state(id)))
             throw RunException.conflict("run " + id + " has an unreadable status.json: there is nothing to stream (it is listed as failed)");
     }
 
@@ -290,6 +288,29 @@ public final class RunService {
     public void requireRun(String id) {
         if (!RunStore.validId(id)) throw RunException.invalid("id", "must match [a-z0-9-]{1,64} (got " + abbreviate(id) + ")");
         if (!store.exists(id)) throw RunException.notFound("no run with id " + id);
+    }
+
+    // The store's exceptions end here: callers of this service see RunException (with its status) or a server fault.
+
+    /** A reader's answer; a run deleted meanwhile is 404 like one that never was. */
+    private <T> T read(String id, java.util.function.Function<trainwatch.store.RunReader, T> f) {
+        try {
+            return readers.with(id, f);
+        } catch (RunNotFoundException e) {
+            throw gone(id);
+        }
+    }
+
+    private RunState state(String id) {
+        try {
+            return RunStates.read(store, id);
+        } catch (RunNotFoundException e) {
+            throw gone(id);
+        }
+    }
+
+    private static RunException gone(String id) {
+        return RunException.notFound("no run with id " + id);
     }
 
     private static String abbreviate(String id) {

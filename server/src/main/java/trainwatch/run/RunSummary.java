@@ -1,10 +1,9 @@
 package trainwatch.run;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
-
 /**
  * One row of the run list (GET /api/runs, /api/live): null where a run has no value
  * yet. Values may be NaN/Infinity (sent as strings). Equal summaries mean "nothing changed".
+ * Keys on the wire are the components in snake_case (valAcc -> val_acc).
  */
 public record RunSummary(
         String id,
@@ -17,9 +16,9 @@ public record RunSummary(
         long updated,
         long seq,
         Double loss,
-        @JsonProperty("val_acc") Double valAcc,
-        @JsonProperty("best_val_acc") Double bestValAcc,
-        @JsonProperty("best_val_acc_step") Long bestValAccStep) {
+        Double valAcc,
+        Double bestValAcc,
+        Long bestValAccStep) {
 
     boolean isFinal() {
         return !status.equals("queued") && !status.equals("running");

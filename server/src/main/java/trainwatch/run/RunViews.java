@@ -10,6 +10,10 @@ import trainwatch.event.Alert;
 import trainwatch.event.CheckResult;
 import trainwatch.event.Scalars;
 import trainwatch.event.Tags;
+import trainwatch.json.AlertView;
+import trainwatch.json.CheckView;
+import trainwatch.json.Json;
+import trainwatch.store.Resumed;
 import trainwatch.store.RunReader;
 import trainwatch.store.RunState;
 
@@ -28,53 +32,27 @@ final class RunViews {
                 latest == null ? -1 : latest.step(), s.createdMs(), s.updatedMs(), r.lastSeq(), loss, valAcc, best.value(), best.step());
     }
 
-    static Map<String, Object> detail(String id, RunReader r, RunState s) {
+    static RunDetail detail(String id, RunReader r, RunState s, long diskBytes, boolean hasLog) {
         RunSummary sum = summary(id, r, s);
         JsonNode config = Json.tree(r.configJson());
         Scalars latest = r.latest();
-        Map<String, Object> values = new LinkedHashMap<>();
+        Map<String, Double> values = new LinkedHashMap<>();
         if (latest != null) for (int i = 0; i < latest.tags().length; i++) values.put(latest.tags()[i], latest.values()[i]);
-        Map<String, Object> progress = new LinkedHashMap<>();
-        progress.put("step", sum.step());
-        progress.put("total", totalSteps(config));
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", id);
-        m.put("name", sum.name());
-        m.put("status", sum.status());
-        m.put("reason", sum.reason());
-        m.put("created", sum.created());
-        m.put("updated", sum.updated());
-        m.put("pid", s.pid());
-        m.put("seq", sum.seq());
-        m.put("config", config);
-        m.put("progress", progress);
-        m.put("latest", values);
-        m.put("best_val_acc", sum.bestValAcc());
-        m.put("best_val_acc_step", sum.bestValAccStep());
-        m.put("tags", r.tags());
-        m.put("filter_steps", r.filterSteps().size());
-        m.put("checks", checks(r.checks()));
-        m.put("alerts", alerts(r.alerts()));
-        return m;
+        return new RunDetail(id, sum.name(), sum.status(), sum.reason(), sum.created(), sum.updated(), s.pid(), sum.seq(), config,
+                new RunDetail.Progress(sum.step(), totalSteps(config)), values, sum.bestValAcc(), sum.bestValAccStep(), r.tags(),
+                r.filterSteps().size(), checks(r.checks()), alerts(r.alerts()), diskBytes,
+                r.resumes().stream().map(Resumed::fromStep).toList(), hasLog);
     }
 
-    static List<Map<String, Object>> alerts(List<Alert> alerts) {
-        return alerts.stream().map(RunViews::alert).toList();
+    static List<AlertView> alerts(List<Alert> alerts) {
+        return alerts.stream().map(AlertView::of).toList();
     }
 
-    static Map<String, Object> alert(Alert a) {
-        return EventJson.alert(new LinkedHashMap<>(), a);
-    }
-
-    static List<Map<String, Object>> checks(List<CheckResult> checks) {
-        return checks.stream().map(RunViews::check).toList();
-    }
-
-    static Map<String, Object> check(CheckResult c) {
-        CheckResult shown = StaleChecks.resolve(c);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("seq", shown.seq());
-        return EventJson.check(m, shown);
+    static List<CheckView> checks(List<CheckResult> checks) {
+        return checks.stream().map(c -> {
+            CheckResult shown = StaleChecks.resolve(c);
+            return CheckView.of(shown, shown.seq());
+        }).toList();
     }
 
     /** Planned iterations from the config, or null when it cannot be told without the dataset (an estimate for the progress bar). */

@@ -3,6 +3,7 @@ package trainwatch.run;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import trainwatch.event.CheckResult;
+import trainwatch.json.Json;
 
 /**
  * A check file still reading "running" whose process is gone was killed before it could write

@@ -92,7 +92,8 @@ final class FileRunReader implements RunReader {
     public synchronized RunState state() {
         RunState s = StatusFile.read(paths.status());
         if (s == null) throw new RunNotFoundException(id);
-        return s;
+        refresh();
+        return s.orNewerLogged(cache.statuses);
     }
 
     @Override
@@ -190,7 +191,7 @@ final class FileRunReader implements RunReader {
         return List.copyOf(cache.alerts);
     }
 
-    /** Status changes recorded in the log, oldest first. */
+    @Override
     public synchronized List<StatusChange> statusHistory() {
         refresh();
         return List.copyOf(cache.statuses);

@@ -6,6 +6,7 @@ import trainwatch.event.Alert;
 import trainwatch.event.CheckResult;
 import trainwatch.event.FilterSnapshot;
 import trainwatch.event.Scalars;
+import trainwatch.event.StatusChange;
 
 /** Read side of one run directory; safe while another process writes it. */
 public interface RunReader extends AutoCloseable {
@@ -87,4 +88,9 @@ public interface RunReader extends AutoCloseable {
 
     @Override
     void close();
+
+    /** Status changes recorded in the log, oldest first. */
+    default List<StatusChange> statusHistory() {
+        return List.of();
+    }
 }

@@ -15,7 +15,7 @@ import java.util.function.BooleanSupplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import trainwatch.run.Json;
+import trainwatch.json.Json;
 
 /** A JDK HTTP client for the tests that remembers every status it saw, so each suite can prove no request got a 5xx. */
 final class Api {

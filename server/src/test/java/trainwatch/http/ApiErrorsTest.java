@@ -38,6 +38,7 @@ class ApiErrorsTest {
         server.close();
         Api.assertNo5xx();
         assertEquals(0, server.stats.count(500, 600), "the server answered a 5xx");
+        ServerFixture.assertNoFaults(server);
     }
 
     private static void assertError(Api.Res r, int status, String field) {

@@ -21,7 +21,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 
 import trainwatch.event.RunStatus;
-import trainwatch.run.Json;
+import trainwatch.json.Json;
 import trainwatch.store.RunWriter;
 
 /** Check processes launched over the API report back (REST and live), and every new alert reaches the webhook and live clients. */

@@ -65,6 +65,7 @@ class HardeningTest {
         server.close();
         Api.assertNo5xx();
         assertEquals(0, server.stats.count(500, 600), "the server answered a 5xx");
+        ServerFixture.assertNoFaults(server);
     }
 
     private static void assertJsonError(int status, String fieldOrNull, int gotStatus, String contentType, JsonNode j, String body) {
@@ -162,7 +163,7 @@ class HardeningTest {
         for (String host : List.of("127.0.0.1:" + port, "localhost:" + port, "LOCALHOST", "[::1]:" + port, "127.0.0.1", "[::1]")) {
             RawHttp.Res r = RawHttp.get(port, "/api/runs", host);
             assertEquals(200, r.status(), host + ": " + r.body());
-            assertTrue(r.json().isArray(), r.body());
+            assertTrue(r.json().get("runs").isArray(), r.body()); // a page of the run list
         }
     }
 
@@ -262,6 +263,8 @@ class HardeningTest {
         String id = finishedRun();
         Files.writeString(server.store.dir(id).resolve("status.json"), "{not json", StandardCharsets.UTF_8);
 
+        // the list is answered from the run index, refreshed within a second
+        Api.await("the run listed", Duration.ofSeconds(60), () -> api.get("/api/runs").body().contains(id));
         Api.Res list = api.get("/api/runs");
         assertEquals(200, list.status(), list.body());
         JsonNode row = null;
@@ -278,6 +281,7 @@ class HardeningTest {
 
         RawHttp.Res live = RawHttp.upgrade(port, "/api/runs/" + id + "/live", "127.0.0.1:" + port, null);
         assertJsonError(409, "", live.status(), live.contentType(), live.json(), live.body());
+        assertEquals("run " + id + " has an unreadable status.json: there is nothing to stream (it is listed as failed)", live.json().get("error").asText());
 
         Api.Res del = api.delete("/api/runs/" + id);
         assertEquals(200, del.status(), del.body());
@@ -292,6 +296,8 @@ class HardeningTest {
             Files.writeString(server.store.dir(id).resolve("status.json"), "garbage", StandardCharsets.UTF_8);
             Api.Res del = api.delete("/api/runs/" + id);
             assertJsonError(409, "", del.status(), del.contentType(), del.json(), del.body());
+            assertEquals("run " + id + " has an unreadable status.json but a trainer still holds it: stop that trainer first",
+                    del.json().get("error").asText());
             assertNoLeak(del.body());
             assertTrue(server.store.exists(id), "still there");
         }
@@ -300,15 +306,26 @@ class HardeningTest {
     }
 
     @Test
-    void an_unexpected_failure_answers_without_class_names_or_paths() throws Exception {
+    void malformed_percent_encodings_get_the_json_error_on_every_method() {
+        for (String method : List.of("GET", "POST", "DELETE", "PUT", "OPTIONS")) {
+            for (String path : List.of("/api/runs/%zz", "/api/runs/%E0%A4%A", "/api/runs/%zz/stop", "/api/runs/%E0%A4%A/live")) {
+                boolean body = !method.equals("GET") && !method.equals("OPTIONS");
+                RawHttp.Res r = RawHttp.request(port, method, path, "127.0.0.1:" + port,
+                        body ? Map.of("Content-Type", "application/json") : Map.of(), body ? "{}" : null);
+                assertJsonError(400, null, r.status(), r.contentType(), r.json(), method + " " + path + ": " + r.body());
+                assertNoLeak(r.body());
+            }
+        }
+    }
+
+    @Test
+    void the_trainer_log_is_plain_text_a_browser_must_not_sniff_as_html() throws Exception {
         String id = finishedRun();
-        Path config = server.store.dir(id).resolve("config.json");
-        Files.delete(config);
-        Files.createDirectory(config); // reading it now fails with an IOException naming the absolute path
-        Api.Res r = api.get("/api/runs/" + id);
-        assertTrue(r.status() >= 400 && r.status() < 500, r.status() + " " + r.body());
-        assertJsonError(r.status(), null, r.status(), r.contentType(), r.json(), r.body());
-        assertNoLeak(r.body());
+        Files.writeString(server.store.dir(id).resolve(trainwatch.run.ChildJvm.TRAINER_LOG), "<html><script>alert(1)</script>\n");
+        RawHttp.Res r = RawHttp.get(port, "/api/runs/" + id + "/log", "127.0.0.1:" + port);
+        assertEquals(200, r.status(), r.body());
+        assertTrue(r.contentType().startsWith("text/plain"), r.contentType());
+        assertEquals("nosniff", r.headers().get("x-content-type-options"), r.headers().toString());
     }
 
     // live hub: keepalive and coalescing

@@ -22,7 +22,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import trainwatch.event.CheckResult;
 import trainwatch.event.RunStatus;
 import trainwatch.live.LiveLimits;
-import trainwatch.run.Json;
+import trainwatch.json.Json;
 import trainwatch.store.CheckFiles;
 
 /**

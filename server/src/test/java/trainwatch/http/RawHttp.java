@@ -11,7 +11,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import trainwatch.run.Json;
+import trainwatch.json.Json;
 
 /**
  * HTTP/1.1 over a plain socket, for what the JDK client will not send: a chosen Host header

@@ -43,15 +43,21 @@ class RunLifecycleTest {
         String second = fixture.api.createRun(LONG_RUN);
         Api.await("first training", Duration.ofSeconds(120), () -> fixture.api.status(first).equals("running"));
         assertEquals("queued", fixture.api.status(second), "--max-parallel 1 keeps the second one waiting");
-        assertEquals(409, fixture.api.delete("/api/runs/" + first).status());
-        assertEquals(409, fixture.api.delete("/api/runs/" + second).status());
+        assertConflict("run " + first + " is running: stop it before deleting it", fixture.api.delete("/api/runs/" + first));
+        assertConflict("run " + second + " is queued: stop it before deleting it", fixture.api.delete("/api/runs/" + second));
 
         assertEquals(202, fixture.api.post("/api/runs/" + second + "/stop", "").status());
         assertEquals("stopped", fixture.api.status(second));
         assertEquals(202, fixture.api.post("/api/runs/" + first + "/stop", "").status());
         Api.await("first stopped", Duration.ofSeconds(60), () -> fixture.api.status(first).equals("stopped"));
-        assertEquals(409, fixture.api.post("/api/runs/" + first + "/stop", "").status(), "nothing left to stop");
+        assertConflict("run " + first + " is not running (status stopped)", fixture.api.post("/api/runs/" + first + "/stop", "")); // nothing left to stop
         assertEquals(200, fixture.api.delete("/api/runs/" + first).status());
         assertEquals(200, fixture.api.delete("/api/runs/" + second).status());
+    }
+
+    /** A 409 is the run's state refusing, said in words (never a disguised server fault). */
+    private static void assertConflict(String message, Api.Res r) {
+        assertEquals(409, r.status(), r.body());
+        assertEquals(message, r.json().get("error").asText(), r.body());
     }
 }

@@ -22,7 +22,8 @@ import trainwatch.testkit.StartedProcesses;
  * The one in-process server fixture ({@code @RegisterExtension static final}): started on a
  * fresh runs directory before the first test with {@link #options} plus what the test names;
  * after the last one every process the server launched (trainers, checks) is killed, the
- * server closed, and the class fails if the server answered any 5xx.
+ * server closed, and the class fails if the server answered any 5xx or counted any internal
+ * error (a fault caught anywhere: routes, upgrades, Jetty's own 5xx).
  */
 final class ServerFixture implements BeforeAllCallback, AfterAllCallback {
     private final UnaryOperator<TrainwatchServer.Options> tweak;
@@ -75,6 +76,13 @@ final class ServerFixture implements BeforeAllCallback, AfterAllCallback {
         }
         Api.assertNo5xx();
         assertEquals(0, server.stats.count(500, 600), "the server answered a 5xx");
+        assertNoFaults(server);
+    }
+
+    /** Every server fault is logged with an id and counted: a test class that caused one fails, naming where to look. */
+    static void assertNoFaults(TrainwatchServer server) {
+        long n = server.stats.internalErrors();
+        if (n != 0) throw new AssertionError(n + " internal error(s) on the server: see \"internal error <id>\" in the log above");
     }
 
     /** Best effort: a killed trainer may still be letting go of its files. */

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import trainwatch.run.Json;
+import trainwatch.json.Json;
 
 /** A JDK WebSocket client that keeps every message; {@code reading=false} makes it read nothing until {@link #startReading()}. */
 final class WsProbe implements WebSocket.Listener {

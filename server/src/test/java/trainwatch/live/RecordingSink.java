@@ -6,7 +6,7 @@ import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import trainwatch.run.Json;
+import trainwatch.json.Json;
 
 /** A socket double: either completes every send at once, or (stalled) never completes any, like a client that reads nothing. */
 final class RecordingSink implements ClientSink {

@@ -13,7 +13,7 @@ import trainwatch.event.Alert;
 import trainwatch.event.CheckResult;
 import trainwatch.event.RunEvent;
 import trainwatch.event.Scalars;
-import trainwatch.run.Json;
+import trainwatch.json.Json;
 
 class WireTest {
     private static Scalars rec(long seq, long step, String[] tags, double... values) {

@@ -163,7 +163,7 @@ class LongExperimentSupervisorTest {
             RunState s = RunStates.read(store, id);
             assertTrue(s.reason().startsWith("disk full: 1000 bytes free under "), s.reason());
             assertTrue(Files.readString(dir.resolve("status.json")).contains("\"running\""), "status.json itself could not be rewritten");
-            assertEquals("interrupted", ((java.util.Map<?, ?>) service.get(id)).get("status"));
+            assertEquals("interrupted", service.get(id).status());
         } finally {
             chattr("-i", dir);
         }

@@ -128,5 +128,17 @@ public final class ServerProcess implements AutoCloseable {
         if (process != null) rememberChildren();
         process = null;
         started.killAll();
+        assertNoFaults();
+    }
+
+    /** A test whose server logged a fault ("internal error <id>", always with its trace) fails. */
+    private void assertNoFaults() {
+        String all;
+        try {
+            all = Files.readString(log);
+        } catch (IOException e) {
+            return; // never started
+        }
+        if (all.contains("trainwatch.http.Faults - internal error ")) throw new AssertionError("the server logged an internal error:\n" + tail());
     }
 }

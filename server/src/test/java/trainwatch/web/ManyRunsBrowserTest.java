@@ -31,7 +31,7 @@ import org.openqa.selenium.WebElement;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import trainwatch.event.RunStatus;
-import trainwatch.run.Json;
+import trainwatch.json.Json;
 import trainwatch.runlist.ManyRuns;
 import trainwatch.store.RunStore;
 import trainwatch.store.RunWriter;
