@@ -47,6 +47,11 @@ public final class ServerProcess implements AutoCloseable {
         return runs;
     }
 
+    /** The server JVM's pid (it is launched directly, not through a shell). */
+    public long pid() {
+        return process.pid();
+    }
+
     /** Starts the server (on its previous port if it ran before) and returns once it listens. */
     public ServerProcess start() throws Exception {
         Files.createDirectories(runs);

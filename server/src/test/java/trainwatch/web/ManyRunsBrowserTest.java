@@ -248,20 +248,9 @@ class ManyRunsBrowserTest {
                 .header("Content-Type", "application/json").DELETE().build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
-    /** The child server's pid: the descendant of this JVM started with its --port. */
+    /** The child server's pid. */
     static long serverPid() {
-        String port = "--port " + server.url().replaceAll(".*:(\\d+)/$", "$1");
-        return ProcessHandle.current().descendants().filter(p -> cmdline(p.pid()).contains(port))
-                .findFirst().orElseThrow(() -> new AssertionError("no child server with " + port)).pid();
-    }
-
-    /** The process's command line, arguments joined by spaces ("" when it is gone). */
-    static String cmdline(long pid) {
-        try {
-            return new String(Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline"))).replace('\0', ' ');
-        } catch (java.io.IOException e) {
-            return "";
-        }
+        return server.pid();
     }
 
     /** jcmd GC.run, then the "used" of GC.heap_info: what is reachable after a full collection. */
