@@ -26,9 +26,9 @@ import org.slf4j.LoggerFactory;
 
 import trainwatch.lab.AlertRules;
 import trainwatch.store.RunReader;
-import trainwatch.store.RunState;
 import trainwatch.store.RunStore;
 import trainwatch.store.RunWriter;
+import trainwatch.store.StatusRecord;
 import trainwatch.train.ProgressObserver;
 import trainwatch.train.ResumePoint;
 import trainwatch.train.TrainOutcome;
@@ -154,7 +154,7 @@ public final class TrainCommand {
     private int takeOver(RunStore store, String id, boolean resume) {
         if (!RunStore.validId(id)) return fail(BAD_CONFIG, "invalid run id " + id);
         if (!store.exists(id)) return fail(BAD_CONFIG, "no run " + id + " under " + store.root());
-        RunState was = store.state(id);
+        StatusRecord was = store.state(id);
         RunStatus before = was.status();
         if (resume && store.trainerAlive(id)) return fail(BAD_CONFIG, "run " + id + " has a live trainer: nothing to resume");
         // 'running' without a live trainer is an interrupted run no server has marked yet (trained headless, killed)
@@ -236,7 +236,7 @@ public final class TrainCommand {
                 LOG.error("run {}: could not close its files cleanly: {}", id, oneLine(e));
             }
         }
-        RunState end = store.state(id);
+        StatusRecord end = store.state(id);
         RunStatus status = end.status().isFinal() ? end.status() : outcome.status();
         String reason = end.status().isFinal() ? end.reason() : outcome.reason();
         String summary = "run " + id + " " + status.wire() + (reason.isEmpty() ? "" : ": " + reason);

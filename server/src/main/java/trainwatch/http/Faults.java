@@ -16,7 +16,7 @@ final class Faults {
     private Faults() {}
 
     /** Logs and counts the fault; returns the id to answer with. */
-    static String record(HttpApp.Stats stats, String what, Throwable cause) {
+    static String record(HttpApp.ResponseCounts stats, String what, Throwable cause) {
         String id = String.format("%08x", ThreadLocalRandom.current().nextInt());
         stats.internalError();
         LOG.error("internal error {}: {}", id, what, cause);

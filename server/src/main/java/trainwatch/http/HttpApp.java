@@ -45,7 +45,7 @@ public final class HttpApp {
     private HttpApp() {}
 
     /** Counts responses per status code and server faults (tests assert both stayed clean). */
-    public static final class Stats {
+    public static final class ResponseCounts {
         private final Map<Integer, AtomicLong> byStatus = new ConcurrentHashMap<>();
         private final AtomicLong internalErrors = new AtomicLong();
 
@@ -69,7 +69,7 @@ public final class HttpApp {
     }
 
     /** webDir: a directory to serve at / (dev), or null to serve the jar's web/ resources when present. */
-    public static Javalin create(String host, int port, Path webDir, RunService runs, LiveHub hub, RunListFeed list, Stats stats) {
+    public static Javalin create(String host, int port, Path webDir, RunService runs, LiveHub hub, RunListFeed list, ResponseCounts stats) {
         RunRoutes rest = new RunRoutes(runs);
         RunListRoutes runList = new RunListRoutes(runs);
         LiveRoutes live = new LiveRoutes(runs, hub, list);
@@ -134,7 +134,7 @@ public final class HttpApp {
     }
 
     /** A server fault: 500 with an id; the id and the stack trace go to the log (never to the caller). */
-    private static void internal(Context ctx, Stats stats, Exception e) {
+    private static void internal(Context ctx, ResponseCounts stats, Exception e) {
         String id = Faults.record(stats, ctx.method() + " " + ctx.path(), e);
         error(ctx, 500, ErrorBodies.internal(id));
     }

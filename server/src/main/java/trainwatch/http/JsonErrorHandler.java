@@ -17,9 +17,9 @@ import org.eclipse.jetty.util.Callback;
  * server fault: 500 with an id, the cause in the log, counted like a route's.
  */
 final class JsonErrorHandler extends org.eclipse.jetty.server.handler.ErrorHandler {
-    private final HttpApp.Stats stats;
+    private final HttpApp.ResponseCounts stats;
 
-    JsonErrorHandler(HttpApp.Stats stats) {
+    JsonErrorHandler(HttpApp.ResponseCounts stats) {
         this.stats = stats;
     }
 
@@ -34,7 +34,7 @@ final class JsonErrorHandler extends org.eclipse.jetty.server.handler.ErrorHandl
         return writeJson(stats, request, response, callback, code, message, cause);
     }
 
-    static boolean writeJson(HttpApp.Stats stats, Request request, Response response, Callback callback, int code, String message,
+    static boolean writeJson(HttpApp.ResponseCounts stats, Request request, Response response, Callback callback, int code, String message,
                              Throwable cause) {
         String body;
         if (code >= 500) {

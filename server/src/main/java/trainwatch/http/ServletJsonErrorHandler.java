@@ -9,9 +9,9 @@ import org.eclipse.jetty.util.Callback;
 
 /** The servlet context's error page, with the same JSON as {@link JsonErrorHandler} (Jetty asks each layer separately). */
 final class ServletJsonErrorHandler extends org.eclipse.jetty.ee10.servlet.ErrorHandler {
-    private final HttpApp.Stats stats;
+    private final HttpApp.ResponseCounts stats;
 
-    ServletJsonErrorHandler(HttpApp.Stats stats) {
+    ServletJsonErrorHandler(HttpApp.ResponseCounts stats) {
         this.stats = stats;
     }
 

@@ -105,7 +105,7 @@ public final class TrainwatchServer implements AutoCloseable {
     public final RunService runs;
     public final LiveHub hub;
     public final RunListFeed list;
-    public final HttpApp.Stats stats = new HttpApp.Stats();
+    public final HttpApp.ResponseCounts stats = new HttpApp.ResponseCounts();
     public final ReaderPool readers;
     public final RunIndex index;
     private final Javalin app;

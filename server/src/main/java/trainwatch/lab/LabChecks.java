@@ -38,7 +38,7 @@ public final class LabChecks {
         details.put("optimizer", c.optimizer().type());
         details.put("lr", c.optimizer().lr());
         details.put("initialLossCheck", init.details());
-        return new Outcome(OVERFIT, r.outcome(), r.summary(), details, Texts.overfit(c, r, init, options));
+        return new Outcome(OVERFIT, r.outcome(), r.summary(), details, CheckReports.overfit(c, r, init, options));
     }
 
     public static Outcome gradients(RunConfig config, Dataset data, GradientCheck.Options options) {
@@ -54,7 +54,7 @@ public final class LabChecks {
         details.put("hs", options.hs());
         String header = String.format(Locale.ROOT, "Model scaled down: %s, hidden %s%s, %d parameters; l2 %s%s%n",
                 c.model().type(), c.model().hidden(), "cnn".equals(c.model().type()) ? ", " + c.model().filters() + " filters" : "",
-                net.numParams(), Texts.num(c.l2()), config.l2() > 0 ? "" : " (the config has none: a small one to check the regularization path)");
-        return new Outcome(GRADIENTS, r.outcome(), r.summary(), details, header + Texts.gradients(r));
+                net.numParams(), CheckReports.num(c.l2()), config.l2() > 0 ? "" : " (the config has none: a small one to check the regularization path)");
+        return new Outcome(GRADIENTS, r.outcome(), r.summary(), details, header + CheckReports.gradients(r));
     }
 }

@@ -16,7 +16,7 @@ import trainwatch.event.RunStatus;
 import trainwatch.event.StatusChange;
 import trainwatch.run.StaleChecks;
 import trainwatch.store.RunReader;
-import trainwatch.store.RunState;
+import trainwatch.store.StatusRecord;
 import trainwatch.store.TailBatch;
 
 /**
@@ -75,7 +75,7 @@ final class RunFeed {
         }
         if (nowMs - lastStatePoll >= STATE_POLL_MS) {
             lastStatePoll = nowMs;
-            RunState s = reader.state();
+            StatusRecord s = reader.state();
             if (s.status() != status) {
                 status = s.status();
                 broadcast(Wire.status(s.updatedMs(), s.status(), s.reason()));
@@ -128,7 +128,7 @@ final class RunFeed {
             c.finish(1001, "run deleted");
             return;
         }
-        RunState s = reader.state();
+        StatusRecord s = reader.state();
         c.startAt(after == null ? lastSeq : Math.min(after, lastSeq));
         c.offer(Wire.hello(id, lastSeq, s.status(), s.reason()));
         if (after != null && after != lastSeq) {

@@ -17,8 +17,8 @@ import trainwatch.event.RunStatus;
 import trainwatch.event.Scalars;
 import trainwatch.event.Tags;
 import trainwatch.store.RunReader;
-import trainwatch.store.RunState;
 import trainwatch.store.RunStore;
+import trainwatch.store.StatusRecord;
 
 /** Computes one run's list entry from its directory (one reader, opened by the caller and closed right after). */
 final class EntryBuilder {
@@ -27,7 +27,7 @@ final class EntryBuilder {
     private EntryBuilder() {}
 
     static RunEntry build(RunStore store, String id, RunReader r, boolean archived) {
-        RunState s = RunStates.read(store, id);
+        StatusRecord s = EffectiveStatus.read(store, id);
         String configText = r.configJson();
         JsonNode config = Json.tree(configText);
         Scalars latest = r.latest();
@@ -41,7 +41,7 @@ final class EntryBuilder {
 
     /** A run whose files cannot be read is listed as failed, never left out. */
     static RunEntry unreadable(RunStore store, String id, boolean archived) {
-        long when = RunStates.modifiedMs(store, id);
+        long when = EffectiveStatus.modifiedMs(store, id);
         return new RunEntry(id, "", "", RunStatus.FAILED.wire(), UNREADABLE_FILES, null, when, when, -1, null, -1,
                 null, null, null, null, List.of(), null, null, archived, diskBytes(store.dir(id)));
     }

@@ -25,9 +25,9 @@ import trainwatch.json.AlertView;
 import trainwatch.store.DiskSpace;
 import trainwatch.store.RunBusyException;
 import trainwatch.store.RunNotFoundException;
-import trainwatch.store.RunState;
 import trainwatch.store.RunStore;
 import trainwatch.store.Series;
+import trainwatch.store.StatusRecord;
 
 /** What the REST API can ask of runs; throws {@link RunException} for the caller's mistakes. */
 public final class RunService {
@@ -173,7 +173,7 @@ public final class RunService {
 
     public void stop(String id) {
         requireRun(id);
-        if (RunStates.isUnreadable(state(id)) && !supervisor.isActive(id))
+        if (EffectiveStatus.isUnreadable(state(id)) && !supervisor.isActive(id))
             throw RunException.conflict("run " + id + " is not running (its status.json is unreadable)");
         try {
             supervisor.stop(id);
@@ -184,10 +184,10 @@ public final class RunService {
 
     public void delete(String id) {
         requireRun(id);
-        RunState state = state(id);
+        StatusRecord state = state(id);
         RunStatus s = state.status();
         if (!s.isFinal()) throw RunException.conflict("run " + id + " is " + s.wire() + ": stop it before deleting it");
-        if (RunStates.isUnreadable(state) && store.trainerAlive(id))
+        if (EffectiveStatus.isUnreadable(state) && store.trainerAlive(id))
             throw RunException.conflict("run " + id + " has an unreadable status.json but a trainer still holds it: stop that trainer first");
         // a trainer that has just written its final status may still be closing its files
         if (supervisor.isActive(id) && !supervisor.awaitGone(id, 10_000))
@@ -213,7 +213,7 @@ public final class RunService {
     /** Hides a finished run from the default list; its files stay (docs/run-format.md "archived.json"). */
     public RunEntry archive(String id, boolean archived) {
         requireRun(id);
-        RunStatus s = RunStates.read(store, id).status();
+        RunStatus s = EffectiveStatus.read(store, id).status();
         if (archived && !s.isFinal()) throw RunException.conflict("run " + id + " is " + s.wire() + ": only finished runs can be archived");
         Path marker = store.dir(id).resolve(Fingerprint.ARCHIVED);
         try {
@@ -280,7 +280,7 @@ public final class RunService {
     /** A run the live hub can stream: one whose status.json cannot be read has nothing to say (it is listed as failed). */
     public void requireStreamable(String id) {
         requireRun(id);
-        if (RunStates.isUnreadable(state(id)))
+        if (EffectiveStatus.isUnreadable(state(id)))
             throw RunException.conflict("run " + id + " has an unreadable status.json: there is nothing to stream (it is listed as failed)");
     }
 
@@ -301,9 +301,9 @@ public final class RunService {
         }
     }
 
-    private RunState state(String id) {
+    private StatusRecord state(String id) {
         try {
-            return RunStates.read(store, id);
+            return EffectiveStatus.read(store, id);
         } catch (RunNotFoundException e) {
             throw gone(id);
         }

@@ -15,14 +15,14 @@ import trainwatch.json.CheckView;
 import trainwatch.json.Json;
 import trainwatch.store.Resumed;
 import trainwatch.store.RunReader;
-import trainwatch.store.RunState;
+import trainwatch.store.StatusRecord;
 
 /** Builds the JSON-shaped views of a run from its reader (list rows, the detail page, alerts, checks). */
 final class RunViews {
     private RunViews() {}
 
-    /** {@code s} is the run's state as read by {@link RunStates} (an unreadable status.json reads failed). */
-    static RunSummary summary(String id, RunReader r, RunState s) {
+    /** {@code s} is the run's state as read by {@link EffectiveStatus} (an unreadable status.json reads failed). */
+    static RunSummary summary(String id, RunReader r, StatusRecord s) {
         JsonNode config = Json.tree(r.configJson());
         Scalars latest = r.latest();
         Double loss = latest == null ? null : latest.value(Tags.LOSS);
@@ -32,7 +32,7 @@ final class RunViews {
                 latest == null ? -1 : latest.step(), s.createdMs(), s.updatedMs(), r.lastSeq(), loss, valAcc, best.value(), best.step());
     }
 
-    static RunDetail detail(String id, RunReader r, RunState s, long diskBytes, boolean hasLog) {
+    static RunDetail detail(String id, RunReader r, StatusRecord s, long diskBytes, boolean hasLog) {
         RunSummary sum = summary(id, r, s);
         JsonNode config = Json.tree(r.configJson());
         Scalars latest = r.latest();

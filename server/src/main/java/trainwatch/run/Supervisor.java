@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 import trainwatch.event.RunStatus;
 import trainwatch.store.DiskSpace;
 import trainwatch.store.RunNotFoundException;
-import trainwatch.store.RunState;
 import trainwatch.store.RunStore;
+import trainwatch.store.StatusRecord;
 
 /**
  * Owns the trainer processes: the queue, the --max-parallel slots, stop, and the
@@ -79,7 +79,7 @@ public final class Supervisor implements AutoCloseable {
             for (String id : store.names()) {
                 if (queue.contains(id) || children.containsKey(id)) continue; // submitted through the API while we started
                 try {
-                    RunState s = store.state(id);
+                    StatusRecord s = store.state(id);
                     if (s.status() == RunStatus.QUEUED && !store.trainerAlive(id)) queued.put(id, s.createdMs());
                     else if (s.status().isFinal()) settled.add(id); // a final status never changes again
                 } catch (RunNotFoundException e) {
@@ -141,10 +141,10 @@ public final class Supervisor implements AutoCloseable {
      * still be exiting (alive, holding its lock), and there is nothing left to stop then (409).
      */
     public synchronized void stop(String id) {
-        RunState state = store.state(id);
+        StatusRecord state = store.state(id);
         if (state.status().isFinal()) throw RunException.conflict("run " + id + " is not running (status " + state.status().wire() + ")");
         if (queue.remove(id)) {
-            store.writeState(id, new RunState(RunStatus.STOPPED, "stopped before it started", clock.millis(), 0, state.createdMs()));
+            store.writeState(id, new StatusRecord(RunStatus.STOPPED, "stopped before it started", clock.millis(), 0, state.createdMs()));
             return;
         }
         Process child = children.get(id);
@@ -203,12 +203,12 @@ public final class Supervisor implements AutoCloseable {
      * resumes from it. Status becomes queued with the reason saying so.
      */
     public synchronized void resume(String id) {
-        RunState state = store.state(id);
+        StatusRecord state = store.state(id);
         RunStatus s = state.status();
         if (s != RunStatus.INTERRUPTED && s != RunStatus.STOPPED)
             throw RunException.conflict("run " + id + " is " + s.wire() + ": only an interrupted or stopped run can be resumed");
         if (isActive(id) || store.trainerAlive(id)) throw RunException.conflict("run " + id + " still has a trainer: wait until it has exited");
-        store.writeState(id, new RunState(RunStatus.QUEUED, "resume requested", clock.millis(), 0, state.createdMs()));
+        store.writeState(id, new StatusRecord(RunStatus.QUEUED, "resume requested", clock.millis(), 0, state.createdMs()));
         settled.remove(id);
         stopRequested.remove(id);
         forced.remove(id);
@@ -317,7 +317,7 @@ public final class Supervisor implements AutoCloseable {
         for (String id : ids) {
             if (settled.contains(id) || children.containsKey(id) || attached.contains(id) || queue.contains(id)) continue;
             try {
-                RunState s = store.state(id);
+                StatusRecord s = store.state(id);
                 if (s.status().isFinal()) {
                     settled.add(id); // a final status never changes again
                 } else if (store.trainerAlive(id)) {
@@ -337,7 +337,7 @@ public final class Supervisor implements AutoCloseable {
                 attached.add(id);
                 return;
             }
-            RunState s = store.state(id);
+            StatusRecord s = store.state(id);
             if (s.status().isFinal()) return;
             boolean stopped = stopRequested.remove(id);
             RunStatus status = stopped ? RunStatus.STOPPED : RunStatus.INTERRUPTED;
@@ -345,7 +345,7 @@ public final class Supervisor implements AutoCloseable {
             String reason = !stopped ? (free >= 0 && free < DiskSpace.REFUSE_BELOW ? DiskSpace.fullReason(free, store.root()) + " (" + why + ")" : why)
                     : forced.remove(id) ? "stopped on request (the trainer was killed after " + stopTimeoutMs + " ms)"
                     : "stopped on request (the trainer exited without writing its status)";
-            boolean written = store.writeStateOrKeep(id, new RunState(status, reason, clock.millis(), 0, s.createdMs()));
+            boolean written = store.writeStateOrKeep(id, new StatusRecord(status, reason, clock.millis(), 0, s.createdMs()));
             if (written) LOG.info("run {}: {} ({})", id, status.wire(), reason);
             else LOG.warn("run {}: {} ({}); status.json cannot be rewritten now, kept in memory until it can", id, status.wire(), reason);
         } catch (RuntimeException e) {
@@ -362,7 +362,7 @@ public final class Supervisor implements AutoCloseable {
             } catch (Exception e) {
                 LOG.warn("run {}: could not start its trainer: {}", id, e.toString());
                 try {
-                    store.writeState(id, new RunState(RunStatus.INTERRUPTED, "could not start the trainer: " + e.getMessage(),
+                    store.writeState(id, new StatusRecord(RunStatus.INTERRUPTED, "could not start the trainer: " + e.getMessage(),
                             clock.millis(), 0, store.state(id).createdMs()));
                 } catch (RuntimeException ignored) {
                     // the run directory went away; nothing left to mark

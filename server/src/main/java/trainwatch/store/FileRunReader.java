@@ -50,7 +50,7 @@ final class FileRunReader implements RunReader {
         public void opened(long startBlock, long startOffset, long size) {
             TagTable tags = follower.tags();
             for (int t = 0; t < tags.size(); t++) {
-                Stats s = tags.name(t) == null ? null : summaries.lastBlockBelow(t, startBlock);
+                BlockSummary s = tags.name(t) == null ? null : summaries.lastBlockBelow(t, startBlock);
                 if (s != null) cache.setLatest(t, s.lastStep, s.last);
             }
             RareIndex.visitBefore(paths, follower.frames(), startOffset, size, (off, b, pos, len) -> {
@@ -89,8 +89,8 @@ final class FileRunReader implements RunReader {
     }
 
     @Override
-    public synchronized RunState state() {
-        RunState s = StatusFile.read(paths.status());
+    public synchronized StatusRecord state() {
+        StatusRecord s = StatusFile.read(paths.status());
         if (s == null) throw new RunNotFoundException(id);
         refresh();
         return s.orNewerLogged(cache.statuses);

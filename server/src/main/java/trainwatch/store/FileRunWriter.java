@@ -235,9 +235,9 @@ final class FileRunWriter implements RunWriter {
         long seq = rareRecord(LogFormat.STATUS, -1, wall, status.wire(), reason == null ? "" : reason);
         flush();
         force();
-        RunState old = StatusFile.read(paths.status());
+        StatusRecord old = StatusFile.read(paths.status());
         long created = old != null ? old.createdMs() : wall;
-        StatusFile.write(ops, paths.status(), new RunState(status, reason, wall, pid, created));
+        StatusFile.write(ops, paths.status(), new StatusRecord(status, reason, wall, pid, created));
         return seq;
     }
 

@@ -11,7 +11,7 @@ public enum Goal {
     }
 
     /** The summary's finite extreme in this direction (NaN when the summary has no finite value). */
-    double of(Stats s) {
+    double of(BlockSummary s) {
         return this == MAX ? s.max : s.min;
     }
 }

@@ -14,14 +14,14 @@ import java.util.List;
 /** Sealed level-4096 entries of one tag, read once and extended as the run grows. */
 final class GroupCache {
     private final Path file;
-    private final List<Stats> entries = new ArrayList<>();
+    private final List<BlockSummary> entries = new ArrayList<>();
     private final ByteBuffer buf = ByteBuffer.allocate(256 * LogFormat.ENTRY).order(ByteOrder.LITTLE_ENDIAN);
 
     GroupCache(Path file) {
         this.file = file;
     }
 
-    List<Stats> sealed(long sealedBlocks) {
+    List<BlockSummary> sealed(long sealedBlocks) {
         try (FileChannel c = FileChannel.open(file, StandardOpenOption.READ)) {
             long n = c.size() / LogFormat.ENTRY;
             if (n < entries.size()) entries.clear();
@@ -33,7 +33,7 @@ final class GroupCache {
                 while (buf.hasRemaining()) if (c.read(buf, i * LogFormat.ENTRY + buf.position()) < 0) break;
                 int got = buf.position() / LogFormat.ENTRY;
                 for (int j = 0; j < got; j++, i++) {
-                    Stats s = Stats.read(buf, j * LogFormat.ENTRY);
+                    BlockSummary s = BlockSummary.read(buf, j * LogFormat.ENTRY);
                     if ((s.blockNo + 1) << 6 > sealedBlocks) return entries;
                     entries.add(s);
                 }

@@ -109,7 +109,7 @@ final class Recovery {
                     long keep64 = 0;
                     if (keep > 0) {
                         long at = (keep - 1) * LogFormat.ENTRY;
-                        keep64 = readLong(gc, at + Stats.AUX1) + readLong(gc, at + Stats.AUX2);
+                        keep64 = readLong(gc, at + BlockSummary.AUX1) + readLong(gc, at + BlockSummary.AUX2);
                     }
                     if (gc.size() > keep * LogFormat.ENTRY) ops.truncate(g, gc, keep * LogFormat.ENTRY);
                     long keepBytes = Math.min(bc.size() / LogFormat.ENTRY, keep64) * LogFormat.ENTRY;

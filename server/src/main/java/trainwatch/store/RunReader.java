@@ -14,7 +14,7 @@ public interface RunReader extends AutoCloseable {
 
     String configJson();
 
-    RunState state();
+    StatusRecord state();
 
     /** Every tag seen so far. */
     List<String> tags();

@@ -88,7 +88,7 @@ public final class RunStore {
             RunPaths p = new RunPaths(tmp);
             AtomicFiles.write(ops, p.config(), configJson.getBytes(StandardCharsets.UTF_8), true);
             long now = clock.millis();
-            StatusFile.write(ops, p.status(), new RunState(initial, reason, now, 0, now));
+            StatusFile.write(ops, p.status(), new StatusRecord(initial, reason, now, 0, now));
             Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE); // no REPLACE: a run that appeared meanwhile wins
             ops.syncDir(root);
             return dir;
@@ -132,7 +132,7 @@ public final class RunStore {
                 ids.add(id);
                 long c;
                 try {
-                    RunState s = StatusFile.read(p.resolve("status.json"));
+                    StatusRecord s = StatusFile.read(p.resolve("status.json"));
                     c = s == null ? 0 : s.createdMs();
                 } catch (IllegalStateException e) {
                     c = 0;
@@ -194,8 +194,8 @@ public final class RunStore {
     }
 
     /** Current status.json of a run (or a state {@link #writeStateOrKeep} could not write yet, written now if it can be). */
-    public RunState state(String id) {
-        RunState s = StatusFile.read(existing(id).status());
+    public StatusRecord state(String id) {
+        StatusRecord s = StatusFile.read(existing(id).status());
         if (s == null) throw new RunNotFoundException(id);
         Unwritten u = unwritten.get(id);
         if (u == null) return s;
@@ -216,22 +216,22 @@ public final class RunStore {
      * Like {@link #writeState}, but when status.json cannot be rewritten (a full disk) the state is kept in memory:
      * {@link #state} answers with it and writes it as soon as it can. Returns true when it was written now.
      */
-    public boolean writeStateOrKeep(String id, RunState state) {
+    public boolean writeStateOrKeep(String id, StatusRecord state) {
         try {
             writeState(id, state);
             unwritten.remove(id);
             return true;
         } catch (RuntimeException e) {
-            RunState disk = StatusFile.read(existing(id).status());
+            StatusRecord disk = StatusFile.read(existing(id).status());
             unwritten.put(id, new Unwritten(state, disk == null ? -1 : disk.updatedMs()));
             return false;
         }
     }
 
-    private record Unwritten(RunState state, long diskUpdatedMs) {}
+    private record Unwritten(StatusRecord state, long diskUpdatedMs) {}
 
     /** Overwrites status.json atomically (used by the server for queued/interrupted only). */
-    public void writeState(String id, RunState state) {
+    public void writeState(String id, StatusRecord state) {
         StatusFile.write(ops, existing(id).status(), state);
     }
 

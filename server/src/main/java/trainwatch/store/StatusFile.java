@@ -17,7 +17,7 @@ final class StatusFile {
     private StatusFile() {}
 
     /** Durably: fsync, rename, fsync of the directory. */
-    static void write(FileOps ops, Path file, RunState s) {
+    static void write(FileOps ops, Path file, StatusRecord s) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("status", s.status().wire());
         m.put("reason", s.reason());
@@ -32,10 +32,10 @@ final class StatusFile {
     }
 
     /** The state, or null when the file does not exist. */
-    static RunState read(Path file) {
+    static StatusRecord read(Path file) {
         try {
             JsonNode n = Json.MAPPER.readTree(Files.readAllBytes(file));
-            return new RunState(RunStatus.fromWire(n.path("status").asText()), n.path("reason").asText(""),
+            return new StatusRecord(RunStatus.fromWire(n.path("status").asText()), n.path("reason").asText(""),
                     n.path("updatedMs").asLong(), n.path("pid").asLong(), n.path("createdMs").asLong());
         } catch (NoSuchFileException e) {
             return null;

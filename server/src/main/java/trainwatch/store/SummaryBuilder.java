@@ -13,8 +13,8 @@ import java.util.Arrays;
  */
 final class SummaryBuilder implements AutoCloseable {
     private static final class TagSum {
-        final Stats block = new Stats();
-        final Stats group = new Stats();
+        final BlockSummary block = new BlockSummary();
+        final BlockSummary group = new BlockSummary();
         long entries64;
         SideOut out64;
         SideOut out4096;
@@ -37,7 +37,7 @@ final class SummaryBuilder implements AutoCloseable {
         if (blk != curBlock) transition(blk, start, seq);
         for (int i = 0; i < n; i++) {
             TagSum t = tag(ids[i]);
-            Stats b = t.block;
+            BlockSummary b = t.block;
             if (b.count == 0) b.aux1 = start;
             b.addPoint(step, values[i]);
             b.aux2 = end;

@@ -35,12 +35,12 @@ final class SummaryFiles implements AutoCloseable {
     }
 
     /** Level-4096 entries of groups that lie wholly below {@code sealedBlocks}. */
-    List<Stats> groups(int tid, long sealedBlocks) {
+    List<BlockSummary> groups(int tid, long sealedBlocks) {
         return groups.computeIfAbsent(tid, t -> new GroupCache(paths.summary(t, true))).sealed(sealedBlocks);
     }
 
     /** The newest sealed level-64 entry of a block below {@code below}, or null. */
-    Stats lastBlockBelow(int tid, long below) {
+    BlockSummary lastBlockBelow(int tid, long below) {
         FileChannel c = below == 0 ? null : level64(tid);
         if (c == null) return null;
         ByteBuffer e = ByteBuffer.allocate(LogFormat.ENTRY).order(ByteOrder.LITTLE_ENDIAN);
@@ -48,7 +48,7 @@ final class SummaryFiles implements AutoCloseable {
             for (long i = c.size() / LogFormat.ENTRY - 1; i >= 0; i--) {
                 e.clear();
                 c.read(e, i * LogFormat.ENTRY);
-                Stats s = Stats.read(e, 0);
+                BlockSummary s = BlockSummary.read(e, 0);
                 if (s.blockNo < below) return s;
             }
         } catch (IOException ex) {

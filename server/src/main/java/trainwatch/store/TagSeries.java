@@ -19,7 +19,7 @@ import java.util.List;
 final class TagSeries {
     private final int tagId;
     private final long sealedBlocks;
-    private final List<Stats> groups;
+    private final List<BlockSummary> groups;
     private final long openStart;
     private final FileChannel level64;
     private final FrameReader frames;
@@ -28,18 +28,18 @@ final class TagSeries {
     private final ScalarsRecord rec = new ScalarsRecord();
     private ByteBuffer entries = ByteBuffer.allocate(64 * LogFormat.ENTRY).order(ByteOrder.LITTLE_ENDIAN);
     private long memoGroup = -1;
-    private Stats[] memoEntries = new Stats[0];
+    private BlockSummary[] memoEntries = new BlockSummary[0];
     private long memoRawStart = -1;
     private final PointBuf memoRaw = new PointBuf();
 
     /** The tail is the records in [tailStart, validEnd): the first unsealed block on. */
-    TagSeries(int tagId, long sealedBlocks, List<Stats> groups, FileChannel level64, FrameReader frames, long tailStart, long validEnd) {
+    TagSeries(int tagId, long sealedBlocks, List<BlockSummary> groups, FileChannel level64, FrameReader frames, long tailStart, long validEnd) {
         this.tagId = tagId;
         this.sealedBlocks = sealedBlocks;
         this.groups = groups;
         this.level64 = level64;
         this.frames = frames;
-        Stats lastGroup = groups.isEmpty() ? null : groups.get(groups.size() - 1);
+        BlockSummary lastGroup = groups.isEmpty() ? null : groups.get(groups.size() - 1);
         this.openStart = lastGroup == null ? 0 : lastGroup.aux1 + lastGroup.aux2;
         readRaw(tailStart, validEnd, tail);
     }
@@ -67,14 +67,14 @@ final class TagSeries {
      */
     Best best(Goal goal) {
         long sealedEnd = sealedBlocks << LogFormat.BLOCK_SHIFT;
-        Stats[] open = openEntries();
+        BlockSummary[] open = openEntries();
         double m = Double.NaN;
-        for (Stats g : groups) m = better(goal, m, goal.of(g));
-        for (Stats e : open) m = better(goal, m, goal.of(e));
+        for (BlockSummary g : groups) m = better(goal, m, goal.of(g));
+        for (BlockSummary e : open) m = better(goal, m, goal.of(e));
         int t0 = tail.lowerBound(sealedEnd);
         for (int i = t0; i < tail.size; i++) m = better(goal, m, tail.values[i]);
         if (Double.isNaN(m)) return null;
-        for (Stats g : groups) {
+        for (BlockSummary g : groups) {
             if (goal.of(g) != m) continue;
             Best b = firstIn(groupEntries(g.blockNo), goal, m);
             if (b != null) return b;
@@ -91,8 +91,8 @@ final class TagSeries {
     }
 
     /** The first point equal to m in the first of these blocks whose summary holds m. */
-    private Best firstIn(Stats[] blocks, Goal goal, double m) {
-        for (Stats e : blocks) {
+    private Best firstIn(BlockSummary[] blocks, Goal goal, double m) {
+        for (BlockSummary e : blocks) {
             if (e.blockNo >= sealedBlocks || goal.of(e) != m) continue;
             PointBuf p = new PointBuf();
             raw(e, e.firstStep, e.lastStep, p, null);
@@ -102,8 +102,8 @@ final class TagSeries {
     }
 
     /** Level-64 entries of the group that is not sealed yet, for its sealed blocks. */
-    private Stats[] openEntries() {
-        Stats[] all = groupEntries(sealedBlocks >>> 6);
+    private BlockSummary[] openEntries() {
+        BlockSummary[] all = groupEntries(sealedBlocks >>> 6);
         int n = 0;
         while (n < all.length && all[n].blockNo < sealedBlocks) n++;
         return Arrays.copyOf(all, n);
@@ -114,7 +114,7 @@ final class TagSeries {
         if (points < 1) throw new IllegalArgumentException("points must be >= 1, got " + points);
         long a = Math.max(from, 0), b = Math.min(to, maxStep);
         if (a > b) return empty(tag, seq);
-        Stats all = agg(a, b);
+        BlockSummary all = agg(a, b);
         if (all.count == 0) return empty(tag, seq);
         if (all.count <= points) {
             PointBuf p = new PointBuf();
@@ -134,7 +134,7 @@ final class TagSeries {
         for (int i = 0; i < points; i++) {
             long e1 = edge(lo, span, i + 1, points);
             if (e1 > e0) {
-                Stats s = agg(e0, e1 - 1);
+                BlockSummary s = agg(e0, e1 - 1);
                 if (s.count > 0) {
                     st[k] = s.lastStep;
                     last[k] = s.last;
@@ -160,8 +160,8 @@ final class TagSeries {
     }
 
     /** Summary of the points with step in [a, b]. */
-    Stats agg(long a, long b) {
-        Stats s = new Stats();
+    BlockSummary agg(long a, long b) {
+        BlockSummary s = new BlockSummary();
         long sealedEnd = sealedBlocks << LogFormat.BLOCK_SHIFT;
         if (a < sealedEnd) sealedAgg(a, Math.min(b, sealedEnd - 1), s);
         if (b >= sealedEnd) {
@@ -187,7 +187,7 @@ final class TagSeries {
         }
     }
 
-    private void sealedAgg(long a, long b, Stats s) {
+    private void sealedAgg(long a, long b, BlockSummary s) {
         long gLo = (a + (1L << LogFormat.GROUP_SHIFT) - 1) >>> LogFormat.GROUP_SHIFT;
         long gHi = ((b + 1) >>> LogFormat.GROUP_SHIFT) - 1;
         if (gLo <= gHi) {
@@ -199,7 +199,7 @@ final class TagSeries {
         }
     }
 
-    private void level64Agg(long a, long b, Stats s) {
+    private void level64Agg(long a, long b, BlockSummary s) {
         forEach64(a >>> LogFormat.BLOCK_SHIFT, b >>> LogFormat.BLOCK_SHIFT, e -> {
             if (e.firstStep >= a && e.lastStep <= b) {
                 s.add(e);
@@ -210,7 +210,7 @@ final class TagSeries {
     }
 
     private interface EntryVisitor {
-        void visit(Stats e);
+        void visit(BlockSummary e);
     }
 
     /** Level-64 entries of this tag for sealed blocks x..y (inclusive), found through their group (only groups that exist are visited). */
@@ -222,16 +222,16 @@ final class TagSeries {
     }
 
     private void visitGroup(long g, long x, long y, EntryVisitor v) {
-        for (Stats e : groupEntries(g)) {
+        for (BlockSummary e : groupEntries(g)) {
             if (e.blockNo < x) continue;
             if (e.blockNo > y || e.blockNo >= sealedBlocks) break;
             v.visit(e);
         }
     }
 
-    private Stats[] groupEntries(long g) {
+    private BlockSummary[] groupEntries(long g) {
         if (g == memoGroup) return memoEntries;
-        if (level64 == null) return new Stats[0];
+        if (level64 == null) return new BlockSummary[0];
         long start, count;
         int gi = lowerGroup(g);
         if (gi < groups.size() && groups.get(gi).blockNo == g) {
@@ -245,9 +245,9 @@ final class TagSeries {
                 throw new UncheckedIOException(e);
             }
         } else {
-            return new Stats[0];
+            return new BlockSummary[0];
         }
-        Stats[] out = new Stats[(int) Math.max(0, count)];
+        BlockSummary[] out = new BlockSummary[(int) Math.max(0, count)];
         if (out.length > 0) {
             entries.clear().limit(out.length * LogFormat.ENTRY);
             try {
@@ -259,7 +259,7 @@ final class TagSeries {
             }
             int got = entries.position() / LogFormat.ENTRY;
             if (got < out.length) out = Arrays.copyOf(out, got);
-            for (int i = 0; i < out.length; i++) out[i] = Stats.read(entries, i * LogFormat.ENTRY);
+            for (int i = 0; i < out.length; i++) out[i] = BlockSummary.read(entries, i * LogFormat.ENTRY);
         }
         memoGroup = g;
         memoEntries = out;
@@ -277,7 +277,7 @@ final class TagSeries {
     }
 
     /** The block's raw points (CRC-checked) with step in [a, b], into out or s. */
-    private void raw(Stats e, long a, long b, PointBuf out, Stats s) {
+    private void raw(BlockSummary e, long a, long b, PointBuf out, BlockSummary s) {
         if (memoRawStart != e.aux1) {
             memoRaw.size = 0;
             readRaw(e.aux1, e.aux2, memoRaw);

@@ -10,15 +10,15 @@ import trainwatch.event.RunEvent;
 import trainwatch.event.RunStatus;
 import trainwatch.event.Scalars;
 import trainwatch.store.RunReader;
-import trainwatch.store.RunState;
 import trainwatch.store.Series;
+import trainwatch.store.StatusRecord;
 import trainwatch.store.TailBatch;
 
 /** Test double of a run's log: positions are record indexes; appends are visible to readers at once. */
 final class MemoryRun implements RunReader {
     private final String id;
     private final List<RunEvent> events = new ArrayList<>();
-    private RunState state = new RunState(RunStatus.RUNNING, "", 0, 0, 0);
+    private StatusRecord state = new StatusRecord(RunStatus.RUNNING, "", 0, 0, 0);
     private long seq;
     /** Records before this index are "no longer cheaply readable" (positionAfter answers -1 for them). */
     private int compactedBelow;
@@ -38,7 +38,7 @@ final class MemoryRun implements RunReader {
     }
 
     synchronized void status(RunStatus s) {
-        state = new RunState(s, "", 0, 0, 0);
+        state = new StatusRecord(s, "", 0, 0, 0);
     }
 
     synchronized void compactBelow(int index) {
@@ -56,7 +56,7 @@ final class MemoryRun implements RunReader {
     }
 
     @Override
-    public synchronized RunState state() {
+    public synchronized StatusRecord state() {
         return state;
     }
 

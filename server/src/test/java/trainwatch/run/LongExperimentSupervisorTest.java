@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import trainwatch.event.RunStatus;
 import trainwatch.store.DiskSpace;
-import trainwatch.store.RunState;
 import trainwatch.store.RunStore;
+import trainwatch.store.StatusRecord;
 
 /**
  * Issue 16 points 7, 11 and 12 on the server side, with stand-in processes this test starts (and alone kills):
@@ -154,13 +154,13 @@ class LongExperimentSupervisorTest {
         Path dir = runs.resolve(id);
         assumeTrue(chattr("+i", dir), "needs chattr +i to make status.json impossible to replace");
         try {
-            store.writeState(id, new RunState(RunStatus.RUNNING, "", System.currentTimeMillis() - 60_000, 0, 1));
+            store.writeState(id, new StatusRecord(RunStatus.RUNNING, "", System.currentTimeMillis() - 60_000, 0, 1));
         } catch (RuntimeException expected) {
             // immutable: the rewrite fails, which is the point; the old status stays 'running'
         }
         try {
             await("the dead run to be settled", () -> store.state(id).status() == RunStatus.INTERRUPTED);
-            RunState s = RunStates.read(store, id);
+            StatusRecord s = EffectiveStatus.read(store, id);
             assertTrue(s.reason().startsWith("disk full: 1000 bytes free under "), s.reason());
             assertTrue(Files.readString(dir.resolve("status.json")).contains("\"running\""), "status.json itself could not be rewritten");
             assertEquals("interrupted", service.get(id).status());

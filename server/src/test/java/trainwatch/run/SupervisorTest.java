@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import trainwatch.event.RunStatus;
-import trainwatch.store.RunState;
 import trainwatch.store.RunStore;
+import trainwatch.store.StatusRecord;
 import trainwatch.testkit.TestClock;
 
 /** The supervisor with stand-in trainers (shell processes), so the queue, stop and exit rules are checked in seconds. */
@@ -134,7 +134,7 @@ class SupervisorTest {
         RunStore store = new RunStore(runs, clock);
         String id = store.newId();
         store.create(id, "{}", RunStatus.QUEUED, "");
-        store.writeState(id, new RunState(RunStatus.RUNNING, "", clock.millis(), 999_999, 0));
+        store.writeState(id, new StatusRecord(RunStatus.RUNNING, "", clock.millis(), 999_999, 0));
         supervisor = new Supervisor(store, shell("sleep 600"), clock, 1, 10_000);
         supervisor.start();
         supervisor.tick();
@@ -166,7 +166,7 @@ class SupervisorTest {
         supervisor.submit(id);
         long pid = supervisor.childPid(id);
         assertTrue(pid > 0, "the stand-in trainer started");
-        store.writeState(id, new RunState(RunStatus.STOPPED, "stopped on request", System.currentTimeMillis(), pid, 0));
+        store.writeState(id, new StatusRecord(RunStatus.STOPPED, "stopped on request", System.currentTimeMillis(), pid, 0));
 
         RunException e = assertThrows(RunException.class, () -> supervisor.stop(id));
 
@@ -183,7 +183,7 @@ class SupervisorTest {
         supervisor.submit(busy);
         supervisor.submit(waiting);
         assertEquals(List.of(waiting), supervisor.queued());
-        store.writeState(waiting, new RunState(RunStatus.FINISHED, "", System.currentTimeMillis(), 0, 0));
+        store.writeState(waiting, new StatusRecord(RunStatus.FINISHED, "", System.currentTimeMillis(), 0, 0));
 
         RunException e = assertThrows(RunException.class, () -> supervisor.stop(waiting));
 
@@ -195,7 +195,7 @@ class SupervisorTest {
     void at_start_a_running_run_without_a_live_trainer_reads_interrupted_and_a_queued_one_is_started() throws Exception {
         RunStore store = store();
         String dead = queuedRun(store), waiting = queuedRun(store);
-        store.writeState(dead, new trainwatch.store.RunState(RunStatus.RUNNING, "", System.currentTimeMillis() - 60_000, 999_999, 0));
+        store.writeState(dead, new trainwatch.store.StatusRecord(RunStatus.RUNNING, "", System.currentTimeMillis() - 60_000, 999_999, 0));
         supervisor = new Supervisor(store, shell("sleep 600"), Clock.systemUTC(), 1, 10_000);
         supervisor.start();
         await("interrupted", () -> store.state(dead).status() == RunStatus.INTERRUPTED);

@@ -127,7 +127,7 @@ class CrashSafetyTest {
     void repair_cuts_the_torn_tail_of_a_dead_trainers_run_and_leaves_its_status_alone() throws IOException {
         RunStore store = new RunStore(root, Clock.systemUTC());
         writeSample(store, "rp");
-        store.writeState("rp", new RunState(RunStatus.INTERRUPTED, "trainer vanished", 1, 0, 1));
+        store.writeState("rp", new StatusRecord(RunStatus.INTERRUPTED, "trainer vanished", 1, 0, 1));
         Path log = store.dir("rp").resolve("events.log");
         long size = Files.size(log);
         try (FileChannel ch = FileChannel.open(log, StandardOpenOption.WRITE)) {

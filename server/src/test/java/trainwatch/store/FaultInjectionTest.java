@@ -171,7 +171,7 @@ class FaultInjectionTest {
         assertTrue(full.freeBytes() >= 0 && full.freeBytes() < 40_000, full.getMessage());
         assertTrue(full.where().toAbsolutePath().startsWith(root.resolve("d").toAbsolutePath()), full.getMessage());
         assertTrue(flushedUpTo > 100, "records were flushed before the disk filled: " + flushedUpTo);
-        assertThrows(DiskFullException.class, () -> store.writeState("d", new RunState(RunStatus.FAILED, "disk full", 1, 0, 1)));
+        assertThrows(DiskFullException.class, () -> store.writeState("d", new StatusRecord(RunStatus.FAILED, "disk full", 1, 0, 1)));
 
         RunStore freed = new RunStore(root, CLOCK);
         assertEquals(RunStatus.RUNNING, freed.state("d").status(), "status.json is the old one, whole");

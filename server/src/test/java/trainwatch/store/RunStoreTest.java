@@ -58,7 +58,7 @@ class RunStoreTest {
         }
         assertThrows(IllegalStateException.class, () -> store.create(a, "{}", RunStatus.QUEUED, ""));
         assertThrows(RunNotFoundException.class, () -> store.state("nope"));
-        store.writeState(a, new RunState(RunStatus.INTERRUPTED, "trainer vanished", 3_000, 0, 1_000));
+        store.writeState(a, new StatusRecord(RunStatus.INTERRUPTED, "trainer vanished", 3_000, 0, 1_000));
         assertEquals(RunStatus.INTERRUPTED, store.state(a).status());
         store.delete(a);
         assertEquals(List.of(b), store.ids());

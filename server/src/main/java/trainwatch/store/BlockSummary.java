@@ -9,7 +9,7 @@ import java.nio.ByteBuffer;
  * the block's records holding the tag; level 4096: index and count of its
  * level-64 entries).
  */
-final class Stats {
+final class BlockSummary {
     /** Byte offsets inside a LogFormat.ENTRY-sized summary entry (written by write, read by read). */
     static final int AUX1 = 56;
     static final int AUX2 = 64;
@@ -39,7 +39,7 @@ final class Stats {
     }
 
     /** Merges a summary of later points. */
-    void add(Stats o) {
+    void add(BlockSummary o) {
         if (o.count == 0) return;
         if (count == 0) firstStep = o.firstStep;
         count += o.count;
@@ -64,8 +64,8 @@ final class Stats {
                 .putLong(firstStep).putLong(lastStep).putLong(aux1).putLong(aux2);
     }
 
-    static Stats read(ByteBuffer b, int at) {
-        Stats s = new Stats();
+    static BlockSummary read(ByteBuffer b, int at) {
+        BlockSummary s = new BlockSummary();
         s.blockNo = b.getLong(at);
         s.count = b.getInt(at + 8) & 0xffffffffL;
         s.nonfinite = b.getInt(at + 12) & 0xffffffffL;

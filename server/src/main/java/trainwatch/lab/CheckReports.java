@@ -5,8 +5,8 @@ import java.util.Locale;
 import trainwatch.event.CheckOutcome;
 
 /** Human-readable reports for the command line. */
-public final class Texts {
-    private Texts() {}
+public final class CheckReports {
+    private CheckReports() {}
 
     public static String gradients(GradientReport r) {
         StringBuilder b = new StringBuilder();
