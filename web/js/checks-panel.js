@@ -38,6 +38,7 @@ export class ChecksPanel {
   /** A check stops waiting once a result different from the one before it started shows up. */
   settle() {
     for (const c of this.checks) if (this.waiting.has(c.check) && this.waiting.get(c.check) !== c.sig) this.waiting.delete(c.check);
+    if (!this.waiting.size) setText(this.msg, '');   // "check started" is done saying once its result is here
   }
 
   async start(kind) {

@@ -270,8 +270,9 @@ export function runsPage(root, params) {
   function progressCell(r) {
     if (r.status === 'queued') return h('td.progress-cell', h('span.small', r.totalSteps ? fmtInt(r.totalSteps) + ' steps planned' : 'waiting for a slot'));
     const p = progressOf(r);
-    const steps = r.step == null ? '' : 'step ' + fmtInt(r.step) + (r.totalSteps ? ' / ' + fmtInt(r.totalSteps) : '');
-    if (p == null) return h('td.progress-cell', h('span.small', r.step == null ? '' : (FINAL.has(r.status) ? 'ended at ' : '') + steps));
+    // one convention with the run page: completed steps (last 0-based step + 1) out of planned
+    const steps = r.step == null ? '' : fmtInt(r.step + 1) + (r.totalSteps ? ' / ' + fmtInt(r.totalSteps) : '') + ' steps';
+    if (p == null) return h('td.progress-cell', h('span.small', r.step == null ? '' : (FINAL.has(r.status) ? 'ended after ' : '') + steps));
     let line = (p * 100).toFixed(p < 0.1 ? 1 : 0) + '%';
     if (r.status === 'running') {
       const rate = rates.stepsPerSec(r.id);

@@ -69,8 +69,31 @@ public final class RunService {
     public void resume(String id) {
         requireRun(id);
         disk.requireRoom("resuming a run");
-        supervisor.resume(id);
+        // A page learns "stopped" from the log a moment before the trainer has rewritten status.json
+        // and exited: give a trainer that logged its final status a few seconds instead of a 409.
+        for (int tries = 0; ; tries++) {
+            try {
+                supervisor.resume(id);
+                break;
+            } catch (RunException e) {
+                if (e.kind() != RunException.Kind.CONFLICT || tries >= RESUME_WAIT_TRIES || !loggedResumable(id)) throw e;
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
         index.forget(id);
+    }
+
+    private static final int RESUME_WAIT_TRIES = 150; // x 100 ms
+
+    /** The trainer has logged stopped / interrupted (status.json may not say so yet). */
+    private boolean loggedResumable(String id) {
+        RunStatus s = read(id, r -> state(id).orNewerLogged(r.statusHistory())).status();
+        return s == RunStatus.STOPPED || s == RunStatus.INTERRUPTED;
     }
 
     /** Told before a run's files are deleted (the live hub closes its stream). */
