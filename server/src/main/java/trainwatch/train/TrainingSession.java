@@ -227,7 +227,7 @@ final class TrainingSession {
 
     private TrainOutcome stopped(int epoch, int batch) throws IOException {
         Checkpoints.save(net, out.checkpointDir(), Checkpoints.FINAL, meta(epoch, batch, Double.NaN));
-        return new TrainOutcome(RunStatus.STOPPED, "stop requested at step " + step, step);
+        return new TrainOutcome(RunStatus.STOPPED, "stop requested after " + step + " steps", step);
     }
 
     private TrainOutcome exploded(String reason) {
