@@ -49,10 +49,12 @@ export function runsPage(root, params) {
   const body = h('div.runs-body');
   const sentinel = h('div.runs-more#runs-more');
   const disk = new DiskLine();
+  // kept by reference: a late refresh after the page was left must not look it up in another page's DOM
+  const selectionCount = h('span.small#selection-count');
   mount(root,
     h('div.toolbar.runs-toolbar', h('h2', 'Runs'), search, archivedSel, summary, disk.el, h('span.spacer'), newBtn),
     chips,
-    h('div.toolbar.selection-bar', h('span.small#selection-count'), compareBtn, archiveBtn, deleteBtn, h('span.spacer'), deleteMatching),
+    h('div.toolbar.selection-bar', selectionCount, compareBtn, archiveBtn, deleteBtn, h('span.spacer'), deleteMatching),
     form.el, message, body, sentinel);
 
   const rates = new RateTracker();
@@ -233,7 +235,7 @@ export function runsPage(root, params) {
 
   function drawSelection() {
     const n = st.selected.size;
-    setText(root.querySelector('#selection-count'), n ? n + ' selected' : 'select runs to compare, archive or delete');
+    setText(selectionCount, n ? n + ' selected' : 'select runs to compare, archive or delete');
     compareBtn.disabled = n < 2;
     archiveBtn.disabled = n === 0;
     deleteBtn.disabled = n === 0;
