@@ -72,7 +72,7 @@ public final class HttpApp {
     public static Javalin create(String host, int port, Path webDir, RunService runs, LiveHub hub, RunListFeed list, ResponseCounts stats) {
         RunRoutes rest = new RunRoutes(runs);
         RunListRoutes runList = new RunListRoutes(runs);
-        LiveRoutes live = new LiveRoutes(runs, hub, list);
+        LiveRoutes live = new LiveRoutes(runs, hub, list, hub.limits().pingMs());
         return Javalin.create(cfg -> {
             cfg.jetty.host = host;
             cfg.jetty.port = port;

@@ -20,7 +20,6 @@ import trainwatch.run.RunService;
 /** The WebSocket endpoints: /api/runs/{id}/live[?after=SEQ] and /api/live. */
 final class LiveRoutes {
     private static final String CLIENT = "trainwatch.client";
-    private static final long PING_SECONDS = 15;
     /** The largest text or binary message Jetty accepts; a longer one closes the connection with 1009 (docs/api.md). */
     static final int MAX_FRAME_BYTES = 1 << 20;
     /** Longer messages are answered with an error unread: clients only ever send {"type":"ping"}. */
@@ -30,11 +29,13 @@ final class LiveRoutes {
     private final RunService runs;
     private final LiveHub hub;
     private final RunListFeed list;
+    private final long pingMs;
 
-    LiveRoutes(RunService runs, LiveHub hub, RunListFeed list) {
+    LiveRoutes(RunService runs, LiveHub hub, RunListFeed list, long pingMs) {
         this.runs = runs;
         this.hub = hub;
         this.list = list;
+        this.pingMs = pingMs;
     }
 
     /** Refused before the upgrade (plain JSON errors): foreign Origin, bad id, unknown run, bad after. */
@@ -50,7 +51,7 @@ final class LiveRoutes {
 
     void run(WsConfig ws) {
         ws.onConnect(ctx -> {
-            ctx.enableAutomaticPings(PING_SECONDS, TimeUnit.SECONDS);
+            ctx.enableAutomaticPings(pingMs, TimeUnit.MILLISECONDS);
             Long after = ctx.queryParam("after") == null ? null : ctx.queryParamAsClass("after", Long.class).get();
             ctx.attribute(CLIENT, hub.connect(ctx.pathParam("id"), new JettySink(ctx.session), after));
         });
@@ -62,7 +63,7 @@ final class LiveRoutes {
 
     void runList(WsConfig ws) {
         ws.onConnect(ctx -> {
-            ctx.enableAutomaticPings(PING_SECONDS, TimeUnit.SECONDS);
+            ctx.enableAutomaticPings(pingMs, TimeUnit.MILLISECONDS);
             ctx.attribute(CLIENT, list.connect(new JettySink(ctx.session)));
         });
         ws.onMessage(this::message);

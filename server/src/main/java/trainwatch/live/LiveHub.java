@@ -38,6 +38,11 @@ public final class LiveHub implements AutoCloseable {
     private final ScheduledExecutorService tailer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "trainwatch-live-tailer"));
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "trainwatch-live-timers"));
 
+    /** The sizes and timings this hub was built with (the routes read the ping interval). */
+    public LiveLimits limits() {
+        return limits;
+    }
+
     public LiveHub(Function<String, RunReader> openReader, LiveLimits limits, AlertSink alerts, Clock clock) {
         this.openReader = openReader;
         this.limits = limits;

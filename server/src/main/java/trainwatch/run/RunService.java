@@ -208,13 +208,16 @@ public final class RunService {
     public void delete(String id) {
         requireRun(id);
         StatusRecord state = state(id);
-        RunStatus s = state.status();
+        // the status the pages show: a trainer logs a change just before it rewrites status.json
+        RunStatus s = read(id, r -> state.orNewerLogged(r.statusHistory())).status();
         if (!s.isFinal()) throw RunException.conflict("run " + id + " is " + s.wire() + ": stop it before deleting it");
         if (EffectiveStatus.isUnreadable(state) && store.trainerAlive(id))
             throw RunException.conflict("run " + id + " has an unreadable status.json but a trainer still holds it: stop that trainer first");
         // a trainer that has just written its final status may still be closing its files
         if (supervisor.isActive(id) && !supervisor.awaitGone(id, 10_000))
             throw RunException.conflict("run " + id + " is " + s.wire() + " but its trainer has not exited yet: try again");
+        if (!state(id).status().isFinal()) // logged final, status.json not rewritten yet, and no trainer here to wait for
+            throw RunException.conflict("run " + id + " is " + s.wire() + " but has not recorded it in status.json yet: try again");
         // a check still running would write its checks/ directory back into the deleted run
         if (!supervisor.stopChecks(id, 10_000))
             throw RunException.conflict("run " + id + " has a check process that has not exited yet: try again");

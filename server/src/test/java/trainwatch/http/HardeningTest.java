@@ -57,7 +57,8 @@ class HardeningTest {
     }
 
     static TrainwatchServer.Options options(String host, Path dir) {
-        return ServerFixture.options(dir).withHost(host).withLauncher(NO_TRAINER);
+        TrainwatchServer.Options o = ServerFixture.options(dir).withHost(host).withLauncher(NO_TRAINER);
+        return o.withLimits(o.limits().withPingMs(1_000)); // the keepalive test sees a ping within seconds, not 15 s
     }
 
     @AfterAll
@@ -335,7 +336,7 @@ class HardeningTest {
         PingProbe p = PingProbe.open(api.base, "/api/live");
         p.ws.sendPing(ByteBuffer.wrap("are you there".getBytes(StandardCharsets.UTF_8))).get(30, TimeUnit.SECONDS);
         Api.await("a pong to our ping", Duration.ofSeconds(60), () -> p.pongs.get() >= 1);
-        Api.await("a keepalive ping from the server (every 15 s)", Duration.ofSeconds(60), () -> p.pings.get() >= 1);
+        Api.await("a keepalive ping from the server (every second here)", Duration.ofSeconds(60), () -> p.pings.get() >= 1);
         p.ws.abort();
     }
 

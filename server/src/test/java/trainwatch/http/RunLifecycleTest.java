@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -20,6 +21,23 @@ class RunLifecycleTest {
 
     private static long step(String id) {
         return fixture.api.get("/api/runs/" + id).json().get("progress").get("step").asLong();
+    }
+
+    /** A test that failed half-way leaves no trainer behind to hold --max-parallel's only slot for the next one. */
+    @AfterEach
+    void stop_what_is_left() {
+        for (var run : fixture.api.get("/api/runs?limit=1000").json().get("runs")) {
+            String id = run.get("id").asText();
+            String status = run.get("status").asText();
+            if (status.equals("queued") || status.equals("running")) fixture.api.post("/api/runs/" + id + "/stop", "");
+        }
+        Api.await("no run left active", Duration.ofSeconds(60), () -> {
+            for (var run : fixture.api.get("/api/runs?limit=1000").json().get("runs")) {
+                String status = run.get("status").asText();
+                if (status.equals("queued") || status.equals("running")) return false;
+            }
+            return true;
+        });
     }
 
     @Test
