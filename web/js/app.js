@@ -1,8 +1,10 @@
-// Hash router: #/ runs, #/run/ID, #/compare?ids=a,b&tag=loss (every view has a shareable URL).
+// Hash router: #/ runs, #/run/ID, #/compare?ids=a,b&tag=loss, #/sweeps, #/sweep/ID (every view has a shareable URL).
 
 import { runsPage } from './pages/runs.js';
 import { runPage } from './pages/run.js';
 import { comparePage } from './pages/compare.js';
+import { sweepsPage } from './pages/sweeps.js';
+import { sweepPage } from './pages/sweep.js';
 
 const root = document.getElementById('page');
 let cleanup = null;
@@ -17,8 +19,10 @@ function route() {
   root.replaceChildren();
   if (parts[0] === 'run' && parts[1]) cleanup = runPage(root, parts[1], params);
   else if (parts[0] === 'compare') cleanup = comparePage(root, params);
+  else if (parts[0] === 'sweep' && parts[1]) cleanup = sweepPage(root, parts[1]);
+  else if (parts[0] === 'sweeps') cleanup = sweepsPage(root, params);
   else cleanup = runsPage(root, params);
-  for (const a of document.querySelectorAll('nav a')) a.classList.toggle('active', a.dataset.route === (parts[0] || 'runs'));
+  for (const a of document.querySelectorAll('nav a')) a.classList.toggle('active', a.dataset.route === (parts[0] === 'sweep' ? 'sweeps' : parts[0] || 'runs'));
 }
 
 let lastPath = null;
