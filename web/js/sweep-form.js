@@ -126,13 +126,13 @@ export class SweepForm {
 
   addRow(path, p, focus = false) {
     const dist = h('select', { 'aria-label': 'distribution' }, DISTRIBUTIONS.map((d) => h('option', { value: d }, d)));
-    dist.value = p.distribution || (p.values ? 'values' : 'log_uniform');
+    dist.value = p.distribution || (p.values ? 'values' : p.grid ? 'grid' : 'log_uniform');
     const row = {
       path: h('input.param-path', { type: 'text', value: path, list: 'sweep-paths', placeholder: 'optimizer.lr', 'aria-label': 'config path' }),
       dist,
       min: h('input', { type: 'text', value: p.min ?? '', 'aria-label': 'min' }),
       max: h('input', { type: 'text', value: p.max ?? '', 'aria-label': 'max' }),
-      values: h('input', { type: 'text', value: p.values || p.points ? JSON.stringify(p.values || p.points) : '', placeholder: '[[50], [100], [200, 100]]', 'aria-label': 'values' }),
+      values: h('input', { type: 'text', value: p.values || p.grid ? JSON.stringify(p.values || p.grid) : '', placeholder: '[[50], [100], [200, 100]]', 'aria-label': 'values' }),
       err: h('div.field-error.param-error'),
     };
     const remove = h('button', { type: 'button', 'aria-label': 'remove this parameter', on: { click: () => { this.rows = this.rows.filter((r) => r !== row); row.el.remove(); } } }, '×');
@@ -193,7 +193,7 @@ export class SweepForm {
       if (CATEGORICAL.has(d)) {
         let values = r.values.value.trim();
         try { values = JSON.parse(values); } catch { problems.push({ field: 'parameters.' + path + '.values', message: 'a JSON list, e.g. [0.1, 0.5] or [[50], [100]]' }); }
-        p = d === 'values' ? { values } : { distribution: 'grid', values };
+        p = d === 'values' ? { values } : { grid: values };
       } else p = { distribution: d, min: number(r.min.value.trim()), max: number(r.max.value.trim()) };
       spec.parameters[path] = p;
     }
@@ -278,7 +278,7 @@ export class SweepForm {
         .sort((a, b) => b.path.value.length - a.path.value.length)[0];
       if (row) {
         const key = rest.slice(row.path.value.trim().length + 1).replace(/\[\d+\]$/, '');
-        const input = { min: row.min, max: row.max, values: row.values, points: row.values, distribution: row.dist }[key] || row.path;
+        const input = { min: row.min, max: row.max, values: row.values, grid: row.values, distribution: row.dist }[key] || row.path;
         return { err: row.err, input, prefix: key ? key + ': ' : '' };
       }
     }

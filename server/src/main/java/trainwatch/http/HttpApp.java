@@ -34,6 +34,7 @@ import trainwatch.live.RunListFeed;
 import trainwatch.run.Problem;
 import trainwatch.run.RunException;
 import trainwatch.run.RunService;
+import trainwatch.sweep.SweepService;
 
 /**
  * The one factory of the web app: an unstarted Javalin built from its dependencies.
@@ -70,6 +71,14 @@ public final class HttpApp {
 
     /** webDir: a directory to serve at / (dev), or null to serve the jar's web/ resources when present. */
     public static Javalin create(String host, int port, Path webDir, RunService runs, LiveHub hub, RunListFeed list, ResponseCounts stats) {
+        return create(host, port, webDir, runs, hub, list, null, stats);
+    }
+
+    /** sweeps null = no /api/sweeps routes. */
+    public static Javalin create(String host, int port, Path webDir, RunService runs, LiveHub hub, RunListFeed list, SweepService sweeps,
+                                 ResponseCounts stats) {
+        SweepRoutes sweepRest = sweeps == null ? null : new SweepRoutes(sweeps);
+        SweepLive sweepLive = sweeps == null ? null : new SweepLive(sweeps, hub.limits());
         RunRoutes rest = new RunRoutes(runs);
         RunListRoutes runList = new RunListRoutes(runs);
         LiveRoutes live = new LiveRoutes(runs, hub, list, hub.limits().pingMs());
@@ -116,6 +125,20 @@ public final class HttpApp {
                             ws("live", live::run);
                         });
                     });
+                    if (sweepRest != null) {
+                        path("sweeps", () -> {
+                            get(sweepRest::list);
+                            post(sweepRest::create);
+                            path("{id}", () -> {
+                                get(sweepRest::get);
+                                delete(sweepRest::delete);
+                                post("stop", sweepRest::stop);
+                                post("refine", sweepRest::refine);
+                                staticInstance().wsBeforeUpgrade(prefixPath("live"), sweepLive::beforeUpgrade);
+                                ws("live", sweepLive::sweep);
+                            });
+                        });
+                    }
                     get("disk", rest::disk);
                     staticInstance().wsBeforeUpgrade(prefixPath("live"), live::beforeListUpgrade);
                     ws("live", live::runList);
