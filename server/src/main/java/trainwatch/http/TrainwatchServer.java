@@ -20,6 +20,9 @@ import trainwatch.run.RunIndex;
 import trainwatch.run.RunService;
 import trainwatch.run.Supervisor;
 import trainwatch.store.RunStore;
+import trainwatch.sweep.StoreTrials;
+import trainwatch.sweep.SweepService;
+import trainwatch.sweep.SweepStore;
 
 /** Wires store, supervisor, runs service, live hub and web app together; `serve` and the tests start it the same way. */
 public final class TrainwatchServer implements AutoCloseable {
@@ -108,6 +111,8 @@ public final class TrainwatchServer implements AutoCloseable {
     public final HttpApp.ResponseCounts stats = new HttpApp.ResponseCounts();
     public final ReaderPool readers;
     public final RunIndex index;
+    /** Sweeps (docs/sweeps.md): the routes call this facade. */
+    public final SweepService sweeps;
     private final Javalin app;
 
     public TrainwatchServer(Options o) throws java.io.IOException {
@@ -122,6 +127,8 @@ public final class TrainwatchServer implements AutoCloseable {
         AlertSink alerts = o.webhook() == null ? AlertSink.NONE : new AlertWebhook(o.webhook());
         hub = new LiveHub(store::reader, o.limits(), alerts, clock);
         runs.onDelete(hub::forget);
+        sweeps = new SweepService(new SweepStore(store.root(), clock), new StoreTrials(store, supervisor, readers::with, index::touch, runs::delete),
+                clock, trainwatch.config.DatasetCatalog.dataDir());
         list = new RunListFeed(index, hub::watch, o.limits());
         app = HttpApp.create(o.host(), o.port(), o.webDir(), runs, hub, list, stats);
     }
@@ -134,7 +141,13 @@ public final class TrainwatchServer implements AutoCloseable {
         app.start(); // answers first: with thousands of runs, recovery reads every status.json
         index.scanInBackground(); // the list fills in while the server already answers
         supervisor.start();
+        sweeps.start(SweepService.TICK_MS); // after the supervisor: running sweeps continue with their trial runs recovered
         return this;
+    }
+
+    /** The sweep facade, for the sweep routes. */
+    public SweepService sweeps() {
+        return sweeps;
     }
 
     public int port() {
@@ -143,6 +156,7 @@ public final class TrainwatchServer implements AutoCloseable {
 
     @Override
     public void close() {
+        sweeps.close();
         app.stop();
         list.close();
         hub.close();
