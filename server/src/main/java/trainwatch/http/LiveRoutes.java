@@ -55,8 +55,8 @@ final class LiveRoutes {
             Long after = ctx.queryParam("after") == null ? null : ctx.queryParamAsClass("after", Long.class).get();
             ctx.attribute(CLIENT, hub.connect(ctx.pathParam("id"), new JettySink(ctx.session), after));
         });
-        ws.onMessage(this::message);
-        ws.onBinaryMessage(this::binary);
+        ws.onMessage(LiveRoutes::message);
+        ws.onBinaryMessage(LiveRoutes::binary);
         ws.onClose(ctx -> leave(ctx, true));
         ws.onError(ctx -> leave(ctx, true));
     }
@@ -66,8 +66,8 @@ final class LiveRoutes {
             ctx.enableAutomaticPings(pingMs, TimeUnit.MILLISECONDS);
             ctx.attribute(CLIENT, list.connect(new JettySink(ctx.session)));
         });
-        ws.onMessage(this::message);
-        ws.onBinaryMessage(this::binary);
+        ws.onMessage(LiveRoutes::message);
+        ws.onBinaryMessage(LiveRoutes::binary);
         ws.onClose(ctx -> leave(ctx, false));
         ws.onError(ctx -> leave(ctx, false));
     }

@@ -130,7 +130,7 @@ public final class TrainwatchServer implements AutoCloseable {
         sweeps = new SweepService(new SweepStore(store.root(), clock), new StoreTrials(store, supervisor, readers::with, index::touch, runs::delete),
                 clock, trainwatch.config.DatasetCatalog.dataDir());
         list = new RunListFeed(index, hub::watch, o.limits());
-        app = HttpApp.create(o.host(), o.port(), o.webDir(), runs, hub, list, stats);
+        app = HttpApp.create(o.host(), o.port(), o.webDir(), runs, hub, list, sweeps, stats);
     }
 
     /** Listens, then recovers the runs on disk (re-attach / interrupted / re-queue) and checks the run index in the background. */
