@@ -112,7 +112,7 @@ public final class SweepStore {
     synchronized void append(String id, SweepEvent event) {
         Path file = dir(id).resolve(EVENTS);
         byte[] line = (Json.write(event) + "\n").getBytes(StandardCharsets.UTF_8);
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.CREATE)) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.CREATE)) {
             long end = goodEnd(ch);
             if (end < ch.size()) ops.truncate(file, ch, end);
             ByteBuffer buf = ByteBuffer.wrap(line);
