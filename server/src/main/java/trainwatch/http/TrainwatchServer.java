@@ -8,6 +8,8 @@ import java.util.List;
 
 import io.javalin.Javalin;
 
+import trainwatch.ingest.IngestLimits;
+import trainwatch.ingest.IngestService;
 import trainwatch.live.AlertSink;
 import trainwatch.live.AlertWebhook;
 import trainwatch.live.LiveHub;
@@ -108,6 +110,7 @@ public final class TrainwatchServer implements AutoCloseable {
     public final HttpApp.ResponseCounts stats = new HttpApp.ResponseCounts();
     public final ReaderPool readers;
     public final RunIndex index;
+    public final IngestService ingest;
     private final Javalin app;
 
     public TrainwatchServer(Options o) throws java.io.IOException {
@@ -122,8 +125,11 @@ public final class TrainwatchServer implements AutoCloseable {
         AlertSink alerts = o.webhook() == null ? AlertSink.NONE : new AlertWebhook(o.webhook());
         hub = new LiveHub(store::reader, o.limits(), alerts, clock);
         runs.onDelete(hub::forget);
+        ingest = new IngestService(store, index, clock, IngestLimits.DEFAULT);
+        supervisor.remoteRuns(ingest);
+        runs.onDelete(ingest::forget);
         list = new RunListFeed(index, hub::watch, o.limits());
-        app = HttpApp.create(o.host(), o.port(), o.webDir(), runs, hub, list, stats);
+        app = HttpApp.create(o.host(), o.port(), o.webDir(), runs, hub, list, stats, ingest);
     }
 
     /** Listens, then recovers the runs on disk (re-attach / interrupted / re-queue) and checks the run index in the background. */
@@ -133,6 +139,7 @@ public final class TrainwatchServer implements AutoCloseable {
         list.start(LIST_TICK_MS);
         app.start(); // answers first: with thousands of runs, recovery reads every status.json
         index.scanInBackground(); // the list fills in while the server already answers
+        ingest.start(); // before the supervisor's first look: remote runs are known as such
         supervisor.start();
         return this;
     }
@@ -146,6 +153,7 @@ public final class TrainwatchServer implements AutoCloseable {
         app.stop();
         list.close();
         hub.close();
+        ingest.close();
         supervisor.close();
         index.close();
         readers.close();
