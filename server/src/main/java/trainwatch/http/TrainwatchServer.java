@@ -8,6 +8,8 @@ import java.util.List;
 
 import io.javalin.Javalin;
 
+import trainwatch.ingest.IngestLimits;
+import trainwatch.ingest.IngestService;
 import trainwatch.live.AlertSink;
 import trainwatch.live.AlertWebhook;
 import trainwatch.live.LiveHub;
@@ -113,6 +115,7 @@ public final class TrainwatchServer implements AutoCloseable {
     public final RunIndex index;
     /** Sweeps (docs/sweeps.md): the routes call this facade. */
     public final SweepService sweeps;
+    public final IngestService ingest;
     private final Javalin app;
 
     public TrainwatchServer(Options o) throws java.io.IOException {
@@ -129,8 +132,11 @@ public final class TrainwatchServer implements AutoCloseable {
         runs.onDelete(hub::forget);
         sweeps = new SweepService(new SweepStore(store.root(), clock), new StoreTrials(store, supervisor, readers::with, index::touch, runs::delete),
                 clock, trainwatch.config.DatasetCatalog.dataDir());
+        ingest = new IngestService(store, index, clock, IngestLimits.DEFAULT);
+        supervisor.remoteRuns(ingest);
+        runs.onDelete(ingest::forget);
         list = new RunListFeed(index, hub::watch, o.limits());
-        app = HttpApp.create(o.host(), o.port(), o.webDir(), runs, hub, list, sweeps, stats);
+        app = HttpApp.create(o.host(), o.port(), o.webDir(), runs, hub, list, stats, ingest, sweeps);
     }
 
     /** Listens, then recovers the runs on disk (re-attach / interrupted / re-queue) and checks the run index in the background. */
@@ -140,6 +146,7 @@ public final class TrainwatchServer implements AutoCloseable {
         list.start(LIST_TICK_MS);
         app.start(); // answers first: with thousands of runs, recovery reads every status.json
         index.scanInBackground(); // the list fills in while the server already answers
+        ingest.start(); // before the supervisor's first look: remote runs are known as such
         supervisor.start();
         sweeps.start(SweepService.TICK_MS); // after the supervisor: running sweeps continue with their trial runs recovered
         return this;
@@ -160,6 +167,7 @@ public final class TrainwatchServer implements AutoCloseable {
         app.stop();
         list.close();
         hub.close();
+        ingest.close();
         supervisor.close();
         index.close();
         readers.close();

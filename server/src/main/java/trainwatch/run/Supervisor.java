@@ -42,6 +42,7 @@ public final class Supervisor implements AutoCloseable {
     private final int maxParallel;
     private final long stopTimeoutMs;
     private volatile DiskSpace.Probe disk;
+    private volatile RemoteRuns remote = RemoteRuns.NONE;
     private final RunQueue queue = new RunQueue();
     private final Map<String, Process> children = new HashMap<>();
     private final Set<String> attached = new HashSet<>();
@@ -103,6 +104,11 @@ public final class Supervisor implements AutoCloseable {
         timer.scheduleWithFixedDelay(this::tickSafely, 500, 500, TimeUnit.MILLISECONDS);
     }
 
+    /** Runs written by this server for a remote trainer (ingest): never adopted or settled here; their stop goes to the owner. */
+    public void remoteRuns(RemoteRuns r) {
+        this.remote = r;
+    }
+
     public void useDiskProbe(DiskSpace.Probe probe) {
         this.disk = probe;
     }
@@ -160,6 +166,10 @@ public final class Supervisor implements AutoCloseable {
     public synchronized void stop(String id, trainwatch.store.StopRequest as) {
         StatusRecord state = store.state(id);
         if (state.status().isFinal()) throw RunException.conflict("run " + id + " is not running (status " + state.status().wire() + ")");
+        if (remote.owns(id)) {
+            remote.stop(id); // its trainer is elsewhere: never signal a process here (the writer's pid is this server's)
+            return;
+        }
         if (queue.remove(id)) {
             StatusRecord end = as == null ? new StatusRecord(RunStatus.STOPPED, "stopped before it started", clock.millis(), 0, state.createdMs())
                     : new StatusRecord(as.status(), as.reason(), clock.millis(), 0, state.createdMs());
@@ -227,6 +237,8 @@ public final class Supervisor implements AutoCloseable {
         RunStatus s = state.status();
         if (s != RunStatus.INTERRUPTED && s != RunStatus.STOPPED)
             throw RunException.conflict("run " + id + " is " + s.wire() + ": only an interrupted or stopped run can be resumed");
+        if (remote.owns(id))
+            throw RunException.conflict("run " + id + " is a remote run: it continues when its trainer sends again");
         if (isActive(id) || store.trainerAlive(id)) throw RunException.conflict("run " + id + " still has a trainer: wait until it has exited");
         store.writeState(id, new StatusRecord(RunStatus.QUEUED, "resume requested", clock.millis(), 0, state.createdMs()));
         settled.remove(id);
@@ -336,6 +348,7 @@ public final class Supervisor implements AutoCloseable {
         settled.retainAll(new HashSet<>(ids));
         for (String id : ids) {
             if (settled.contains(id) || children.containsKey(id) || attached.contains(id) || queue.contains(id)) continue;
+            if (remote.owns(id)) continue; // written by this server's ingest service, which watches its silence itself
             try {
                 StatusRecord s = store.state(id);
                 if (s.status().isFinal()) {
