@@ -174,7 +174,8 @@ export function sweepPage(root, id) {
   /** Loads each shown trial's curve once (again when its status changed: a running curve grows). */
   function fetchCurves(rows) {
     const tag = st.set.metric.tag;
-    const want = rows.map((i) => st.set.trials[i]).filter((t) => {
+    // only trials whose metric exists yet (a value): a queued or just-started run has no such curve to ask for
+    const want = rows.map((i) => st.set.trials[i]).filter((t) => t.value != null).filter((t) => {
       const have = st.curves.get(t.run);
       return !st.fetching.has(t.run) && (!have || have.status !== t.status || (t.status === 'running' && Date.now() - have.at > 5000));
     });

@@ -70,9 +70,10 @@ class SweepBrowserTest {
         browser.await("the trial table", d -> text("#trial-count").equals(N + " trials") && !d.findElements(By.cssSelector("#trial-rows tr[data-n]")).isEmpty());
     }
 
+    /** An element's text in one script (the live page re-renders: a found element may be replaced before it is read). */
     String text(String css) {
-        List<WebElement> e = browser.driver.findElements(By.cssSelector(css));
-        return e.isEmpty() ? "" : e.get(0).getText().trim();
+        Object t = browser.js("const e = document.querySelector(arguments[0]); return e ? e.innerText.trim() : ''", css);
+        return t == null ? "" : t.toString();
     }
 
     @Test
