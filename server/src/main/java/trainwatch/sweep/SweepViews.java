@@ -46,7 +46,7 @@ final class SweepViews {
         List<SweepDetail.WarningView> warnings = new ArrayList<>();
         for (EdgeWarning w : EdgeWarning.check(s.spec.space(), s.history(), s.spec.goal()))
             warnings.add(new SweepDetail.WarningView(w.path(), w.side().name().toLowerCase(Locale.ROOT), w.value(), w.message()));
-        return new SweepDetail(summary(s), s.spec.raw(), params, trials, warnings);
+        return SweepDetail.of(summary(s), s.spec.raw(), params, trials, warnings);
     }
 
 }

@@ -86,7 +86,7 @@ final class Sweeper {
         for (TrialState ts : new ArrayList<>(ledger.trials())) {
             try {
                 if (ts.active()) follow(ts);
-                else if (retryDue(ts)) retry(ts);
+                if (!ts.active() && retryDue(ts)) retry(ts);
             } catch (RuntimeException e) {
                 LOG.warn("sweep {}: trial {} (run {}): {}", id, ts.n, ts.run, e.toString());
             }
