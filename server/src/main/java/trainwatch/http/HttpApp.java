@@ -133,20 +133,7 @@ public final class HttpApp {
                             ws("live", live::run);
                         });
                     });
-                    if (sweepRest != null) {
-                        path("sweeps", () -> {
-                            get(sweepRest::list);
-                            post(sweepRest::create);
-                            path("{id}", () -> {
-                                get(sweepRest::get);
-                                delete(sweepRest::delete);
-                                post("stop", sweepRest::stop);
-                                post("refine", sweepRest::refine);
-                                staticInstance().wsBeforeUpgrade(prefixPath("live"), sweepLive::beforeUpgrade);
-                                ws("live", sweepLive::sweep);
-                            });
-                        });
-                    }
+                    if (sweepRest != null) sweepRoutes(sweepRest, sweepLive);
                     get("disk", rest::disk);
                     if (ingest != null) {
                         IngestRoutes in = new IngestRoutes(ingest);
@@ -169,6 +156,25 @@ public final class HttpApp {
                 else error(ctx, e.getStatus(), ErrorBodies.of(JsonErrorHandler.describe(e.getStatus(), e.getMessage())));
             });
             cfg.routes.exception(Exception.class, (e, ctx) -> internal(ctx, stats, e));
+        });
+    }
+
+    /**
+     * /api/sweeps (docs/api.md "Sweeps"), inside path("/api"). A method of its own: every nested route
+     * lambda in the one big apiBuilder lambda is one more level javac attributes speculatively.
+     */
+    private static void sweepRoutes(SweepRoutes rest, SweepLive live) {
+        path("sweeps", () -> {
+            get(rest::list);
+            post(rest::create);
+            path("{id}", () -> {
+                get(rest::get);
+                delete(rest::delete);
+                post("stop", rest::stop);
+                post("refine", rest::refine);
+                staticInstance().wsBeforeUpgrade(prefixPath("live"), live::beforeUpgrade);
+                ws("live", live::sweep);
+            });
         });
     }
 
