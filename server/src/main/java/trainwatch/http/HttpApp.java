@@ -33,6 +33,7 @@ import trainwatch.live.LiveHub;
 import trainwatch.live.RunListFeed;
 import trainwatch.run.Problem;
 import trainwatch.run.RunException;
+import trainwatch.ensemble.EnsembleService;
 import trainwatch.run.RunService;
 
 /**
@@ -70,6 +71,13 @@ public final class HttpApp {
 
     /** webDir: a directory to serve at / (dev), or null to serve the jar's web/ resources when present. */
     public static Javalin create(String host, int port, Path webDir, RunService runs, LiveHub hub, RunListFeed list, ResponseCounts stats) {
+        return create(host, port, webDir, runs, hub, list, stats, null);
+    }
+
+    /** ensembles null: no /api/ensembles routes. */
+    public static Javalin create(String host, int port, Path webDir, RunService runs, LiveHub hub, RunListFeed list, ResponseCounts stats,
+                                 EnsembleService ensembleService) {
+        EnsembleRoutes ensembles = ensembleService == null ? null : new EnsembleRoutes(ensembleService);
         RunRoutes rest = new RunRoutes(runs);
         RunListRoutes runList = new RunListRoutes(runs);
         LiveRoutes live = new LiveRoutes(runs, hub, list, hub.limits().pingMs());
@@ -114,6 +122,15 @@ public final class HttpApp {
                             get("clock", rest::clock);
                             staticInstance().wsBeforeUpgrade(prefixPath("live"), live::beforeRunUpgrade);
                             ws("live", live::run);
+                        });
+                    });
+                    if (ensembles != null) path("ensembles", () -> {
+                        get(ensembles::list);
+                        post(ensembles::create);
+                        path("{id}", () -> {
+                            get(ensembles::get);
+                            delete(ensembles::delete);
+                            get("log", ensembles::log);
                         });
                     });
                     get("disk", rest::disk);

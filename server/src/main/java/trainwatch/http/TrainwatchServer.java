@@ -8,6 +8,7 @@ import java.util.List;
 
 import io.javalin.Javalin;
 
+import trainwatch.ensemble.EnsembleService;
 import trainwatch.live.AlertSink;
 import trainwatch.live.AlertWebhook;
 import trainwatch.live.LiveHub;
@@ -108,6 +109,7 @@ public final class TrainwatchServer implements AutoCloseable {
     public final HttpApp.ResponseCounts stats = new HttpApp.ResponseCounts();
     public final ReaderPool readers;
     public final RunIndex index;
+    public final EnsembleService ensembles;
     private final Javalin app;
 
     public TrainwatchServer(Options o) throws java.io.IOException {
@@ -123,7 +125,8 @@ public final class TrainwatchServer implements AutoCloseable {
         hub = new LiveHub(store::reader, o.limits(), alerts, clock);
         runs.onDelete(hub::forget);
         list = new RunListFeed(index, hub::watch, o.limits());
-        app = HttpApp.create(o.host(), o.port(), o.webDir(), runs, hub, list, stats);
+        ensembles = new EnsembleService(store.root(), runs, new ChildJvm(store.root(), o.childJvmArgs())::command, clock);
+        app = HttpApp.create(o.host(), o.port(), o.webDir(), runs, hub, list, stats, ensembles);
     }
 
     /** Listens, then recovers the runs on disk (re-attach / interrupted / re-queue) and checks the run index in the background. */
@@ -134,6 +137,7 @@ public final class TrainwatchServer implements AutoCloseable {
         app.start(); // answers first: with thousands of runs, recovery reads every status.json
         index.scanInBackground(); // the list fills in while the server already answers
         supervisor.start();
+        ensembles.start();
         return this;
     }
 
@@ -144,6 +148,7 @@ public final class TrainwatchServer implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
+        ensembles.close();
         list.close();
         hub.close();
         supervisor.close();
