@@ -24,11 +24,15 @@ import trainwatch.ensemble.EnsembleSpec;
 import trainwatch.ensemble.EnsembleState;
 import trainwatch.ensemble.MemberRef;
 import trainwatch.ensemble.Members;
+import trainwatch.ensemble.SweepMembers;
 import trainwatch.event.RunStatus;
 import trainwatch.json.Json;
 import trainwatch.run.Problem;
 import trainwatch.run.RunException;
 import trainwatch.store.RunStore;
+import trainwatch.sweep.StoreTrials;
+import trainwatch.sweep.SweepService;
+import trainwatch.sweep.SweepStore;
 
 /**
  * `ensemble [--runs DIR] [--name NAME] [--average-params] (--sweep ID --top K | --run ID --last K |
@@ -114,7 +118,7 @@ public final class EnsembleCommand {
             refs = switch (req.kind()) {
                 case "runs" -> req.members();
                 case "run" -> Members.lastOf(files.runsRoot(), req.run(), req.last());
-                case "sweep" -> throw RunException.invalid("sweep", "sweeps are not available in this build");
+                case "sweep" -> sweepTop(files.runsRoot(), req.sweep(), req.top());
                 default -> null;
             };
             if (refs == null) {
@@ -145,6 +149,18 @@ public final class EnsembleCommand {
         out.print(EnsembleEvaluator.table(o.result()));
         out.flush();
         return OK;
+    }
+
+    /** The sweep's k best finished trials (read from runs/.sweeps/, nothing started or stopped). */
+    private List<MemberRef> sweepTop(Path runsRoot, String sweep, int k) {
+        Clock clock = Clock.systemUTC();
+        RunStore store = new RunStore(runsRoot, clock);
+        SweepService sweeps = new SweepService(new SweepStore(runsRoot, clock),
+                new StoreTrials(store, null, StoreTrials.opening(store), id -> { }, id -> { }), clock, dataDir);
+        if (!SweepStore.validId(sweep) || !new SweepStore(runsRoot, clock).exists(sweep)) throw RunException.invalid("sweep", "no sweep " + sweep);
+        List<String> top = SweepMembers.top(sweeps, sweep, k);
+        if (top.isEmpty()) throw RunException.invalid("sweep", "sweep " + sweep + " has no finished trial with a value yet");
+        return top.stream().map(r -> new MemberRef(r, MemberRef.FINAL)).toList();
     }
 
     /** Trains N runs of the config differing only in seed (s..s+N-1); their final checkpoints are the members. */

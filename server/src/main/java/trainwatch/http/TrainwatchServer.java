@@ -139,6 +139,7 @@ public final class TrainwatchServer implements AutoCloseable {
         runs.onDelete(ingest::forget);
         list = new RunListFeed(index, hub::watch, o.limits());
         ensembles = new EnsembleService(store.root(), runs, new ChildJvm(store.root(), o.childJvmArgs())::command, clock);
+        ensembles.useSweeps((sweep, k) -> trainwatch.ensemble.SweepMembers.top(sweeps, sweep, k));
         app = HttpApp.create(o.host(), o.port(), o.webDir(), runs, hub, list, stats, ingest, ensembles);
     }
 
