@@ -35,6 +35,7 @@ import trainwatch.live.LiveHub;
 import trainwatch.live.RunListFeed;
 import trainwatch.run.Problem;
 import trainwatch.run.RunException;
+import trainwatch.ensemble.EnsembleService;
 import trainwatch.run.RunService;
 import trainwatch.sweep.SweepService;
 
@@ -82,9 +83,16 @@ public final class HttpApp {
         return create(host, port, webDir, runs, hub, list, stats, ingest, null);
     }
 
+    /** ensembleService: behind /api/ensembles (null: those routes answer 404). */
+    public static Javalin create(String host, int port, Path webDir, RunService runs, LiveHub hub, RunListFeed list, ResponseCounts stats,
+                                 IngestService ingest, EnsembleService ensembleService) {
+        return create(host, port, webDir, runs, hub, list, stats, ingest, ensembleService, null);
+    }
+
     /** sweeps: the sweep service behind /api/sweeps (null: those routes answer 404). */
     public static Javalin create(String host, int port, Path webDir, RunService runs, LiveHub hub, RunListFeed list, ResponseCounts stats,
-                                 IngestService ingest, SweepService sweeps) {
+                                 IngestService ingest, EnsembleService ensembleService, SweepService sweeps) {
+        EnsembleRoutes ensembles = ensembleService == null ? null : new EnsembleRoutes(ensembleService);
         SweepRoutes sweepRest = sweeps == null ? null : new SweepRoutes(sweeps);
         SweepLive sweepLive = sweeps == null ? null : new SweepLive(sweeps, hub.limits());
         RunRoutes rest = new RunRoutes(runs);
@@ -134,6 +142,15 @@ public final class HttpApp {
                         });
                     });
                     if (sweepRest != null) sweepRoutes(sweepRest, sweepLive);
+                    if (ensembles != null) path("ensembles", () -> {
+                        get(ensembles::list);
+                        post(ensembles::create);
+                        path("{id}", () -> {
+                            get(ensembles::get);
+                            delete(ensembles::delete);
+                            get("log", ensembles::log);
+                        });
+                    });
                     get("disk", rest::disk);
                     if (ingest != null) {
                         IngestRoutes in = new IngestRoutes(ingest);
