@@ -97,8 +97,12 @@ public final class TrainwatchServer implements AutoCloseable {
         }
     }
 
-    /** How often /api/live looks for run-list changes: a run starting, finishing or deleted shows within about this. */
-    static final long LIST_TICK_MS = 500;
+    /**
+     * How often the run index polls runs/ for changes made by other processes (a trainer's status.json, a run
+     * trained from the CLI): those reach /api/live within about this. Changes the server makes itself are pushed
+     * at once. A tick with nothing new costs a stat of runs/ and of each live run, whatever the number of runs.
+     */
+    static final long LIST_TICK_MS = 250;
 
     public final RunStore store;
     public final Supervisor supervisor;
@@ -123,6 +127,7 @@ public final class TrainwatchServer implements AutoCloseable {
         hub = new LiveHub(store::reader, o.limits(), alerts, clock);
         runs.onDelete(hub::forget);
         list = new RunListFeed(index, hub::watch, o.limits());
+        supervisor.onStatusChange(list::reread); // statuses it writes and trainers it sees exit: listed at once
         app = HttpApp.create(o.host(), o.port(), o.webDir(), runs, hub, list, stats);
     }
 

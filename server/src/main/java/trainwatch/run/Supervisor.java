@@ -51,6 +51,7 @@ public final class Supervisor implements AutoCloseable {
     private final Map<String, PendingStop> stopping = new HashMap<>();
     private final Map<String, Process> checks = new HashMap<>();
     private final Set<String> settled = new HashSet<>();
+    private final List<java.util.function.Consumer<String>> statusListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "trainwatch-supervisor");
         t.setDaemon(true);
@@ -93,6 +94,25 @@ public final class Supervisor implements AutoCloseable {
         }
         tick();
         timer.scheduleWithFixedDelay(this::tickSafely, 500, 500, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Told a run's id after this supervisor wrote its status, or when a trainer it started exits (its final
+     * status is on disk then), so the run list shows it without waiting for a poll. Called under this
+     * supervisor's lock or on the JDK's process reaper: must not block.
+     */
+    public void onStatusChange(java.util.function.Consumer<String> listener) {
+        statusListeners.add(listener);
+    }
+
+    private void statusChanged(String id) {
+        for (var l : statusListeners) {
+            try {
+                l.accept(id);
+            } catch (RuntimeException e) {
+                LOG.warn("run {}: status listener failed: {}", id, e.toString());
+            }
+        }
     }
 
     public void useDiskProbe(DiskSpace.Probe probe) {
@@ -145,6 +165,7 @@ public final class Supervisor implements AutoCloseable {
         if (state.status().isFinal()) throw RunException.conflict("run " + id + " is not running (status " + state.status().wire() + ")");
         if (queue.remove(id)) {
             store.writeState(id, new StatusRecord(RunStatus.STOPPED, "stopped before it started", clock.millis(), 0, state.createdMs()));
+            statusChanged(id);
             return;
         }
         Process child = children.get(id);
@@ -209,6 +230,7 @@ public final class Supervisor implements AutoCloseable {
             throw RunException.conflict("run " + id + " is " + s.wire() + ": only an interrupted or stopped run can be resumed");
         if (isActive(id) || store.trainerAlive(id)) throw RunException.conflict("run " + id + " still has a trainer: wait until it has exited");
         store.writeState(id, new StatusRecord(RunStatus.QUEUED, "resume requested", clock.millis(), 0, state.createdMs()));
+        statusChanged(id);
         settled.remove(id);
         stopRequested.remove(id);
         forced.remove(id);
@@ -346,6 +368,7 @@ public final class Supervisor implements AutoCloseable {
                     : forced.remove(id) ? "stopped on request (the trainer was killed after " + stopTimeoutMs + " ms)"
                     : "stopped on request (the trainer exited without writing its status)";
             boolean written = store.writeStateOrKeep(id, new StatusRecord(status, reason, clock.millis(), 0, s.createdMs()));
+            statusChanged(id);
             if (written) LOG.info("run {}: {} ({})", id, status.wire(), reason);
             else LOG.warn("run {}: {} ({}); status.json cannot be rewritten now, kept in memory until it can", id, status.wire(), reason);
         } catch (RuntimeException e) {
@@ -358,12 +381,16 @@ public final class Supervisor implements AutoCloseable {
         while ((id = queue.next(busySlots(), maxParallel)) != null) {
             try {
                 if (!store.exists(id) || store.state(id).status() != RunStatus.QUEUED) continue; // deleted or stopped meanwhile
-                children.put(id, launcher.startTrainer(id));
+                Process child = launcher.startTrainer(id);
+                children.put(id, child);
+                String run = id;
+                child.onExit().thenRun(() -> statusChanged(run)); // its final status is written by now
             } catch (Exception e) {
                 LOG.warn("run {}: could not start its trainer: {}", id, e.toString());
                 try {
                     store.writeState(id, new StatusRecord(RunStatus.INTERRUPTED, "could not start the trainer: " + e.getMessage(),
                             clock.millis(), 0, store.state(id).createdMs()));
+                    statusChanged(id);
                 } catch (RuntimeException ignored) {
                     // the run directory went away; nothing left to mark
                 }
