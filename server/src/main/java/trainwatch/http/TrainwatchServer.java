@@ -100,9 +100,10 @@ public final class TrainwatchServer implements AutoCloseable {
     /**
      * How often the run index polls runs/ for changes made by other processes (a trainer's status.json, a run
      * trained from the CLI): those reach /api/live within about this. Changes the server makes itself are pushed
-     * at once. A tick with nothing new costs a stat of runs/ and of each live run, whatever the number of runs.
+     * at once. A tick with nothing new costs a stat of runs/ and of each live run's status.json, whatever the
+     * number of finished runs; live runs' progress is re-read every RunIndex.PROGRESS_MS.
      */
-    static final long LIST_TICK_MS = 250;
+    static final long LIST_TICK_MS = 100;
 
     public final RunStore store;
     public final Supervisor supervisor;

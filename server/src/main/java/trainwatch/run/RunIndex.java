@@ -5,6 +5,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -45,6 +46,8 @@ public final class RunIndex implements AutoCloseable {
     static final long MTIME_SLACK_MS = 2_000;
     /** ... and at most this long whatever the mtime says (file systems whose directory mtime lags, e.g. NFS attribute caches). */
     static final long RELIST_MS = 5_000;
+    /** Live runs' progress (step, latest values) is re-read this often; their status.json is looked at on every refresh. */
+    static final long PROGRESS_MS = 500;
 
     private final RunStore store;
     private final ReaderPool readers;
@@ -63,6 +66,10 @@ public final class RunIndex implements AutoCloseable {
     private Set<String> listed; // the last listing of runs/, with the directory's mtime read just before it
     private long listedMtimeNs;
     private long listedAtMs;
+    private Set<String> lastListing; // the listing the two sets below were derived from
+    private Set<String> missing = new HashSet<>(); // listed directories without an entry yet (being created, or left to the start-up check)
+    private final Set<String> live = ConcurrentHashMap.newKeySet(); // ids whose entry is queued or running
+    private long lastProgressNs;
 
     public RunIndex(RunStore store, ReaderPool readers, Clock clock) {
         this.store = store;
@@ -74,7 +81,10 @@ public final class RunIndex implements AutoCloseable {
     /** Loads the index file (fast); until {@link #scanInBackground()} has checked them all, unknown run directories wait. */
     public void load() {
         scanning.set(true);
-        for (IndexFile.Line l : file.load()) entries.put(l.run().id(), l);
+        for (IndexFile.Line l : file.load()) {
+            entries.put(l.run().id(), l);
+            if (l.run().isLive()) live.add(l.run().id());
+        }
         LOG.info("run index: {} runs loaded from {}", entries.size(), file.path());
     }
 
@@ -130,17 +140,34 @@ public final class RunIndex implements AutoCloseable {
         if (closed) return;
         Set<String> onDisk = currentNames();
         if (onDisk == null) return;
-        for (String id : List.copyOf(entries.keySet())) {
-            // an entry missing from a listing may have been created since (RunService touches a new run at once)
-            if (!onDisk.contains(id) && !Files.isDirectory(store.root().resolve(id)) && entries.remove(id) != null) {
-                dirty = true;
-                changed(id);
+        if (onDisk != lastListing) { // a new listing: runs/ changed, or RELIST_MS passed
+            lastListing = onDisk;
+            for (String id : List.copyOf(entries.keySet())) {
+                // an entry missing from a listing may have been created since (RunService touches a new run at once)
+                if (!onDisk.contains(id) && !Files.isDirectory(store.root().resolve(id)) && entries.remove(id) != null) {
+                    live.remove(id);
+                    dirty = true;
+                    changed(id);
+                }
+            }
+            Set<String> fresh = new HashSet<>();
+            for (String id : onDisk) if (!entries.containsKey(id)) fresh.add(id);
+            missing = fresh;
+        }
+        if (!scanning.get()) { // while it runs, the start-up check gets to new directories (newest first)
+            for (String id : List.copyOf(missing)) {
+                update(id, false);
+                if (entries.containsKey(id)) missing.remove(id);
             }
         }
-        for (String id : onDisk) {
+        // live runs: a status change at once, progress every PROGRESS_MS (a message per running run to every list client)
+        long ns = System.nanoTime();
+        boolean progress = ns - lastProgressNs >= TimeUnit.MILLISECONDS.toNanos(PROGRESS_MS);
+        if (progress) lastProgressNs = ns;
+        for (String id : List.copyOf(live)) {
             IndexFile.Line l = entries.get(id);
-            if (l == null && scanning.get()) continue; // the start-up check gets to it (newest first)
-            if (l == null || l.run().isLive()) update(id, false);
+            if (l == null) live.remove(id);
+            else if (progress || statusMoved(id, l.fp())) update(id, false);
         }
         long now = clock.millis();
         if (!scanning.get() && now - lastFullCheck >= FULL_CHECK_MS) {
@@ -172,6 +199,7 @@ public final class RunIndex implements AutoCloseable {
 
     /** The run is being deleted. */
     public void forget(String id) {
+        live.remove(id);
         if (entries.remove(id) != null) {
             dirty = true;
             changed(id);
@@ -202,6 +230,7 @@ public final class RunIndex implements AutoCloseable {
             }
             for (String id : List.copyOf(entries.keySet())) {
                 if (!names.contains(id) && !store.exists(id) && entries.remove(id) != null) {
+                    live.remove(id);
                     dirty = true;
                     changed(id);
                 }
@@ -227,9 +256,12 @@ public final class RunIndex implements AutoCloseable {
             RunEntry e = fp == null ? null // gone (or being created: its status.json is not there yet)
                     : !force && old != null && old.fp().equals(fp) ? old.run() : compute(id, old, fp);
             if (e == null) {
+                live.remove(id);
                 if (old != null) dirty = moved[0] = true;
                 return null;
             }
+            if (e.isLive()) live.add(id);
+            else live.remove(id);
             if (old != null && old.fp().equals(fp) && old.run() == e) return old;
             dirty = true;
             moved[0] = old == null || !old.run().equals(e);
@@ -252,6 +284,16 @@ public final class RunIndex implements AutoCloseable {
             if (!store.exists(id)) return null; // deleted at this instant
             if (warned.add(id)) LOG.warn("run {}: its files cannot be read; listed as failed", id, e);
             return EntryBuilder.unreadable(store, id, fp.archived());
+        }
+    }
+
+    /** status.json replaced since the entry was computed (a trainer rewrites it on every status change): one stat. */
+    private boolean statusMoved(String id, Fingerprint fp) {
+        try {
+            BasicFileAttributes st = Files.readAttributes(store.root().resolve(id).resolve("status.json"), BasicFileAttributes.class);
+            return st.lastModifiedTime().toMillis() != fp.statusMs() || st.size() != fp.statusBytes();
+        } catch (IOException e) {
+            return true; // gone or unreadable: let update() decide
         }
     }
 

@@ -49,8 +49,12 @@ class ManyRunsBrowserTest {
     static final long HEAP_BOUND = 256L << 20;
     /** Rounds of start / finish / delete whose median latency is judged (an odd number). */
     static final int LATENCY_ROUNDS = Integer.getInteger("trainwatch.latencyRounds", 5);
-    /** On the median of the rounds; see the test. */
-    static final long PAGE_LATENCY_BOUND_MS = Long.getLong("trainwatch.pageLatencyBoundMs", 10_000);
+    /**
+     * On the median of the rounds. Medians measured here: 0.1-0.6 s with the full-suite flake check and other
+     * builds running (load 17-35 on 2 cores, this JVM and Chromium at nice 15); the one-second claim itself is
+     * asserted at the feed (RunListScaleTest), where no browser adds its own lag.
+     */
+    static final long PAGE_LATENCY_BOUND_MS = Long.getLong("trainwatch.pageLatencyBoundMs", 2_000);
     static Path root;
     static ServerProcess server;
     static Api api;
@@ -209,17 +213,17 @@ class ManyRunsBrowserTest {
         for (int k = 0; k < LATENCY_ROUNDS; k++) {
             String id = "headless-browser-" + k;
             browser.js("window.__watch.push(arguments[0])", id);
-            // started and finished by another process (as a trainer does): the server's poll finds them
-            long t0 = System.currentTimeMillis();
+            // started and finished by another process (as a trainer does): the server's poll finds them.
+            // Timed from just before the trainer's status write (which includes its fsyncs), never after it:
+            // a thread descheduled after the write would make the page look faster than it is.
             store.create(id, "{\"name\":\"" + id + "\",\"dataset\":\"spiral\"}", RunStatus.QUEUED, "");
             try (RunWriter w = store.openWriter(id)) {
+                long t0 = System.currentTimeMillis();
                 w.status(RunStatus.RUNNING, "");
-                w.flush();
                 started.add(seen(id, "running") - t0);
                 assertEquals("1", chipCount("running"));
                 long t1 = System.currentTimeMillis();
                 w.status(RunStatus.FINISHED, "");
-                w.close();
                 finished.add(seen(id, "finished") - t1);
             }
             // deleted through the API: the server pushes it
