@@ -35,6 +35,7 @@ import trainwatch.live.LiveHub;
 import trainwatch.live.RunListFeed;
 import trainwatch.run.Problem;
 import trainwatch.run.RunException;
+import trainwatch.ensemble.EnsembleService;
 import trainwatch.run.RunService;
 
 /**
@@ -78,6 +79,13 @@ public final class HttpApp {
     /** ingest: the remote-run service behind /api/ingest (null: those routes answer 404). */
     public static Javalin create(String host, int port, Path webDir, RunService runs, LiveHub hub, RunListFeed list, ResponseCounts stats,
                                  IngestService ingest) {
+        return create(host, port, webDir, runs, hub, list, stats, ingest, null);
+    }
+
+    /** ensembleService: behind /api/ensembles (null: those routes answer 404). */
+    public static Javalin create(String host, int port, Path webDir, RunService runs, LiveHub hub, RunListFeed list, ResponseCounts stats,
+                                 IngestService ingest, EnsembleService ensembleService) {
+        EnsembleRoutes ensembles = ensembleService == null ? null : new EnsembleRoutes(ensembleService);
         RunRoutes rest = new RunRoutes(runs);
         RunListRoutes runList = new RunListRoutes(runs);
         LiveRoutes live = new LiveRoutes(runs, hub, list, hub.limits().pingMs());
@@ -122,6 +130,15 @@ public final class HttpApp {
                             get("clock", rest::clock);
                             staticInstance().wsBeforeUpgrade(prefixPath("live"), live::beforeRunUpgrade);
                             ws("live", live::run);
+                        });
+                    });
+                    if (ensembles != null) path("ensembles", () -> {
+                        get(ensembles::list);
+                        post(ensembles::create);
+                        path("{id}", () -> {
+                            get(ensembles::get);
+                            delete(ensembles::delete);
+                            get("log", ensembles::log);
                         });
                     });
                     get("disk", rest::disk);

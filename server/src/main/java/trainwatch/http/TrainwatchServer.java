@@ -8,6 +8,7 @@ import java.util.List;
 
 import io.javalin.Javalin;
 
+import trainwatch.ensemble.EnsembleService;
 import trainwatch.ingest.IngestLimits;
 import trainwatch.ingest.IngestService;
 import trainwatch.live.AlertSink;
@@ -116,6 +117,7 @@ public final class TrainwatchServer implements AutoCloseable {
     /** Sweeps (docs/sweeps.md): the routes call this facade. */
     public final SweepService sweeps;
     public final IngestService ingest;
+    public final EnsembleService ensembles;
     private final Javalin app;
 
     public TrainwatchServer(Options o) throws java.io.IOException {
@@ -136,7 +138,9 @@ public final class TrainwatchServer implements AutoCloseable {
         supervisor.remoteRuns(ingest);
         runs.onDelete(ingest::forget);
         list = new RunListFeed(index, hub::watch, o.limits());
-        app = HttpApp.create(o.host(), o.port(), o.webDir(), runs, hub, list, stats, ingest);
+        ensembles = new EnsembleService(store.root(), runs, new ChildJvm(store.root(), o.childJvmArgs())::command, clock);
+        ensembles.useSweeps((sweep, k) -> trainwatch.ensemble.SweepMembers.top(sweeps, sweep, k));
+        app = HttpApp.create(o.host(), o.port(), o.webDir(), runs, hub, list, stats, ingest, ensembles);
     }
 
     /** Listens, then recovers the runs on disk (re-attach / interrupted / re-queue) and checks the run index in the background. */
@@ -149,6 +153,7 @@ public final class TrainwatchServer implements AutoCloseable {
         ingest.start(); // before the supervisor's first look: remote runs are known as such
         supervisor.start();
         sweeps.start(SweepService.TICK_MS); // after the supervisor: running sweeps continue with their trial runs recovered
+        ensembles.start();
         return this;
     }
 
@@ -165,6 +170,7 @@ public final class TrainwatchServer implements AutoCloseable {
     public void close() {
         sweeps.close();
         app.stop();
+        ensembles.close();
         list.close();
         hub.close();
         ingest.close();

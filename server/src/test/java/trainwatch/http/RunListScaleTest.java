@@ -21,6 +21,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -33,6 +34,7 @@ import trainwatch.runlist.ManyRuns;
  * file, and keeps its file handles bounded while 1,000 run pages are opened one after another.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES) // writing 10,000 runs takes 77 s quiet, minutes on a loaded box
 class RunListScaleTest {
     static final int N = 10_000;
     /** Open file handles the server may add while run pages are viewed: 16 pooled readers x (log, block index, up to 4 tag summaries, slack) + sockets. */
