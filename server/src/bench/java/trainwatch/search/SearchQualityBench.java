@@ -10,10 +10,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Search quality on a real DL4J objective (issue 8, Benchmarks): grid vs random vs TPE, with
@@ -34,7 +36,8 @@ import org.junit.jupiter.api.Test;
  * [1e-7, 1e-5] does not, after 81 steps); a 4 x 4 grid tries 4 learning rates, 16 random
  * trials try 16.
  *
- * <p>{@code -Dsearch.bench.repeats=N} (default 10), {@code -Dsearch.bench.parts=main,one}.
+ * <p>{@code -Dsearch.bench.repeats=N} (default 10), {@code -Dsearch.bench.parts=main,one}. A trial that fails
+ * (an exception, not a divergence) ends the bench: it would be a broken measurement, not a bad configuration.
  */
 @Tag("bench")
 class SearchQualityBench {
@@ -68,6 +71,7 @@ class SearchQualityBench {
     private Path dir;
 
     @Test
+    @Timeout(value = 90, unit = TimeUnit.MINUTES) // the default 5 min would interrupt it (and every later checkpoint write)
     void search_quality_on_the_spiral() throws Exception {
         dir = Files.createTempDirectory("search-quality");
         long t0 = System.nanoTime();

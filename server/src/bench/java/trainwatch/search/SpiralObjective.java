@@ -99,6 +99,7 @@ final class SpiralObjective {
         };
         MemoryRunWriter out = new MemoryRunWriter(checkpoints);
         TrainOutcome o = Trainer.train(cfg, data, out, ProgressObserver.NONE, () -> pruned[0], List.of(monitor));
+        if (o.status() == RunStatus.FAILED) throw new IllegalStateException("trial " + trialId + " failed: " + o.reason());
         boolean ok = o.status() == RunStatus.FINISHED || (pruned[0] && o.status() == RunStatus.STOPPED);
         double spent = (double) o.iterations() / perEpoch;
         if (!ok || !Double.isFinite(best[0])) return new Result(Double.NaN, epochsDone[0], spent, false, true);
