@@ -11,8 +11,8 @@ import { severityOf } from './alerts.js';
 const SMOOTHED = new Set(['loss', 'train_acc']);
 
 export const CHARTS = [
-  { id: 'loss', title: 'Loss', wants: (t) => t === 'loss' || t === 'val_loss' || t === 'reg_loss', logToggle: true },
-  { id: 'acc', title: 'Accuracy: train vs validation', wants: (t) => t === 'train_acc' || t === 'val_acc' },
+  { id: 'loss', title: 'Loss', wants: (t) => t === 'loss' || t === 'val_loss' || t === 'reg_loss' || t === 'val_loss_avg', logToggle: true },
+  { id: 'acc', title: 'Accuracy: train vs validation', wants: (t) => t === 'train_acc' || t === 'val_acc' || t === 'val_acc_avg' },
   { id: 'ratio', title: 'Update ratio ||ΔW|| / ||W|| per layer (target\u00a01e\u20113)', wants: (t) => t.startsWith('update_ratio/'), log: true },
   { id: 'lr', title: 'Learning rate per layer', wants: (t) => t.startsWith('lr/'), log: true },
 ];
@@ -194,7 +194,7 @@ export class RunCharts {
     let colour = 0;
     for (const tag of tags) {
       const k = colour;
-      const col = tag === 'val_loss' || tag === 'val_acc' ? VAL_COLOUR : tag === 'reg_loss' ? '#7f7f7f' : PALETTE[colour++ % PALETTE.length];
+      const col = tag === 'val_loss' || tag === 'val_acc' ? VAL_COLOUR : tag.endsWith('_avg') ? AVG_COLOUR : tag === 'reg_loss' ? '#7f7f7f' : PALETTE[colour++ % PALETTE.length];
       if (SMOOTHED.has(tag)) {
         out.push({ tag, kind: 'max', col }, { tag, kind: 'min', col });
         out.push({ tag, kind: 'raw', col }, { tag, kind: 'smooth', col });
@@ -349,6 +349,7 @@ function tagOrder(a, b) {
 }
 
 const VAL_COLOUR = '#d55e00';   // vermillion: apart from every training colour, also under deuteranopia
+const AVG_COLOUR = '#009e73';   // bluish green: the Polyak average's val_loss_avg / val_acc_avg beside val_*
 
 function fade(hex, alpha) {
   const n = parseInt(hex.slice(1), 16);

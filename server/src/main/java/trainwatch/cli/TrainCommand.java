@@ -206,7 +206,8 @@ public final class TrainCommand {
      * Trains (or resumes) and reports. A full disk may keep the writer from recording the final status or closing
      * cleanly: that is logged on one line and the outcome is reported, the records written so far stay readable.
      */
-    private int train(RunStore store, String id, RunWriter writer, RunConfig config, Dataset data, ResumePoint from) {
+    private int train(RunStore store, String id, RunWriter plain, RunConfig config, Dataset data, ResumePoint from) {
+        RunWriter writer = new StopAs(plain, () -> store.stopRequest(id)); // a sweep's prune ends the run as pruned, not stopped
         NativeThreads.capUnlessSet(System.getenv(), err);
         TrainOutcome outcome;
         ProgressPrinter progress = new ProgressPrinter(out, terminal, config.epochs(), System::nanoTime);
@@ -240,7 +241,7 @@ public final class TrainCommand {
         RunStatus status = end.status().isFinal() ? end.status() : outcome.status();
         String reason = end.status().isFinal() ? end.reason() : outcome.reason();
         String summary = "run " + id + " " + status.wire() + (reason.isEmpty() ? "" : ": " + reason);
-        if (status == RunStatus.FINISHED || status == RunStatus.STOPPED) out.println(summary);
+        if (status == RunStatus.FINISHED || status == RunStatus.STOPPED || status == RunStatus.PRUNED) out.println(summary);
         else err.println("error: " + summary);
         out.flush();
         return exitCode(status);
@@ -249,7 +250,7 @@ public final class TrainCommand {
     static int exitCode(RunStatus status) {
         return switch (status) {
             case FINISHED -> OK;
-            case STOPPED -> StopSignal.EXIT_STOPPED;
+            case STOPPED, PRUNED -> StopSignal.EXIT_STOPPED;
             default -> FAILED;
         };
     }

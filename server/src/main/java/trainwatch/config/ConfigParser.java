@@ -29,7 +29,7 @@ import trainwatch.config.RunConfig.ScheduleConfig;
 public final class ConfigParser {
     static final List<String> KEYS = List.of("name", "dataset", "model", "optimizer", "schedule", "l2", "dropout",
             "batchSize", "epochs", "seed", "trainSize", "valSize", "evalEvery", "filtersEvery", "maxIterations", "stopOnDivergence",
-            "checkpoints");
+            "checkpoints", "averaging");
     static final int MAX_STOP_EVALUATIONS = 1_000_000;
     static final int MAX_NAME = 100;
     static final long MAX_SEED = (1L << 53) - 1; // survives a trip through JavaScript numbers
@@ -87,6 +87,7 @@ public final class ConfigParser {
         Fields cp = f.object("checkpoints");
         cp.rejectUnknown(List.of("keep"));
         int keep = (int) cp.integer("keep", RunConfig.DEFAULT_KEEP_CHECKPOINTS, 1, 1_000);
+        double averaging = averaging(f.object("averaging"), f.has("averaging"));
         if ("lbfgs".equals(optimizer.type())) checkFullBatch(f, dropout, batchSize, trainSize);
         if ("plateau".equals(schedule.type()) && schedule.minLr() >= optimizer.lr())
             f.error("schedule.minLr", "must be below optimizer.lr with schedule.type plateau, or a plateau would raise the rate (got "
@@ -95,7 +96,7 @@ public final class ConfigParser {
         String name = rawName.isBlank() ? ds.id() + "-" + model.type() + "-" + optimizer.type() : rawName;
         if (name.codePointCount(0, name.length()) > MAX_NAME) name = name.substring(0, name.offsetByCodePoints(0, MAX_NAME));
         return new RunConfig(name, ds.id(), model, optimizer, schedule, l2, dropout, batchSize, epochs, seed,
-                trainSize, valSize, evalEvery, filtersEvery, maxIterations, stopOnDivergence, keep);
+                trainSize, valSize, evalEvery, filtersEvery, maxIterations, stopOnDivergence, keep, averaging);
     }
 
     /** {"evaluations": N}: end the run as diverged after N evaluations in a row with an exploded loss. Absent = off (0). */
@@ -107,6 +108,13 @@ public final class ConfigParser {
             return 0;
         }
         return (int) f.integer("evaluations", 0, 1, MAX_STOP_EVALUATIONS);
+    }
+
+    /** {"decay": d}: keep a Polyak (exponential running) average of the parameters, 0 <= d < 1. Absent = off (NaN). */
+    private static double averaging(Fields f, boolean present) {
+        f.rejectUnknown(List.of("decay"));
+        if (!present) return Double.NaN;
+        return f.number("decay", 0.999, v -> v >= 0 && v < 1, "must be in [0, 1)");
     }
 
     /** L-BFGS's line search needs the same deterministic objective at every evaluation: the full batch, no dropout. */

@@ -77,6 +77,7 @@ final class ConfigWriter {
         root.put("maxIterations", c.maxIterations());
         if (c.stopOnDivergence() > 0) root.putObject("stopOnDivergence").put("evaluations", c.stopOnDivergence());
         root.putObject("checkpoints").put("keep", c.keepCheckpoints());
+        if (c.averaging()) root.putObject("averaging").put("decay", c.averagingDecay());
         return root;
     }
 }

@@ -24,8 +24,28 @@ public record RunConfig(
         int filtersEvery,        // iterations between first-layer snapshots
         int maxIterations,       // 0 = no cap beyond epochs
         int stopOnDivergence,    // evaluations in a row with an exploded loss that end the run as diverged; 0 = off
-        int keepCheckpoints      // checkpoints.keep: newest epoch checkpoints kept (besides final and best)
+        int keepCheckpoints,     // checkpoints.keep: newest epoch checkpoints kept (besides final and best)
+        double averagingDecay    // averaging.decay: Polyak average of the parameters, NaN = off
 ) {
+    /** No parameter averaging (the default). */
+    public RunConfig(String name, String dataset, ModelConfig model, OptimizerConfig optimizer, ScheduleConfig schedule,
+                     double l2, double dropout, int batchSize, int epochs, long seed, int trainSize, int valSize,
+                     int evalEvery, int filtersEvery, int maxIterations, int stopOnDivergence, int keepCheckpoints) {
+        this(name, dataset, model, optimizer, schedule, l2, dropout, batchSize, epochs, seed, trainSize, valSize,
+                evalEvery, filtersEvery, maxIterations, stopOnDivergence, keepCheckpoints, Double.NaN);
+    }
+
+    /** Whether the trainer keeps a running average of the parameters (config key {@code averaging}). */
+    public boolean averaging() {
+        return !Double.isNaN(averagingDecay);
+    }
+
+    /** The same config with another seed (a seeds ensemble's members differ only in it). */
+    public RunConfig withSeed(long newSeed) {
+        return new RunConfig(name, dataset, model, optimizer, schedule, l2, dropout, batchSize, epochs, newSeed, trainSize,
+                valSize, evalEvery, filtersEvery, maxIterations, stopOnDivergence, keepCheckpoints, averagingDecay);
+    }
+
     public static final int DEFAULT_KEEP_CHECKPOINTS = 3;
 
     /** A config without a divergence stop (the default) and the default checkpoint retention. */

@@ -7,6 +7,9 @@ public final class Tags {
     public static final String TRAIN_ACC = "train_acc";
     public static final String VAL_LOSS = "val_loss";
     public static final String VAL_ACC = "val_acc";
+    /** The Polyak average of the parameters (config key averaging) evaluated like val_loss / val_acc. */
+    public static final String VAL_LOSS_AVG = "val_loss_avg";
+    public static final String VAL_ACC_AVG = "val_acc_avg";
     public static final String EXAMPLES_PER_SEC = "examples_per_sec";
 
     private Tags() {}

@@ -28,6 +28,8 @@ import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import io.javalin.validation.ValidationException;
 
+import trainwatch.ingest.IngestException;
+import trainwatch.ingest.IngestService;
 import trainwatch.json.Json;
 import trainwatch.live.LiveHub;
 import trainwatch.live.RunListFeed;
@@ -70,6 +72,12 @@ public final class HttpApp {
 
     /** webDir: a directory to serve at / (dev), or null to serve the jar's web/ resources when present. */
     public static Javalin create(String host, int port, Path webDir, RunService runs, LiveHub hub, RunListFeed list, ResponseCounts stats) {
+        return create(host, port, webDir, runs, hub, list, stats, null);
+    }
+
+    /** ingest: the remote-run service behind /api/ingest (null: those routes answer 404). */
+    public static Javalin create(String host, int port, Path webDir, RunService runs, LiveHub hub, RunListFeed list, ResponseCounts stats,
+                                 IngestService ingest) {
         RunRoutes rest = new RunRoutes(runs);
         RunListRoutes runList = new RunListRoutes(runs);
         LiveRoutes live = new LiveRoutes(runs, hub, list, hub.limits().pingMs());
@@ -117,6 +125,13 @@ public final class HttpApp {
                         });
                     });
                     get("disk", rest::disk);
+                    if (ingest != null) {
+                        IngestRoutes in = new IngestRoutes(ingest);
+                        path("ingest/runs", () -> {
+                            post(in::create);
+                            post("{id}/records", in::records);
+                        });
+                    }
                     staticInstance().wsBeforeUpgrade(prefixPath("live"), live::beforeListUpgrade);
                     ws("live", live::runList);
                 });
@@ -124,6 +139,7 @@ public final class HttpApp {
             cfg.routes.after(ctx -> stats.record(ctx.statusCode()));
 
             cfg.routes.exception(RunException.class, (e, ctx) -> error(ctx, e.status(), ErrorBodies.of(e.problems())));
+            cfg.routes.exception(IngestException.class, (e, ctx) -> error(ctx, e.status(), IngestRoutes.errorBody(e)));
             cfg.routes.exception(ValidationException.class, (e, ctx) -> error(ctx, 400, ErrorBodies.of(problems(e))));
             cfg.routes.exception(HttpResponseException.class, (e, ctx) -> {
                 if (e.getStatus() >= 500) internal(ctx, stats, e);

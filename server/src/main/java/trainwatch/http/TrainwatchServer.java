@@ -8,6 +8,8 @@ import java.util.List;
 
 import io.javalin.Javalin;
 
+import trainwatch.ingest.IngestLimits;
+import trainwatch.ingest.IngestService;
 import trainwatch.live.AlertSink;
 import trainwatch.live.AlertWebhook;
 import trainwatch.live.LiveHub;
@@ -20,6 +22,9 @@ import trainwatch.run.RunIndex;
 import trainwatch.run.RunService;
 import trainwatch.run.Supervisor;
 import trainwatch.store.RunStore;
+import trainwatch.sweep.StoreTrials;
+import trainwatch.sweep.SweepService;
+import trainwatch.sweep.SweepStore;
 
 /** Wires store, supervisor, runs service, live hub and web app together; `serve` and the tests start it the same way. */
 public final class TrainwatchServer implements AutoCloseable {
@@ -108,6 +113,9 @@ public final class TrainwatchServer implements AutoCloseable {
     public final HttpApp.ResponseCounts stats = new HttpApp.ResponseCounts();
     public final ReaderPool readers;
     public final RunIndex index;
+    /** Sweeps (docs/sweeps.md): the routes call this facade. */
+    public final SweepService sweeps;
+    public final IngestService ingest;
     private final Javalin app;
 
     public TrainwatchServer(Options o) throws java.io.IOException {
@@ -122,8 +130,13 @@ public final class TrainwatchServer implements AutoCloseable {
         AlertSink alerts = o.webhook() == null ? AlertSink.NONE : new AlertWebhook(o.webhook());
         hub = new LiveHub(store::reader, o.limits(), alerts, clock);
         runs.onDelete(hub::forget);
+        sweeps = new SweepService(new SweepStore(store.root(), clock), new StoreTrials(store, supervisor, readers::with, index::touch, runs::delete),
+                clock, trainwatch.config.DatasetCatalog.dataDir());
+        ingest = new IngestService(store, index, clock, IngestLimits.DEFAULT);
+        supervisor.remoteRuns(ingest);
+        runs.onDelete(ingest::forget);
         list = new RunListFeed(index, hub::watch, o.limits());
-        app = HttpApp.create(o.host(), o.port(), o.webDir(), runs, hub, list, stats);
+        app = HttpApp.create(o.host(), o.port(), o.webDir(), runs, hub, list, stats, ingest);
     }
 
     /** Listens, then recovers the runs on disk (re-attach / interrupted / re-queue) and checks the run index in the background. */
@@ -133,8 +146,15 @@ public final class TrainwatchServer implements AutoCloseable {
         list.start(LIST_TICK_MS);
         app.start(); // answers first: with thousands of runs, recovery reads every status.json
         index.scanInBackground(); // the list fills in while the server already answers
+        ingest.start(); // before the supervisor's first look: remote runs are known as such
         supervisor.start();
+        sweeps.start(SweepService.TICK_MS); // after the supervisor: running sweeps continue with their trial runs recovered
         return this;
+    }
+
+    /** The sweep facade, for the sweep routes. */
+    public SweepService sweeps() {
+        return sweeps;
     }
 
     public int port() {
@@ -143,9 +163,11 @@ public final class TrainwatchServer implements AutoCloseable {
 
     @Override
     public void close() {
+        sweeps.close();
         app.stop();
         list.close();
         hub.close();
+        ingest.close();
         supervisor.close();
         index.close();
         readers.close();

@@ -36,14 +36,28 @@ final class EntryBuilder {
         BestValAcc.Best best = BestValAcc.of(id, r);
         return new RunEntry(id, text(config, "name"), text(config, "dataset"), s.status().wire(), s.reason(), digest(config),
                 s.createdMs(), s.updatedMs(), latest == null ? -1 : latest.step(), RunViews.totalSteps(config), r.lastSeq(),
-                loss, valAcc, best.value(), best.step(), List.of(), null, null, archived, diskBytes(store.dir(id)));
+                loss, valAcc, best.value(), best.step(), List.of(), null, sweepOf(store.dir(id)), archived, diskBytes(store.dir(id)));
     }
+
+    /** The sweep a trial run belongs to (its sweep.json, written with the run: docs/sweeps.md), or null. */
+    static String sweepOf(Path dir) {
+        Path f = dir.resolve(SWEEP_FILE);
+        if (!Files.isRegularFile(f)) return null;
+        try {
+            JsonNode n = Json.tree(Files.readString(f));
+            return n != null && n.path("sweep").isTextual() ? n.get("sweep").asText() : null;
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return null;
+        }
+    }
+
+    static final String SWEEP_FILE = "sweep.json";
 
     /** A run whose files cannot be read is listed as failed, never left out. */
     static RunEntry unreadable(RunStore store, String id, boolean archived) {
         long when = EffectiveStatus.modifiedMs(store, id);
         return new RunEntry(id, "", "", RunStatus.FAILED.wire(), UNREADABLE_FILES, null, when, when, -1, null, -1,
-                null, null, null, null, List.of(), null, null, archived, diskBytes(store.dir(id)));
+                null, null, null, null, List.of(), null, sweepOf(store.dir(id)), archived, diskBytes(store.dir(id)));
     }
 
     static long diskBytes(Path dir) {

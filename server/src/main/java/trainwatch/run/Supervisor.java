@@ -42,6 +42,7 @@ public final class Supervisor implements AutoCloseable {
     private final int maxParallel;
     private final long stopTimeoutMs;
     private volatile DiskSpace.Probe disk;
+    private volatile RemoteRuns remote = RemoteRuns.NONE;
     private final RunQueue queue = new RunQueue();
     private final Map<String, Process> children = new HashMap<>();
     private final Set<String> attached = new HashSet<>();
@@ -95,6 +96,19 @@ public final class Supervisor implements AutoCloseable {
         timer.scheduleWithFixedDelay(this::tickSafely, 500, 500, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Only the watching of {@link #start()} (every 500 ms: settle exited trainers, launch queued runs), without
+     * adopting the queued runs already on disk: for a command that supervises just the runs it submits (`sweep`).
+     */
+    public void watch() {
+        timer.scheduleWithFixedDelay(this::tickSafely, 500, 500, TimeUnit.MILLISECONDS);
+    }
+
+    /** Runs written by this server for a remote trainer (ingest): never adopted or settled here; their stop goes to the owner. */
+    public void remoteRuns(RemoteRuns r) {
+        this.remote = r;
+    }
+
     public void useDiskProbe(DiskSpace.Probe probe) {
         this.disk = probe;
     }
@@ -141,15 +155,31 @@ public final class Supervisor implements AutoCloseable {
      * still be exiting (alive, holding its lock), and there is nothing left to stop then (409).
      */
     public synchronized void stop(String id) {
+        stop(id, null);
+    }
+
+    /**
+     * A stop that ends the run with another final status than {@code stopped} (a sweep prunes a trial): the request
+     * is stored in the run (stop.json) before the trainer is signalled, and the trainer writes that status and
+     * reason; a run still queued, or a trainer that has to be killed, gets it from here. null = a plain stop.
+     */
+    public synchronized void stop(String id, trainwatch.store.StopRequest as) {
         StatusRecord state = store.state(id);
         if (state.status().isFinal()) throw RunException.conflict("run " + id + " is not running (status " + state.status().wire() + ")");
+        if (remote.owns(id)) {
+            remote.stop(id); // its trainer is elsewhere: never signal a process here (the writer's pid is this server's)
+            return;
+        }
         if (queue.remove(id)) {
-            store.writeState(id, new StatusRecord(RunStatus.STOPPED, "stopped before it started", clock.millis(), 0, state.createdMs()));
+            StatusRecord end = as == null ? new StatusRecord(RunStatus.STOPPED, "stopped before it started", clock.millis(), 0, state.createdMs())
+                    : new StatusRecord(as.status(), as.reason(), clock.millis(), 0, state.createdMs());
+            store.writeState(id, end);
             return;
         }
         Process child = children.get(id);
         ProcessHandle handle = child != null ? child.toHandle() : attached.contains(id) ? trainerHandle(id) : null;
         if (handle == null) throw RunException.conflict("run " + id + " has no trainer this server can stop (status " + state.status().wire() + ")");
+        if (as != null) store.requestStop(id, as);
         stopRequested.add(id);
         stopping.put(id, new PendingStop(handle, clock.millis() + stopTimeoutMs));
         handle.destroy();
@@ -207,6 +237,8 @@ public final class Supervisor implements AutoCloseable {
         RunStatus s = state.status();
         if (s != RunStatus.INTERRUPTED && s != RunStatus.STOPPED)
             throw RunException.conflict("run " + id + " is " + s.wire() + ": only an interrupted or stopped run can be resumed");
+        if (remote.owns(id))
+            throw RunException.conflict("run " + id + " is a remote run: it continues when its trainer sends again");
         if (isActive(id) || store.trainerAlive(id)) throw RunException.conflict("run " + id + " still has a trainer: wait until it has exited");
         store.writeState(id, new StatusRecord(RunStatus.QUEUED, "resume requested", clock.millis(), 0, state.createdMs()));
         settled.remove(id);
@@ -316,6 +348,7 @@ public final class Supervisor implements AutoCloseable {
         settled.retainAll(new HashSet<>(ids));
         for (String id : ids) {
             if (settled.contains(id) || children.containsKey(id) || attached.contains(id) || queue.contains(id)) continue;
+            if (remote.owns(id)) continue; // written by this server's ingest service, which watches its silence itself
             try {
                 StatusRecord s = store.state(id);
                 if (s.status().isFinal()) {
@@ -340,11 +373,13 @@ public final class Supervisor implements AutoCloseable {
             StatusRecord s = store.state(id);
             if (s.status().isFinal()) return;
             boolean stopped = stopRequested.remove(id);
-            RunStatus status = stopped ? RunStatus.STOPPED : RunStatus.INTERRUPTED;
+            trainwatch.store.StopRequest as = stopped ? store.stopRequest(id) : null;
+            RunStatus status = as != null ? as.status() : stopped ? RunStatus.STOPPED : RunStatus.INTERRUPTED;
             long free = disk.freeBytes(store.root());
+            String how = forced.remove(id) ? "the trainer was killed after " + stopTimeoutMs + " ms" : "the trainer exited without writing its status";
             String reason = !stopped ? (free >= 0 && free < DiskSpace.REFUSE_BELOW ? DiskSpace.fullReason(free, store.root()) + " (" + why + ")" : why)
-                    : forced.remove(id) ? "stopped on request (the trainer was killed after " + stopTimeoutMs + " ms)"
-                    : "stopped on request (the trainer exited without writing its status)";
+                    : as != null ? as.reason() + " (" + how + ")"
+                    : "stopped on request (" + how + ")";
             boolean written = store.writeStateOrKeep(id, new StatusRecord(status, reason, clock.millis(), 0, s.createdMs()));
             if (written) LOG.info("run {}: {} ({})", id, status.wire(), reason);
             else LOG.warn("run {}: {} ({}); status.json cannot be rewritten now, kept in memory until it can", id, status.wire(), reason);

@@ -127,6 +127,11 @@ final class FileRunWriter implements RunWriter {
 
     @Override
     public synchronized long scalars(long step, String[] tagNames, double[] values) {
+        return scalars(step, clock.millis(), tagNames, values);
+    }
+
+    @Override
+    public synchronized long scalars(long step, long wallMs, String[] tagNames, double[] values) {
         ensureOpen();
         if (tagNames.length != values.length)
             throw new IllegalArgumentException(tagNames.length + " tags but " + values.length + " values");
@@ -138,7 +143,7 @@ final class FileRunWriter implements RunWriter {
         int n = tagNames.length;
         if (n > 0xffff) throw new IllegalArgumentException("at most 65535 values per record, got " + n);
         resolve(tagNames);
-        long wall = clock.millis();
+        long wall = wallMs;
         long seq = nextSeq++;
         begin(ScalarsRecord.size(n));
         long start = fileEnd + frameStart;
@@ -146,7 +151,7 @@ final class FileRunWriter implements RunWriter {
         long end = end();
         sums.onScalars(start, end, seq, step, ids, values, n);
         lastStep = step;
-        maybeFlush(wall);
+        maybeFlush(clock.millis());
         return seq;
     }
 
@@ -208,9 +213,13 @@ final class FileRunWriter implements RunWriter {
 
     @Override
     public synchronized long filters(long step, int[] shape, float[] data) {
+        return filters(step, clock.millis(), shape, data);
+    }
+
+    @Override
+    public synchronized long filters(long step, long wall, int[] shape, float[] data) {
         ensureOpen();
         if (data == null) throw new IllegalArgumentException("filter data must not be null");
-        long wall = clock.millis();
         FilterSnapshot s = new FilterSnapshot(nextSeq, step, wall, shape, data);
         FilterFiles.write(ops, paths.filters(), s);
         if (!filterSteps.contains(step)) {
@@ -224,7 +233,7 @@ final class FileRunWriter implements RunWriter {
         RecordCodec.encodeFilter(buf, seq, step, wall, shape);
         end();
         RareIndex.append(rare, start);
-        maybeFlush(wall);
+        maybeFlush(clock.millis());
         return seq;
     }
 
@@ -243,8 +252,12 @@ final class FileRunWriter implements RunWriter {
 
     @Override
     public synchronized long alert(long step, String kind, String tag, String message, String advice) {
+        return alert(step, clock.millis(), kind, tag, message, advice);
+    }
+
+    @Override
+    public synchronized long alert(long step, long wall, String kind, String tag, String message, String advice) {
         ensureOpen();
-        long wall = clock.millis();
         Alert a = new Alert(nextSeq, step, wall, kind, tag, message, advice);
         return rareRecord(LogFormat.ALERT, step, wall, a.kind(), a.tag(), a.message(), a.advice());
     }
@@ -269,7 +282,7 @@ final class FileRunWriter implements RunWriter {
         RecordCodec.encodeText(buf, type, seq, step, wall, utf8);
         end();
         RareIndex.append(rare, start);
-        maybeFlush(wall);
+        maybeFlush(clock.millis());
         return seq;
     }
 

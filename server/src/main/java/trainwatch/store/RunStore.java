@@ -80,6 +80,17 @@ public final class RunStore {
 
     /** Creates runs/<id>/ atomically with config.json and status.json (the given initial status). */
     public Path create(String id, String configJson, RunStatus initial, String reason) {
+        return create(id, configJson, initial, reason, Map.of());
+    }
+
+    /**
+     * As {@link #create(String, String, RunStatus, String)}, with more files (name -> content, e.g. a sweep trial's
+     * sweep.json) written into the directory before it appears: a reader never sees the run without them.
+     */
+    public Path create(String id, String configJson, RunStatus initial, String reason, Map<String, byte[]> files) {
+        for (String name : files.keySet())
+            if (!name.matches("[a-z0-9_-]+\\.json") || name.equals("config.json") || name.equals("status.json"))
+                throw new IllegalArgumentException("not an extra run file: " + name);
         Path dir = dir(id);
         if (Files.exists(dir)) throw new IllegalStateException("run " + id + " already exists");
         Path tmp = root.resolve(".creating-" + id + "-" + Long.toHexString(random.nextLong()));
@@ -89,6 +100,7 @@ public final class RunStore {
             AtomicFiles.write(ops, p.config(), configJson.getBytes(StandardCharsets.UTF_8), true);
             long now = clock.millis();
             StatusFile.write(ops, p.status(), new StatusRecord(initial, reason, now, 0, now));
+            for (Map.Entry<String, byte[]> f : files.entrySet()) AtomicFiles.write(ops, tmp.resolve(f.getKey()), f.getValue(), true);
             Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE); // no REPLACE: a run that appeared meanwhile wins
             ops.syncDir(root);
             return dir;
@@ -233,6 +245,19 @@ public final class RunStore {
     /** Overwrites status.json atomically (used by the server for queued/interrupted only). */
     public void writeState(String id, StatusRecord state) {
         StatusFile.write(ops, existing(id).status(), state);
+    }
+
+    /**
+     * Records the final status a stop of this run asks for (runs/&lt;id&gt;/stop.json), before the trainer is signalled:
+     * the trainer writes it instead of {@code stopped} (docs/run-format.md).
+     */
+    public void requestStop(String id, StopRequest request) {
+        StopRequest.write(ops, existing(id).dir(), request);
+    }
+
+    /** The stop asked for with {@link #requestStop}, or null for a plain stop. */
+    public StopRequest stopRequest(String id) {
+        return StopRequest.read(existing(id).dir());
     }
 
     /** True while a live process holds the run's trainer lock. */

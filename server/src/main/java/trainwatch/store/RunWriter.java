@@ -20,6 +20,21 @@ public interface RunWriter extends AutoCloseable {
 
     long alert(long step, String kind, String tag, String message, String advice);
 
+    // Stamped with a wall time the caller measured (a remote trainer's own clock, sent with each record over the
+    // ingest API); writers that keep no wall time of their own fall back to the plain forms.
+
+    default long scalars(long step, long wallMs, String[] tags, double[] values) {
+        return scalars(step, tags, values);
+    }
+
+    default long filters(long step, long wallMs, int[] shape, float[] data) {
+        return filters(step, shape, data);
+    }
+
+    default long alert(long step, long wallMs, String kind, String tag, String message, String advice) {
+        return alert(step, kind, tag, message, advice);
+    }
+
     long check(String check, String outcome, String summary, String detailsJson);
 
     /** Where the trainer keeps its checkpoints (runs/<id>/checkpoints/). */

@@ -3,12 +3,13 @@ package trainwatch.train;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
+import trainwatch.store.AtomicFiles;
 
 /**
  * Where training stood when a checkpoint was taken: {@code step} is the next
@@ -34,9 +35,8 @@ record CheckpointMeta(long step, int epoch, int batch, double valAcc, long rngRo
         o.put("plateau_lr", Double.isFinite(m.plateauLr) ? m.plateauLr : null);
         o.put("plateau_best", Double.isFinite(m.plateauBest) ? m.plateauBest : null);
         o.put("plateau_since", m.plateauSince);
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.write(tmp, JSON.writeValueAsBytes(o));
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        byte[] bytes = JSON.writeValueAsBytes(o);
+        AtomicFiles.writeDurably(file, out -> out.write(bytes)); // fsynced like the zip it describes: resume trusts it
     }
 
     static CheckpointMeta read(Path file) throws IOException {

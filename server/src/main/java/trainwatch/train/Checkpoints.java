@@ -14,6 +14,8 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.slf4j.Logger;
@@ -37,6 +39,9 @@ final class Checkpoints {
     private static final Logger LOG = LoggerFactory.getLogger(Checkpoints.class);
     private static final Pattern EPOCH = Pattern.compile("epoch-(\\d+)\\.zip");
     static final String FINAL = "final.zip";
+    /** The Polyak average of the parameters (config key averaging): no updater, not a resume point. */
+    static final String AVERAGE = "average.zip";
+    static final String AVERAGE_META = "average.json";
 
     private Checkpoints() {}
 
@@ -47,6 +52,33 @@ final class Checkpoints {
         AtomicFiles.writeDurably(target, out -> ModelSerializer.writeModel(net, out, true)); // fsync, rename, fsync dir
         return target;
     }
+
+    /** The averaged weights and how many updates they average; the meta first, the zip renamed into place last. */
+    static Path saveAverage(MultiLayerNetwork averaged, Path dir, AverageMeta meta) throws IOException {
+        Files.createDirectories(dir);
+        byte[] bytes = new ObjectMapper().writeValueAsBytes(
+                java.util.Map.of("step", meta.step(), "count", meta.count(), "decay", meta.decay()));
+        AtomicFiles.writeDurably(dir.resolve(AVERAGE_META), out -> out.write(bytes));
+        Path target = dir.resolve(AVERAGE);
+        AtomicFiles.writeDurably(target, out -> ModelSerializer.writeModel(averaged, out, false));
+        return target;
+    }
+
+    /** The saved average with its meta, if both are there. */
+    static Optional<SavedAverage> readAverage(Path dir) throws IOException {
+        Path zip = dir.resolve(AVERAGE);
+        Path metaFile = dir.resolve(AVERAGE_META);
+        if (!Files.exists(zip) || !Files.exists(metaFile)) return Optional.empty();
+        JsonNode n = new ObjectMapper().readTree(Files.readAllBytes(metaFile));
+        AverageMeta meta = new AverageMeta(n.path("step").asLong(), n.path("count").asLong(), n.path("decay").asDouble());
+        MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(zip.toFile(), false);
+        return Optional.of(new SavedAverage(net.params().dup(), meta));
+    }
+
+    /** {@code step}: the next step to run when saved (matches the checkpoint saved with it). */
+    record AverageMeta(long step, long count, double decay) {}
+
+    record SavedAverage(org.nd4j.linalg.api.ndarray.INDArray params, AverageMeta meta) {}
 
     static String epochName(int epoch) {
         return String.format("epoch-%04d.zip", epoch);
@@ -94,6 +126,7 @@ final class Checkpoints {
         List<Saved> out = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.zip")) {
             for (Path zip : ds) {
+                if (zip.getFileName().toString().equals(AVERAGE)) continue; // not where training stood
                 Matcher m = EPOCH.matcher(zip.getFileName().toString());
                 int no = m.matches() ? Integer.parseInt(m.group(1)) : Integer.MAX_VALUE;
                 try {

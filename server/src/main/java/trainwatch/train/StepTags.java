@@ -8,7 +8,7 @@ import trainwatch.event.Tags;
 /**
  * The tag layout of a step record: loss, [reg_loss], train_acc, lr/<layer>...,
  * update_ratio/<layer>..., examples_per_sec, and on evaluation steps
- * val_loss, val_acc. Built once; each step gets fresh arrays (writers and
+ * val_loss, val_acc (and val_loss_avg, val_acc_avg with parameter averaging). Built once; each step gets fresh arrays (writers and
  * monitors may keep them).
  */
 final class StepTags {
@@ -18,6 +18,10 @@ final class StepTags {
     private final int layers;
 
     StepTags(String[] layerNames, boolean withReg) {
+        this(layerNames, withReg, false);
+    }
+
+    StepTags(String[] layerNames, boolean withReg, boolean withAvg) {
         this.withReg = withReg;
         this.layers = layerNames.length;
         List<String> t = new ArrayList<>();
@@ -30,6 +34,10 @@ final class StepTags {
         base = t.toArray(String[]::new);
         t.add(Tags.VAL_LOSS);
         t.add(Tags.VAL_ACC);
+        if (withAvg) {
+            t.add(Tags.VAL_LOSS_AVG);
+            t.add(Tags.VAL_ACC_AVG);
+        }
         withVal = t.toArray(String[]::new);
     }
 
@@ -38,6 +46,11 @@ final class StepTags {
     }
 
     double[] values(MetricsListener m, double examplesPerSec, double[] val) {
+        return values(m, examplesPerSec, val, null);
+    }
+
+    /** {@code avg}: {val_loss_avg, val_acc_avg} on evaluation steps when averaging is on. */
+    double[] values(MetricsListener m, double examplesPerSec, double[] val, double[] avg) {
         double[] v = new double[val == null ? base.length : withVal.length];
         int i = 0;
         v[i++] = m.score;
@@ -48,7 +61,11 @@ final class StepTags {
         v[i++] = examplesPerSec;
         if (val != null) {
             v[i++] = val[0];
-            v[i] = val[1];
+            v[i++] = val[1];
+            if (avg != null && i + 1 < v.length) {
+                v[i++] = avg[0];
+                v[i] = avg[1];
+            }
         }
         return v;
     }

@@ -54,6 +54,8 @@ final class TrainingSession {
     private final int startEpoch;
     private final int startBatch;
     private final DivergenceStop divergenceStop;
+    private final PolyakAverage average;      // null without config key averaging
+    private final MultiLayerNetwork averageNet; // evaluates and saves the average
     private long step;
     private double lastValAcc = Double.NaN;
     private long lastValStep = -1;
@@ -88,13 +90,16 @@ final class TrainingSession {
         this.plateau = Schedules.isPlateau(cfg.schedule())
                 ? new PlateauPolicy(cfg.optimizer().lr(), cfg.schedule().factor(), cfg.schedule().patience(), cfg.schedule().minLr())
                 : null;
-        this.tags = new StepTags(metrics.layerName, cfg.l2() > 0);
+        this.tags = new StepTags(metrics.layerName, cfg.l2() > 0, cfg.averaging());
         this.filterShape = FirstLayerWeights.shape(net, data.exampleShape());
         this.lbfgs = Optimizers.isLbfgs(cfg.optimizer()) ? new LbfgsFitter(net) : null;
         this.divergenceStop = new DivergenceStop(cfg.stopOnDivergence());
         if (lbfgs != null && batches.perEpoch() != 1)
             throw new Optimizers.UnsupportedOptimizerException("optimizer lbfgs needs the full batch: batchSize must be >= the "
                     + data.trainCount() + " training examples (got " + cfg.batchSize() + ")");
+        this.average = cfg.averaging() ? new PolyakAverage(cfg.averagingDecay()) : null;
+        this.averageNet = average == null ? null : net.clone();
+        if (averageNet != null) averageNet.setListeners(new ArrayList<>());
         if (from == null) {
             startEpoch = 0;
             startBatch = 0;
@@ -106,6 +111,7 @@ final class TrainingSession {
             for (int e = 0; e < startEpoch; e++) batches.shuffle(); // the data order up to the checkpoint's epoch
             Nd4j.getRandom().setStates(m.rngRoot(), m.rngNode());
             if (plateau != null) plateau.restore(m.plateauLr(), m.plateauBest(), m.plateauSince());
+            if (average != null) restoreAverage(from.checkpoint().getParent(), m.step());
         }
     }
 
@@ -143,14 +149,16 @@ final class TrainingSession {
                 if (lbfgs != null) lbfgs.fit(batch.data());
                 else net.fit(batch.data());
                 double examplesPerSec = batch.labels().length / ((System.nanoTime() - t0) / 1e9);
+                if (average != null) average.update(net.params());
                 boolean eval = !validation.isEmpty() && ((step + 1) % evalEvery == 0 || step == total - 1);
                 double[] val = eval ? validation.evaluate(net) : null;
                 if (val != null) {
                     lastValAcc = val[1];
                     lastValStep = step;
                 }
+                double[] avgVal = val != null && average != null ? evaluateAverage() : null;
                 String[] t = tags.tags(eval);
-                double[] v = tags.values(metrics, examplesPerSec, val);
+                double[] v = tags.values(metrics, examplesPerSec, val, avgVal);
                 out.scalars(step, t, v);
                 notifyMonitors(t, v);
                 if (step0 != null) sanityChecks(step0);
@@ -167,6 +175,7 @@ final class TrainingSession {
                 net.incrementEpochCount();
                 if (System.nanoTime() - lastCheckpointNanos >= minCheckpointGapNanos) {
                     Checkpoints.save(net, out.checkpointDir(), Checkpoints.epochName(epoch + 1), meta(epoch + 1, 0, valAccNow()));
+                    saveAverage();
                     List<String> pruned = Checkpoints.prune(out.checkpointDir(), cfg.keepCheckpoints());
                     if (!pruned.isEmpty()) LOG.debug("pruned checkpoints {}", pruned);
                     lastCheckpointNanos = System.nanoTime();
@@ -174,7 +183,35 @@ final class TrainingSession {
             }
         }
         Checkpoints.save(net, out.checkpointDir(), Checkpoints.FINAL, meta(cfg.epochs(), 0, valAccNow()));
+        saveAverage();
         return new TrainOutcome(RunStatus.FINISHED, "", step);
+    }
+
+    /** {val_loss_avg, val_acc_avg}: the averaged parameters on the validation split. */
+    private double[] evaluateAverage() {
+        averageNet.setParams(average.value());
+        return validation.evaluate(averageNet);
+    }
+
+    /** checkpoints/average.zip (the averaged weights) beside every epoch and final checkpoint, with its update count. */
+    private void saveAverage() throws IOException {
+        if (average == null || average.count() == 0) return;
+        averageNet.setParams(average.value());
+        Checkpoints.saveAverage(averageNet, out.checkpointDir(), new Checkpoints.AverageMeta(step, average.count(), average.decay()));
+    }
+
+    /** The average saved with the checkpoint resumed from carries on; one from another step cannot, and restarts. */
+    private void restoreAverage(Path dir, long resumeStep) {
+        try {
+            var saved = Checkpoints.readAverage(dir);
+            if (saved.isPresent() && saved.get().meta().step() == resumeStep && saved.get().meta().decay() == average.decay()) {
+                average.restore(saved.get().params(), saved.get().meta().count());
+                return;
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("parameter average not restored: {}", e.toString());
+        }
+        LOG.info("parameter average restarts at step {}: no average saved at that step", resumeStep);
     }
 
     /** Where training stands, for a checkpoint: {@code step} is the next step to run. */
@@ -227,6 +264,7 @@ final class TrainingSession {
 
     private TrainOutcome stopped(int epoch, int batch) throws IOException {
         Checkpoints.save(net, out.checkpointDir(), Checkpoints.FINAL, meta(epoch, batch, Double.NaN));
+        saveAverage();
         return new TrainOutcome(RunStatus.STOPPED, "stop requested after " + step + " steps", step);
     }
 
