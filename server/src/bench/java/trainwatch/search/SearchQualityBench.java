@@ -42,6 +42,9 @@ import org.junit.jupiter.api.Timeout;
 @Tag("bench")
 class SearchQualityBench {
     private static final int REPEATS = Integer.getInteger("search.bench.repeats", 10);
+    /** The main part runs repeats FROM..REPEATS-1 only (a run split over two JVMs gives the same figures: every trial is deterministic). */
+    private static final int FROM = Integer.getInteger("search.bench.from", 0);
+    private static final int N = REPEATS - FROM;
     private static final Set<String> PARTS = Set.of(System.getProperty("search.bench.parts", "main,one").split(","));
     private static final int TRAIN = 900, VAL = 600, BATCH = 100, EPOCHS = 9;
     private static final double LR_MIN = 1e-4, LR_MAX = 10;
@@ -78,8 +81,8 @@ class SearchQualityBench {
         System.out.printf(Locale.ROOT, "spiral %d train / %d val, batch %d, %d epochs (%d steps), momentum 0.9; %d repeats%n",
                 TRAIN, VAL, BATCH, EPOCHS, EPOCHS * ((TRAIN + BATCH - 1) / BATCH), REPEATS);
         System.out.println("grid 16: " + GRID_16 + "\ngrid 48: " + GRID_48);
-        if (PARTS.contains("main")) main();
         if (PARTS.contains("one")) oneImportant();
+        if (PARTS.contains("main")) main();
         double[] c = costs.stream().mapToDouble(x -> x[0]).toArray(), w = costs.stream().mapToDouble(x -> x[1]).toArray();
         double full = costs.stream().filter(x -> x[2] >= EPOCHS).mapToDouble(x -> x[0]).average().orElse(Double.NaN);
         System.out.printf(Locale.ROOT, "%n%d trials, %.0f epochs trained; per trial CPU median %.0f ms (full %d-epoch trial mean %.0f ms), wall median %.0f ms; total wall %.1f min%n",
@@ -90,16 +93,17 @@ class SearchQualityBench {
     private void main() {
         String[] methods = {"grid", "random", "tpe", "random+asha", "tpe+asha"};
         int[] budgets = {16, 48};
-        double[][][] best = new double[methods.length][budgets.length][REPEATS];
-        double[][][] epochs = new double[methods.length][budgets.length][REPEATS];
-        for (int r = 0; r < REPEATS; r++) {
+        double[][][] best = new double[methods.length][budgets.length][N];
+        double[][][] epochs = new double[methods.length][budgets.length][N];
+        for (int rr = 0; rr < N; rr++) {
+            int r = FROM + rr;
             long t0 = System.nanoTime();
             SpiralObjective obj = new SpiralObjective(TRAIN, VAL, BATCH, EPOCHS, r + 1, dir);
             long samplerSeed = 1000 + r;
             for (int b = 0; b < budgets.length; b++) {
                 List<SpiralObjective.Result> g = search(new GridSampler(b == 0 ? GRID_16 : GRID_48), obj, samplerSeed, budgets[b], EarlyStop::none);
-                best[0][b][r] = bestOf(g, budgets[b]);
-                epochs[0][b][r] = spentOf(g, budgets[b]);
+                best[0][b][rr] = bestOf(g, budgets[b]);
+                epochs[0][b][rr] = spentOf(g, budgets[b]);
             }
             for (int m = 1; m < methods.length; m++) {
                 String method = methods[m].replace("+asha", "");
@@ -107,14 +111,15 @@ class SearchQualityBench {
                 List<SpiralObjective.Result> res = search(Sampler.of(method, MAIN, Goal.MAX), obj, samplerSeed, 48,
                         asha ? () -> new Asha("val_acc", Goal.MAX, 1, 3) : EarlyStop::none);
                 for (int b = 0; b < budgets.length; b++) {
-                    best[m][b][r] = bestOf(res, budgets[b]);
-                    epochs[m][b][r] = spentOf(res, budgets[b]);
+                    best[m][b][rr] = bestOf(res, budgets[b]);
+                    epochs[m][b][rr] = spentOf(res, budgets[b]);
                 }
             }
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "repeat %d (%.0f s):", r, (System.nanoTime() - t0) / 1e9));
             for (int m = 0; m < methods.length; m++)
-                line.append(String.format(Locale.ROOT, " %s %.3f/%.3f (%.0f ep)", methods[m], best[m][0][r], best[m][1][r], epochs[m][1][r]));
+                line.append(String.format(Locale.ROOT, " %s %.3f/%.3f (%.0f/%.0f ep)", methods[m], best[m][0][rr], best[m][1][rr], epochs[m][0][rr], epochs[m][1][rr]));
             System.out.println(line);
+            System.out.flush();
         }
         System.out.println();
         System.out.println("| trials | method | best val_acc: median | IQR | min-max | epochs trained per search: median (min-max) |");
@@ -133,8 +138,8 @@ class SearchQualityBench {
                 {3, 1, 1, 0}, {4, 1, 2, 0}}; // the last two: 48 trials with ASHA vs 16 without, about the same epochs
         for (int[] p : pairs) {
             int win = 0, tie = 0, loss = 0;
-            double[] d = new double[REPEATS];
-            for (int r = 0; r < REPEATS; r++) {
+            double[] d = new double[N];
+            for (int r = 0; r < N; r++) {
                 d[r] = best[p[0]][p[1]][r] - best[p[2]][p[3]][r];
                 if (Math.abs(d[r]) < 1e-9) tie++;
                 else if (d[r] > 0) win++;
@@ -151,17 +156,18 @@ class SearchQualityBench {
         double[][] best = new double[methods.length][REPEATS];
         double[][] distinct = new double[methods.length][REPEATS];
         double[][] l2Range = new double[4][REPEATS], lrMean = new double[4][REPEATS];
-        for (int r = 0; r < REPEATS; r++) {
+        for (int rr = 0; rr < REPEATS; rr++) {
+            int r = rr;
             SpiralObjective obj = new SpiralObjective(TRAIN, VAL, BATCH, EPOCHS, r + 1, dir);
             long samplerSeed = 2000 + r;
             for (int m = 0; m < methods.length; m++) {
                 Sampler s = m == 0 ? new GridSampler(ONE_GRID) : Sampler.of(methods[m], ONE, Goal.MAX);
                 List<Assignment> tried = new ArrayList<>();
                 List<SpiralObjective.Result> res = search(s, obj, samplerSeed, 16, EarlyStop::none, tried);
-                best[m][r] = bestOf(res, 16);
+                best[m][rr] = bestOf(res, 16);
                 Set<Object> lrs = new HashSet<>();
                 for (Assignment a : tried) lrs.add(a.get("optimizer.lr"));
-                distinct[m][r] = lrs.size();
+                distinct[m][rr] = lrs.size();
                 if (m == 0) // the grid's 4 l2 values at each of its 4 learning rates: how much does l2 move val_acc?
                     for (int i = 0; i < 4; i++) {
                         double lo = 1, hi = 0, sum = 0;
@@ -171,11 +177,12 @@ class SearchQualityBench {
                             hi = Math.max(hi, v);
                             sum += v;
                         }
-                        l2Range[i][r] = hi - lo;
-                        lrMean[i][r] = sum / 4;
+                        l2Range[i][rr] = hi - lo;
+                        lrMean[i][rr] = sum / 4;
                     }
             }
-            System.out.printf(Locale.ROOT, "one-important repeat %d: grid %.3f random %.3f tpe %.3f%n", r, best[0][r], best[1][r], best[2][r]);
+            System.out.printf(Locale.ROOT, "one-important repeat %d: grid %.3f random %.3f tpe %.3f%n", r, best[0][rr], best[1][rr], best[2][rr]);
+            System.out.flush();
         }
         System.out.println();
         System.out.println("| 16 trials, only lr matters | distinct lr values | best val_acc: median | IQR | min-max |");
