@@ -104,7 +104,8 @@ final class SpiralObjective {
         try {
             o = Trainer.train(cfg, data, out, ProgressObserver.NONE, () -> pruned[0], List.of(monitor));
         } finally {
-            // the trial's network is dropped: without this, a thread that trains thousands of networks ran 3x slower per trial by its 4th repeat
+            // the trial's network is dropped. A first 10-repeat run spent more CPU per trial repeat after repeat (docs/benchmarks.md);
+            // this was tried against that and was not shown to help: the cause is still open
             Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread();
         }
         if (o.status() == RunStatus.FAILED) throw new IllegalStateException("trial " + trialId + " failed: " + o.reason());
