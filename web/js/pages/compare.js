@@ -7,6 +7,7 @@ import { h, mount, setText } from '../dom.js';
 import { api } from '../api.js';
 import { TagSeries, POINTS, align, project, plottable, smooth } from '../series.js';
 import { makeChart, runStyle } from '../charts/chart.js';
+import { ensembleApi } from '../ensemble-api.js';
 import { X_MODES, xAxis, mapper, mapSteps } from '../charts/x-axis.js';
 import { RunPicker } from '../run-picker.js';
 import { stepsPerEpoch } from '../config-summary.js';
@@ -43,8 +44,17 @@ export function comparePage(root, params) {
   const note = h('span.chart-note');
   const diff = h('div#config-diff');
   const message = h('div.page-message');
+  // the selected runs' final checkpoints as one ensemble (POST /api/ensembles), then its results page
+  const ensembleBtn = h('button#ensemble-selected', { title: 'average the predictions of the selected runs (final checkpoints)', on: { click: async () => {
+    ensembleBtn.disabled = true;
+    try {
+      const made = await ensembleApi.create({ members: st.ids });
+      location.hash = '#/ensemble/' + encodeURIComponent(made.id);
+    } catch (e) { setText(message, e.message); }
+    ensembleBtn.disabled = false;
+  } } }, 'Ensemble selected');
   mount(root,
-    h('div.toolbar', h('a.back', { href: '#/' }, '← runs'), h('h2', 'Compare runs')),
+    h('div.toolbar', h('a.back', { href: '#/' }, '← runs'), h('h2', 'Compare runs'), h('span.spacer'), ensembleBtn),
     message,
     h('div.compare-layout',
       h('section.panel', h('h3', 'Runs'), picker),

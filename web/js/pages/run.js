@@ -12,6 +12,7 @@ import { X_MODES } from '../charts/x-axis.js';
 import { alertList as renderAlerts } from '../alerts.js';
 import { normalizeRun } from '../runs-model.js';
 import { listPage } from '../run-list-api.js';
+import { ensembleApi } from '../ensemble-api.js';
 
 export function runPage(root, id, params = new URLSearchParams()) {
   const charts = new RunCharts(id);
@@ -64,11 +65,22 @@ export function runPage(root, id, params = new URLSearchParams()) {
     resumeBtn.disabled = false;
   } } }, 'Resume');
   const resumedEl = h('span.resumed.small#resumed-at');
+  // "repeat with N seeds": N new runs of this config differing only in seed, then an ensemble of them (POST /api/ensembles)
+  const seedsInput = h('input#seeds-count', { type: 'number', min: 2, max: 20, value: 5, 'aria-label': 'number of seeds', style: { width: '3.5em' } });
+  const seedsBtn = h('button#repeat-seeds', { title: 'start N runs of this config that differ only in seed, then evaluate their ensemble',
+    on: { click: async () => {
+      seedsBtn.disabled = true;
+      try {
+        const made = await ensembleApi.create({ seeds: Number(seedsInput.value), run: id });
+        location.hash = '#/ensemble/' + encodeURIComponent(made.id);
+      } catch (e) { setText(message, e.message); }
+      seedsBtn.disabled = false;
+    } } }, 'Repeat with seeds');
 
   mount(root,
     h('div.run-header',
       h('div.title-row', h('a.back', { href: '#/' }, '← runs'), title, statusEl, reasonEl, resumedEl, resumeBtn, h('span.spacer'), indicator,
-        h('span.run-actions', cloneBtn, stopBtn)),
+        h('span.run-actions', cloneBtn, h('span.seeds-action', seedsInput, seedsBtn), stopBtn)),
       h('div.progress-row', h('div.bar.wide', bar), progressText),
       stats, summary),
     message,

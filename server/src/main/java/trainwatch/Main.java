@@ -3,10 +3,12 @@ package trainwatch;
 import java.util.Arrays;
 
 import trainwatch.cli.CheckCommand;
+import trainwatch.cli.EnsembleCommand;
 import trainwatch.cli.ServeCommand;
+import trainwatch.cli.SweepCommand;
 import trainwatch.cli.TrainCommand;
 
-/** Entry point of the one jar: serve | train | check. */
+/** Entry point of the one jar: serve | train | check | sweep | ensemble. */
 public final class Main {
     private Main() {}
 
@@ -20,6 +22,8 @@ public final class Main {
             case "serve" -> ServeCommand.run(rest);
             case "train" -> TrainCommand.run(rest);
             case "check" -> CheckCommand.run(rest);
+            case "sweep" -> SweepCommand.run(rest);
+            case "ensemble" -> EnsembleCommand.run(rest);
             case "-h", "--help", "help" -> {
                 System.out.println(USAGE);
                 yield 0;
@@ -36,5 +40,7 @@ public final class Main {
             usage: java -jar trainwatch.jar serve [--port 7070] [--host 127.0.0.1] [--runs runs] [--max-parallel N]
                    java -jar trainwatch.jar train CONFIG.json [--runs runs]
                    java -jar trainwatch.jar check overfit|gradients CONFIG.json [--max-iterations N]
-                   java -jar trainwatch.jar check overfit|gradients --run ID [--runs runs]""";
+                   java -jar trainwatch.jar check overfit|gradients --run ID [--runs runs]
+                   java -jar trainwatch.jar sweep SPEC.json [--runs runs]
+                   java -jar trainwatch.jar ensemble [--runs runs] (--sweep ID --top K | --run ID --last K | --seeds N CONFIG.json | RUN[:CHECKPOINT]...)""";
 }

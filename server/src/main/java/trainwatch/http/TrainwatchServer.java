@@ -8,6 +8,7 @@ import java.util.List;
 
 import io.javalin.Javalin;
 
+import trainwatch.ensemble.EnsembleService;
 import trainwatch.ingest.IngestLimits;
 import trainwatch.ingest.IngestService;
 import trainwatch.live.AlertSink;
@@ -102,8 +103,13 @@ public final class TrainwatchServer implements AutoCloseable {
         }
     }
 
-    /** How often /api/live looks for run-list changes: a run starting, finishing or deleted shows within about this. */
-    static final long LIST_TICK_MS = 500;
+    /**
+     * How often the run index polls runs/ for changes made by other processes (a trainer's status.json, a run
+     * trained from the CLI): those reach /api/live within about this. Changes the server makes itself are pushed
+     * at once. A tick with nothing new costs a stat of runs/ and of each live run's status.json, whatever the
+     * number of finished runs; live runs' progress is re-read every RunIndex.PROGRESS_MS.
+     */
+    static final long LIST_TICK_MS = 100;
 
     public final RunStore store;
     public final Supervisor supervisor;
@@ -116,6 +122,7 @@ public final class TrainwatchServer implements AutoCloseable {
     /** Sweeps (docs/sweeps.md): the routes call this facade. */
     public final SweepService sweeps;
     public final IngestService ingest;
+    public final EnsembleService ensembles;
     private final Javalin app;
 
     public TrainwatchServer(Options o) throws java.io.IOException {
@@ -136,7 +143,10 @@ public final class TrainwatchServer implements AutoCloseable {
         supervisor.remoteRuns(ingest);
         runs.onDelete(ingest::forget);
         list = new RunListFeed(index, hub::watch, o.limits());
-        app = HttpApp.create(o.host(), o.port(), o.webDir(), runs, hub, list, stats, ingest);
+        supervisor.onStatusChange(list::reread); // statuses it writes and trainers it sees exit: listed at once
+        ensembles = new EnsembleService(store.root(), runs, new ChildJvm(store.root(), o.childJvmArgs())::command, clock);
+        ensembles.useSweeps((sweep, k) -> trainwatch.ensemble.SweepMembers.top(sweeps, sweep, k));
+        app = HttpApp.create(o.host(), o.port(), o.webDir(), runs, hub, list, stats, ingest, ensembles, sweeps);
     }
 
     /** Listens, then recovers the runs on disk (re-attach / interrupted / re-queue) and checks the run index in the background. */
@@ -149,6 +159,7 @@ public final class TrainwatchServer implements AutoCloseable {
         ingest.start(); // before the supervisor's first look: remote runs are known as such
         supervisor.start();
         sweeps.start(SweepService.TICK_MS); // after the supervisor: running sweeps continue with their trial runs recovered
+        ensembles.start();
         return this;
     }
 
@@ -165,6 +176,7 @@ public final class TrainwatchServer implements AutoCloseable {
     public void close() {
         sweeps.close();
         app.stop();
+        ensembles.close();
         list.close();
         hub.close();
         ingest.close();

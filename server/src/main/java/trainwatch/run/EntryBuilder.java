@@ -27,7 +27,8 @@ final class EntryBuilder {
     private EntryBuilder() {}
 
     static RunEntry build(RunStore store, String id, RunReader r, boolean archived) {
-        StatusRecord s = EffectiveStatus.read(store, id);
+        // the status the run page shows: a trainer logs its end just before it rewrites status.json
+        StatusRecord s = EffectiveStatus.read(store, id).orNewerLogged(r.statusHistory());
         String configText = r.configJson();
         JsonNode config = Json.tree(configText);
         Scalars latest = r.latest();

@@ -85,14 +85,19 @@ public final class RunService {
                 }
             }
         }
-        index.forget(id);
+        index.touch(id); // queued again, listed at once (forgetting it would flash a "removed" on open pages)
     }
 
     private static final int RESUME_WAIT_TRIES = 150; // x 100 ms
 
+    /** The status the pages show: status.json, or a newer change the trainer has logged and not yet written there. */
+    private RunStatus shownStatus(String id) {
+        return read(id, r -> state(id).orNewerLogged(r.statusHistory())).status();
+    }
+
     /** The trainer has logged stopped / interrupted (status.json may not say so yet). */
     private boolean loggedResumable(String id) {
-        RunStatus s = read(id, r -> state(id).orNewerLogged(r.statusHistory())).status();
+        RunStatus s = shownStatus(id);
         return s == RunStatus.STOPPED || s == RunStatus.INTERRUPTED;
     }
 
@@ -196,8 +201,14 @@ public final class RunService {
 
     public void stop(String id) {
         requireRun(id);
-        if (EffectiveStatus.isUnreadable(state(id)) && !supervisor.isActive(id))
-            throw RunException.conflict("run " + id + " is not running (its status.json is unreadable)");
+        StatusRecord state = state(id);
+        if (EffectiveStatus.isUnreadable(state)) {
+            if (!supervisor.isActive(id)) throw RunException.conflict("run " + id + " is not running (its status.json is unreadable)");
+        } else {
+            RunStatus shown = read(id, r -> state.orNewerLogged(r.statusHistory())).status();
+            if (shown.isFinal()) // logged final: its trainer is exiting and the pages already say so
+                throw RunException.conflict("run " + id + " is not running (status " + shown.wire() + ")");
+        }
         try {
             supervisor.stop(id);
         } catch (RunNotFoundException e) {

@@ -23,7 +23,7 @@ final class Api {
     static final List<String> SEEN = new CopyOnWriteArrayList<>();
 
     final String base;
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(60)).build();
 
     Api(int port) {
         this.base = "http://127.0.0.1:" + port;

@@ -18,8 +18,8 @@ final class PingProbe implements WebSocket.Listener {
 
     static PingProbe open(String base, String path) throws Exception {
         PingProbe p = new PingProbe();
-        p.ws = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
-                .buildAsync(URI.create(base.replace("http://", "ws://") + path), p).get(30, TimeUnit.SECONDS);
+        p.ws = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(60)) // a cold server on a loaded box can take >10 s to upgrade
+                .buildAsync(URI.create(base.replace("http://", "ws://") + path), p).get(90, TimeUnit.SECONDS);
         return p;
     }
 

@@ -27,8 +27,8 @@ final class WsProbe implements WebSocket.Listener {
     static WsProbe open(String base, String path, boolean reading) throws Exception {
         WsProbe p = new WsProbe();
         p.reading = reading;
-        p.ws = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
-                .buildAsync(URI.create(base.replace("http://", "ws://") + path), p).get(30, TimeUnit.SECONDS);
+        p.ws = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(60)) // a cold server on a loaded box can take >10 s to upgrade
+                .buildAsync(URI.create(base.replace("http://", "ws://") + path), p).get(90, TimeUnit.SECONDS);
         return p;
     }
 

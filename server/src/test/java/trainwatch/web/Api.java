@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 /** The few REST calls browser tests make to set the stage (creating and stopping runs). */
 final class Api {
     private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([a-z0-9-]+)\"");
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(60)).build();
     private final String base;
 
     Api(String base) {
