@@ -1,8 +1,10 @@
-// Hash router: #/ runs, #/run/ID, #/compare?ids=a,b&tag=loss, #/ensembles, #/ensemble/ID (every view has a shareable URL).
+// Hash router: #/ runs, #/run/ID, #/compare?ids=a,b&tag=loss, #/sweeps, #/sweep/ID, #/ensembles, #/ensemble/ID (every view has a shareable URL).
 
 import { runsPage } from './pages/runs.js';
 import { runPage } from './pages/run.js';
 import { comparePage } from './pages/compare.js';
+import { sweepsPage } from './pages/sweeps.js';
+import { sweepPage } from './pages/sweep.js';
 import { ensemblesPage, ensemblePage } from './pages/ensembles.js';
 
 const root = document.getElementById('page');
@@ -18,10 +20,12 @@ function route() {
   root.replaceChildren();
   if (parts[0] === 'run' && parts[1]) cleanup = runPage(root, parts[1], params);
   else if (parts[0] === 'compare') cleanup = comparePage(root, params);
+  else if (parts[0] === 'sweep' && parts[1]) cleanup = sweepPage(root, parts[1]);
+  else if (parts[0] === 'sweeps') cleanup = sweepsPage(root, params);
   else if (parts[0] === 'ensembles') cleanup = ensemblesPage(root);
   else if (parts[0] === 'ensemble' && parts[1]) cleanup = ensemblePage(root, parts[1]);
   else cleanup = runsPage(root, params);
-  for (const a of document.querySelectorAll('nav a')) a.classList.toggle('active', a.dataset.route === ({ ensemble: 'ensembles' }[parts[0]] || parts[0] || 'runs'));
+  for (const a of document.querySelectorAll('nav a')) a.classList.toggle('active', a.dataset.route === ({ ensemble: 'ensembles', sweep: 'sweeps' }[parts[0]] || parts[0] || 'runs'));
 }
 
 let lastPath = null;

@@ -40,4 +40,4 @@ export function num(v) {
   return typeof v === 'number' ? v : Number(v);
 }
 
-export const FINAL = new Set(['finished', 'failed', 'diverged', 'stopped', 'interrupted']);
+export const FINAL = new Set(['finished', 'pruned', 'failed', 'diverged', 'stopped', 'interrupted']);

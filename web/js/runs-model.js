@@ -17,6 +17,7 @@ export function normalizeRun(r) {
     dataset: r.dataset,
     archived: !!r.archived,
     diskBytes: r.disk_bytes ?? 0,
+    sweep: r.sweep || null,
   };
 }
 
@@ -35,7 +36,7 @@ export function fmtBytes(n) {
   return (i === 0 ? String(n) : n.toFixed(n < 10 ? 1 : 0)) + ' ' + units[i];
 }
 
-/** The list's filter and sort as they live in the URL hash (#/?q=adam&status=running&sort=name&order=asc). */
+/** The list's filter and sort as they live in the URL hash (#/?q=adam&status=running&sort=name&order=asc&sweep=ID). */
 export function filtersFromParams(params) {
   return {
     q: params.get('q') || '',
@@ -43,6 +44,7 @@ export function filtersFromParams(params) {
     sort: params.get('sort') || 'created',
     order: params.get('order') || '',
     archived: params.get('archived') || '',
+    sweep: params.get('sweep') || '',
   };
 }
 

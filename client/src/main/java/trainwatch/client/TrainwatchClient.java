@@ -45,6 +45,8 @@ public final class TrainwatchClient implements AutoCloseable {
         private long flushIntervalMs = 1000;
         private int maxBatch = 5000;
         private long finishTimeoutMs = 60_000;
+        private String runId;
+        private String key;
 
         private Builder(String url, String name) {
             if (url == null || !(url.startsWith("http://") || url.startsWith("https://")))
@@ -101,6 +103,18 @@ public final class TrainwatchClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Sends to a run that already exists on the server (created by POST /api/ingest/runs) with its ingest key,
+         * continuing after the records it holds; the name is then only for messages.
+         */
+        public Builder attach(String id, String ingestKey) {
+            if (id == null || !id.matches("[a-z0-9-]{1,64}")) throw new IllegalArgumentException("run id must match [a-z0-9-]{1,64} (got " + id + ")");
+            if (ingestKey == null || ingestKey.isBlank()) throw new IllegalArgumentException("the ingest key of run " + id + " is required");
+            this.runId = id;
+            this.key = ingestKey;
+            return this;
+        }
+
         public TrainwatchClient start() {
             return new TrainwatchClient(this);
         }
@@ -113,6 +127,9 @@ public final class TrainwatchClient implements AutoCloseable {
     private final Object signal = new Object();
     private volatile String runId;
     private volatile String key;
+    /** Local spool seq -> the run's seq: base + local (an attached run may hold records already). -1 until known. */
+    private volatile long base;
+    /** Local seqs below this are acknowledged. */
     private volatile long acked;
     private volatile boolean stopRequested;
     private volatile boolean closing;
@@ -123,6 +140,9 @@ public final class TrainwatchClient implements AutoCloseable {
 
     private TrainwatchClient(Builder b) {
         this.opts = b;
+        this.runId = b.runId;
+        this.key = b.key;
+        this.base = b.runId == null ? 0 : -1;
         Path dir = b.spoolDir != null ? b.spoolDir : Path.of(System.getProperty("java.io.tmpdir"), "trainwatch-spool");
         this.spool = new Spool(dir.resolve(UUID.randomUUID() + ".spool"));
         this.sender = new Thread(this::sendLoop, "trainwatch-client-sender");
@@ -191,6 +211,13 @@ public final class TrainwatchClient implements AutoCloseable {
         if (finished) throw new IllegalStateException("the run is finished: it takes no more records");
         spool.append(record);
         if (spool.nextSeq() - acked >= opts.maxBatch) wake();
+    }
+
+    /** A sanity check of the trainer's own (outcome "pass", "warn" or "fail"; details a JSON object's text). */
+    public void check(String name, String outcome, String summary, String detailsJson) {
+        append("{\"type\":\"check\",\"check\":" + JsonText.string(name) + ",\"outcome\":" + JsonText.string(outcome)
+                + ",\"summary\":" + JsonText.string(summary == null ? "" : summary) + ",\"details\":"
+                + (detailsJson == null || detailsJson.isBlank() ? "{}" : detailsJson) + "}");
     }
 
     /** True once someone asked the run to stop on the dashboard: end training, then {@code finish("stopped")}. */
@@ -290,6 +317,11 @@ public final class TrainwatchClient implements AutoCloseable {
                     backoff = 250;
                     continue;
                 }
+                if (base < 0) {
+                    probeNext();
+                    backoff = 250;
+                    continue;
+                }
                 long waiting = spool.nextSeq() - acked;
                 boolean due = waiting >= opts.maxBatch || finished || System.currentTimeMillis() - lastSend >= opts.flushIntervalMs;
                 if (waiting == 0 || !due) {
@@ -331,19 +363,34 @@ public final class TrainwatchClient implements AutoCloseable {
         }
     }
 
+    /** An attached run: an empty batch answers with the seq the server expects; this client's records go after it. */
+    private void probeNext() throws IOException {
+        HttpResponse<String> r = post("/api/ingest/runs/" + runId + "/records", key, "{\"seq\":0,\"records\":[]}");
+        Long next = JsonText.longField(r.body(), "next");
+        if (r.statusCode() == 200 && next != null) {
+            base = next;
+            if (JsonText.trueField(r.body(), "stop")) stopRequested = true;
+        } else if (r.statusCode() >= 500 || r.statusCode() == 429) {
+            throw new IOException("server answered " + r.statusCode());
+        } else {
+            fatal = "the server refused run " + runId + ": " + r.statusCode() + " " + r.body();
+            System.err.println("trainwatch: " + fatal);
+        }
+    }
+
     private void sendBatch(List<Spool.Line> batch) throws IOException {
         StringBuilder sb = new StringBuilder(batch.size() * 128);
-        sb.append("{\"seq\":").append(batch.get(0).seq()).append(",\"records\":[");
+        sb.append("{\"seq\":").append(base + batch.get(0).seq()).append(",\"records\":[");
         for (int i = 0; i < batch.size(); i++) sb.append(i == 0 ? "" : ",").append(batch.get(i).json());
         sb.append("]}");
         HttpResponse<String> r = post("/api/ingest/runs/" + runId + "/records", key, sb.toString());
         int code = r.statusCode();
         if (code == 200) {
             Long next = JsonText.longField(r.body(), "next");
-            if (next != null) acked = next;
+            if (next != null) acked = next - base;
             if (JsonText.trueField(r.body(), "stop")) stopRequested = true;
         } else if (code == 409 && JsonText.longField(r.body(), "expected") != null) {
-            acked = JsonText.longField(r.body(), "expected"); // resend from where the server is
+            acked = Math.max(0, JsonText.longField(r.body(), "expected") - base); // resend from where the server is
         } else if (code == 413 && batch.size() > 1) {
             opts.maxBatch = Math.max(1, batch.size() / 2);
         } else if (code >= 500 || code == 429) {

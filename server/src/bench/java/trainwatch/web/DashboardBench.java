@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import trainwatch.event.RunStatus;
 import trainwatch.store.RunStore;
 import trainwatch.store.RunWriter;
+import trainwatch.testkit.ServerProcess;
 
 /**
  * Dashboard figures for docs/benchmarks.md "## Dashboard":

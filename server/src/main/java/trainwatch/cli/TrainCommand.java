@@ -107,6 +107,7 @@ public final class TrainCommand {
         } catch (TrainArgs.UsageException e) {
             return fail(BAD_CONFIG, e.getMessage() + "\n" + TrainArgs.USAGE);
         }
+        if (a.remote() != null) return new RemoteTrain(training, out, err, dataDir, stop::requested, System.getenv()).run(a);
         RunStore store = new RunStore(a.runsDir(), Clock.systemUTC());
         return a.configFile() != null ? fresh(store, a.configFile()) : takeOver(store, a.runId(), a.resume());
     }

@@ -37,6 +37,7 @@ import trainwatch.run.Problem;
 import trainwatch.run.RunException;
 import trainwatch.ensemble.EnsembleService;
 import trainwatch.run.RunService;
+import trainwatch.sweep.SweepService;
 
 /**
  * The one factory of the web app: an unstarted Javalin built from its dependencies.
@@ -73,7 +74,7 @@ public final class HttpApp {
 
     /** webDir: a directory to serve at / (dev), or null to serve the jar's web/ resources when present. */
     public static Javalin create(String host, int port, Path webDir, RunService runs, LiveHub hub, RunListFeed list, ResponseCounts stats) {
-        return create(host, port, webDir, runs, hub, list, stats, null);
+        return create(host, port, webDir, runs, hub, list, stats, null, null);
     }
 
     /** ingest: the remote-run service behind /api/ingest (null: those routes answer 404). */
@@ -85,7 +86,15 @@ public final class HttpApp {
     /** ensembleService: behind /api/ensembles (null: those routes answer 404). */
     public static Javalin create(String host, int port, Path webDir, RunService runs, LiveHub hub, RunListFeed list, ResponseCounts stats,
                                  IngestService ingest, EnsembleService ensembleService) {
+        return create(host, port, webDir, runs, hub, list, stats, ingest, ensembleService, null);
+    }
+
+    /** sweeps: the sweep service behind /api/sweeps (null: those routes answer 404). */
+    public static Javalin create(String host, int port, Path webDir, RunService runs, LiveHub hub, RunListFeed list, ResponseCounts stats,
+                                 IngestService ingest, EnsembleService ensembleService, SweepService sweeps) {
         EnsembleRoutes ensembles = ensembleService == null ? null : new EnsembleRoutes(ensembleService);
+        SweepRoutes sweepRest = sweeps == null ? null : new SweepRoutes(sweeps);
+        SweepLive sweepLive = sweeps == null ? null : new SweepLive(sweeps, hub.limits());
         RunRoutes rest = new RunRoutes(runs);
         RunListRoutes runList = new RunListRoutes(runs);
         LiveRoutes live = new LiveRoutes(runs, hub, list, hub.limits().pingMs());
@@ -132,6 +141,7 @@ public final class HttpApp {
                             ws("live", live::run);
                         });
                     });
+                    if (sweepRest != null) sweepRoutes(sweepRest, sweepLive);
                     if (ensembles != null) path("ensembles", () -> {
                         get(ensembles::list);
                         post(ensembles::create);
@@ -163,6 +173,25 @@ public final class HttpApp {
                 else error(ctx, e.getStatus(), ErrorBodies.of(JsonErrorHandler.describe(e.getStatus(), e.getMessage())));
             });
             cfg.routes.exception(Exception.class, (e, ctx) -> internal(ctx, stats, e));
+        });
+    }
+
+    /**
+     * /api/sweeps (docs/api.md "Sweeps"), inside path("/api"). A method of its own: every nested route
+     * lambda in the one big apiBuilder lambda is one more level javac attributes speculatively.
+     */
+    private static void sweepRoutes(SweepRoutes rest, SweepLive live) {
+        path("sweeps", () -> {
+            get(rest::list);
+            post(rest::create);
+            path("{id}", () -> {
+                get(rest::get);
+                delete(rest::delete);
+                post("stop", rest::stop);
+                post("refine", rest::refine);
+                staticInstance().wsBeforeUpgrade(prefixPath("live"), live::beforeUpgrade);
+                ws("live", live::sweep);
+            });
         });
     }
 

@@ -19,7 +19,7 @@ import trainwatch.run.RunService;
 
 /** The WebSocket endpoints: /api/runs/{id}/live[?after=SEQ] and /api/live. */
 final class LiveRoutes {
-    private static final String CLIENT = "trainwatch.client";
+    static final String CLIENT = "trainwatch.client";
     /** The largest text or binary message Jetty accepts; a longer one closes the connection with 1009 (docs/api.md). */
     static final int MAX_FRAME_BYTES = 1 << 20;
     /** Longer messages are answered with an error unread: clients only ever send {"type":"ping"}. */
@@ -55,8 +55,8 @@ final class LiveRoutes {
             Long after = ctx.queryParam("after") == null ? null : ctx.queryParamAsClass("after", Long.class).get();
             ctx.attribute(CLIENT, hub.connect(ctx.pathParam("id"), new JettySink(ctx.session), after));
         });
-        ws.onMessage(this::message);
-        ws.onBinaryMessage(this::binary);
+        ws.onMessage(LiveRoutes::message);
+        ws.onBinaryMessage(LiveRoutes::binary);
         ws.onClose(ctx -> leave(ctx, true));
         ws.onError(ctx -> leave(ctx, true));
     }
@@ -66,14 +66,14 @@ final class LiveRoutes {
             ctx.enableAutomaticPings(pingMs, TimeUnit.MILLISECONDS);
             ctx.attribute(CLIENT, list.connect(new JettySink(ctx.session)));
         });
-        ws.onMessage(this::message);
-        ws.onBinaryMessage(this::binary);
+        ws.onMessage(LiveRoutes::message);
+        ws.onBinaryMessage(LiveRoutes::binary);
         ws.onClose(ctx -> leave(ctx, false));
         ws.onError(ctx -> leave(ctx, false));
     }
 
     /** Clients have nothing to say but {"type":"ping"}; anything else gets an error message and the connection stays open. */
-    private void message(WsMessageContext ctx) {
+    static void message(WsMessageContext ctx) {
         LiveClient c = ctx.attribute(CLIENT);
         if (c == null) return;
         String text = ctx.message();
@@ -89,7 +89,7 @@ final class LiveRoutes {
         c.offer(Wire.error(msg == null ? "not JSON: the server accepts only {\"type\":\"ping\"}" : "unknown message: the server accepts only {\"type\":\"ping\"}"));
     }
 
-    private void binary(WsBinaryMessageContext ctx) {
+    static void binary(WsBinaryMessageContext ctx) {
         LiveClient c = ctx.attribute(CLIENT);
         if (c != null) c.offer(Wire.error(BINARY));
     }

@@ -103,8 +103,13 @@ public final class TrainwatchServer implements AutoCloseable {
         }
     }
 
-    /** How often /api/live looks for run-list changes: a run starting, finishing or deleted shows within about this. */
-    static final long LIST_TICK_MS = 500;
+    /**
+     * How often the run index polls runs/ for changes made by other processes (a trainer's status.json, a run
+     * trained from the CLI): those reach /api/live within about this. Changes the server makes itself are pushed
+     * at once. A tick with nothing new costs a stat of runs/ and of each live run's status.json, whatever the
+     * number of finished runs; live runs' progress is re-read every RunIndex.PROGRESS_MS.
+     */
+    static final long LIST_TICK_MS = 100;
 
     public final RunStore store;
     public final Supervisor supervisor;
@@ -138,9 +143,10 @@ public final class TrainwatchServer implements AutoCloseable {
         supervisor.remoteRuns(ingest);
         runs.onDelete(ingest::forget);
         list = new RunListFeed(index, hub::watch, o.limits());
+        supervisor.onStatusChange(list::reread); // statuses it writes and trainers it sees exit: listed at once
         ensembles = new EnsembleService(store.root(), runs, new ChildJvm(store.root(), o.childJvmArgs())::command, clock);
         ensembles.useSweeps((sweep, k) -> trainwatch.ensemble.SweepMembers.top(sweeps, sweep, k));
-        app = HttpApp.create(o.host(), o.port(), o.webDir(), runs, hub, list, stats, ingest, ensembles);
+        app = HttpApp.create(o.host(), o.port(), o.webDir(), runs, hub, list, stats, ingest, ensembles, sweeps);
     }
 
     /** Listens, then recovers the runs on disk (re-attach / interrupted / re-queue) and checks the run index in the background. */

@@ -5,6 +5,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -14,7 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,12 +34,20 @@ import trainwatch.store.RunStore;
  * down are recomputed, new ones added newest first, so the list fills in as it goes).
  * While serving, {@link #refresh()} picks up new and removed directories and re-reads live
  * runs; every {@link #FULL_CHECK_MS} it stats every run. The file is rewritten at most every
- * {@link #SAVE_EVERY_MS} when something changed, and on close.
+ * {@link #SAVE_EVERY_MS} when something changed, and on close. Every entry added, changed or
+ * removed, whatever the cause, is told to the {@link #onChange} listeners at once (the run list
+ * feed pushes it), so a change the server makes itself never waits for a poll.
  */
 public final class RunIndex implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RunIndex.class);
     static final long FULL_CHECK_MS = 30_000;
     static final long SAVE_EVERY_MS = 5_000;
+    /** A listing of runs/ is reused while the directory's mtime has not moved and was this much older than the listing (coarse clocks). */
+    static final long MTIME_SLACK_MS = 2_000;
+    /** ... and at most this long whatever the mtime says (file systems whose directory mtime lags, e.g. NFS attribute caches). */
+    static final long RELIST_MS = 5_000;
+    /** Live runs' progress (step, latest values) is re-read this often; their status.json is looked at on every refresh. */
+    static final long PROGRESS_MS = 500;
 
     private final RunStore store;
     private final ReaderPool readers;
@@ -50,6 +62,14 @@ public final class RunIndex implements AutoCloseable {
     private volatile boolean closed;
     private volatile long lastSave;
     private volatile long lastFullCheck;
+    private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
+    private Set<String> listed; // the last listing of runs/, with the directory's mtime read just before it
+    private long listedMtimeNs;
+    private long listedAtMs;
+    private Set<String> lastListing; // the listing the two sets below were derived from
+    private Set<String> missing = new HashSet<>(); // listed directories without an entry yet (being created, or left to the start-up check)
+    private final Set<String> live = ConcurrentHashMap.newKeySet(); // ids whose entry is queued or running
+    private long lastProgressNs;
 
     public RunIndex(RunStore store, ReaderPool readers, Clock clock) {
         this.store = store;
@@ -61,7 +81,10 @@ public final class RunIndex implements AutoCloseable {
     /** Loads the index file (fast); until {@link #scanInBackground()} has checked them all, unknown run directories wait. */
     public void load() {
         scanning.set(true);
-        for (IndexFile.Line l : file.load()) entries.put(l.run().id(), l);
+        for (IndexFile.Line l : file.load()) {
+            entries.put(l.run().id(), l);
+            if (l.run().isLive()) live.add(l.run().id());
+        }
         LOG.info("run index: {} runs loaded from {}", entries.size(), file.path());
     }
 
@@ -90,16 +113,61 @@ public final class RunIndex implements AutoCloseable {
         return l == null ? null : l.run();
     }
 
-    /** Cheap, called about every second: new and removed run directories, live runs re-read, periodic full check and save. */
+    /**
+     * Told the id of every entry added, changed or removed, after the change, on the thread that made it:
+     * must not block (hand the id to another thread).
+     */
+    public void onChange(Consumer<String> listener) {
+        listeners.add(listener);
+    }
+
+    private void changed(String id) {
+        for (Consumer<String> l : listeners) {
+            try {
+                l.accept(id);
+            } catch (RuntimeException e) {
+                LOG.warn("run index listener failed on {}: {}", id, e.toString());
+            }
+        }
+    }
+
+    /**
+     * Cheap, called several times a second: new and removed run directories, live runs re-read, periodic full
+     * check and save. With nothing new in runs/ it costs a stat of runs/ plus a few stats per live run, whatever
+     * the number of finished runs (their directories are not listed again while runs/ itself is unchanged).
+     */
     public synchronized void refresh() {
         if (closed) return;
-        Set<String> onDisk = dirNames();
+        Set<String> onDisk = currentNames();
         if (onDisk == null) return;
-        for (String id : List.copyOf(entries.keySet())) if (!onDisk.contains(id) && entries.remove(id) != null) dirty = true;
-        for (String id : onDisk) {
+        if (onDisk != lastListing) { // a new listing: runs/ changed, or RELIST_MS passed
+            lastListing = onDisk;
+            for (String id : List.copyOf(entries.keySet())) {
+                // an entry missing from a listing may have been created since (RunService touches a new run at once)
+                if (!onDisk.contains(id) && !Files.isDirectory(store.root().resolve(id)) && entries.remove(id) != null) {
+                    live.remove(id);
+                    dirty = true;
+                    changed(id);
+                }
+            }
+            Set<String> fresh = new HashSet<>();
+            for (String id : onDisk) if (!entries.containsKey(id)) fresh.add(id);
+            missing = fresh;
+        }
+        if (!scanning.get()) { // while it runs, the start-up check gets to new directories (newest first)
+            for (String id : List.copyOf(missing)) {
+                update(id, false);
+                if (entries.containsKey(id)) missing.remove(id);
+            }
+        }
+        // live runs: a status change at once, progress every PROGRESS_MS (a message per running run to every list client)
+        long ns = System.nanoTime();
+        boolean progress = ns - lastProgressNs >= TimeUnit.MILLISECONDS.toNanos(PROGRESS_MS);
+        if (progress) lastProgressNs = ns;
+        for (String id : List.copyOf(live)) {
             IndexFile.Line l = entries.get(id);
-            if (l == null && scanning.get()) continue; // the start-up check gets to it (newest first)
-            if (l == null || l.run().isLive()) update(id, false);
+            if (l == null) live.remove(id);
+            else if (progress || statusMoved(id, l.fp())) update(id, false);
         }
         long now = clock.millis();
         if (!scanning.get() && now - lastFullCheck >= FULL_CHECK_MS) {
@@ -131,7 +199,11 @@ public final class RunIndex implements AutoCloseable {
 
     /** The run is being deleted. */
     public void forget(String id) {
-        if (entries.remove(id) != null) dirty = true;
+        live.remove(id);
+        if (entries.remove(id) != null) {
+            dirty = true;
+            changed(id);
+        }
     }
 
     /** Stats every run and recomputes those whose fingerprint moved; newest ids first so the list fills in from the top. */
@@ -156,7 +228,13 @@ public final class RunIndex implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             }
-            for (String id : List.copyOf(entries.keySet())) if (!names.contains(id) && !store.exists(id) && entries.remove(id) != null) dirty = true;
+            for (String id : List.copyOf(entries.keySet())) {
+                if (!names.contains(id) && !store.exists(id) && entries.remove(id) != null) {
+                    live.remove(id);
+                    dirty = true;
+                    changed(id);
+                }
+            }
         } catch (RuntimeException e) {
             LOG.warn("run index check failed: {}", e.toString(), e);
         } finally {
@@ -172,15 +250,24 @@ public final class RunIndex implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             return;
         }
+        boolean[] moved = {false};
         entries.compute(id, (k, old) -> {
             Fingerprint fp = Fingerprint.of(dir);
-            if (fp == null) return null; // gone (or being created: its status.json is not there yet)
-            if (!force && old != null && old.fp().equals(fp)) return old;
-            RunEntry e = compute(id, old, fp);
-            if (e == null) return null;
+            RunEntry e = fp == null ? null // gone (or being created: its status.json is not there yet)
+                    : !force && old != null && old.fp().equals(fp) ? old.run() : compute(id, old, fp);
+            if (e == null) {
+                live.remove(id);
+                if (old != null) dirty = moved[0] = true;
+                return null;
+            }
+            if (e.isLive()) live.add(id);
+            else live.remove(id);
+            if (old != null && old.fp().equals(fp) && old.run() == e) return old;
             dirty = true;
+            moved[0] = old == null || !old.run().equals(e);
             return new IndexFile.Line(fp, e);
         });
+        if (moved[0]) changed(id); // outside compute: a listener never runs under the map's lock
     }
 
     /** Live runs read through the pool (kept open: the next refresh reads only what is new); finished ones through a reader closed right after. */
@@ -198,6 +285,42 @@ public final class RunIndex implements AutoCloseable {
             if (warned.add(id)) LOG.warn("run {}: its files cannot be read; listed as failed", id, e);
             return EntryBuilder.unreadable(store, id, fp.archived());
         }
+    }
+
+    /** status.json replaced since the entry was computed (a trainer rewrites it on every status change): one stat. */
+    private boolean statusMoved(String id, Fingerprint fp) {
+        try {
+            BasicFileAttributes st = Files.readAttributes(store.root().resolve(id).resolve("status.json"), BasicFileAttributes.class);
+            return st.lastModifiedTime().toMillis() != fp.statusMs() || st.size() != fp.statusBytes();
+        } catch (IOException e) {
+            return true; // gone or unreadable: let update() decide
+        }
+    }
+
+    /**
+     * The run directory names: the last listing again while runs/ is unchanged. Adding or removing a directory
+     * moves the directory's mtime; its mtime is read before listing, and a listing is trusted only when that
+     * mtime was comfortably older than the listing (a clock of 1 s granularity cannot hide a change then).
+     * Wall time, not the injected clock: it is compared with the file system's.
+     */
+    private Set<String> currentNames() {
+        long wall = System.currentTimeMillis();
+        long mtime;
+        try {
+            mtime = Files.getLastModifiedTime(store.root()).to(TimeUnit.NANOSECONDS);
+        } catch (IOException e) {
+            mtime = Long.MIN_VALUE;
+        }
+        if (listed != null && mtime != Long.MIN_VALUE && mtime == listedMtimeNs
+                && listedAtMs - TimeUnit.NANOSECONDS.toMillis(mtime) >= MTIME_SLACK_MS && wall - listedAtMs < RELIST_MS)
+            return listed;
+        Set<String> names = dirNames();
+        if (names != null && mtime != Long.MIN_VALUE) {
+            listed = names;
+            listedMtimeNs = mtime;
+            listedAtMs = wall;
+        }
+        return names;
     }
 
     /** Run directory names (valid ids), without reading anything inside them; null when the root cannot be listed. */

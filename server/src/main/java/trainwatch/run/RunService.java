@@ -85,7 +85,7 @@ public final class RunService {
                 }
             }
         }
-        index.forget(id);
+        index.touch(id); // queued again, listed at once (forgetting it would flash a "removed" on open pages)
     }
 
     private static final int RESUME_WAIT_TRIES = 150; // x 100 ms

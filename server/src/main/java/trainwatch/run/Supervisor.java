@@ -52,6 +52,7 @@ public final class Supervisor implements AutoCloseable {
     private final Map<String, PendingStop> stopping = new HashMap<>();
     private final Map<String, Process> checks = new HashMap<>();
     private final Set<String> settled = new HashSet<>();
+    private final List<java.util.function.Consumer<String>> statusListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "trainwatch-supervisor");
         t.setDaemon(true);
@@ -107,6 +108,25 @@ public final class Supervisor implements AutoCloseable {
     /** Runs written by this server for a remote trainer (ingest): never adopted or settled here; their stop goes to the owner. */
     public void remoteRuns(RemoteRuns r) {
         this.remote = r;
+    }
+
+    /**
+     * Told a run's id after this supervisor wrote its status, or when a trainer it started exits (its final
+     * status is on disk then), so the run list shows it without waiting for a poll. Called under this
+     * supervisor's lock or on the JDK's process reaper: must not block.
+     */
+    public void onStatusChange(java.util.function.Consumer<String> listener) {
+        statusListeners.add(listener);
+    }
+
+    private void statusChanged(String id) {
+        for (var l : statusListeners) {
+            try {
+                l.accept(id);
+            } catch (RuntimeException e) {
+                LOG.warn("run {}: status listener failed: {}", id, e.toString());
+            }
+        }
     }
 
     public void useDiskProbe(DiskSpace.Probe probe) {
@@ -174,6 +194,7 @@ public final class Supervisor implements AutoCloseable {
             StatusRecord end = as == null ? new StatusRecord(RunStatus.STOPPED, "stopped before it started", clock.millis(), 0, state.createdMs())
                     : new StatusRecord(as.status(), as.reason(), clock.millis(), 0, state.createdMs());
             store.writeState(id, end);
+            statusChanged(id);
             return;
         }
         Process child = children.get(id);
@@ -241,6 +262,7 @@ public final class Supervisor implements AutoCloseable {
             throw RunException.conflict("run " + id + " is a remote run: it continues when its trainer sends again");
         if (isActive(id) || store.trainerAlive(id)) throw RunException.conflict("run " + id + " still has a trainer: wait until it has exited");
         store.writeState(id, new StatusRecord(RunStatus.QUEUED, "resume requested", clock.millis(), 0, state.createdMs()));
+        statusChanged(id);
         settled.remove(id);
         stopRequested.remove(id);
         forced.remove(id);
@@ -381,6 +403,7 @@ public final class Supervisor implements AutoCloseable {
                     : as != null ? as.reason() + " (" + how + ")"
                     : "stopped on request (" + how + ")";
             boolean written = store.writeStateOrKeep(id, new StatusRecord(status, reason, clock.millis(), 0, s.createdMs()));
+            statusChanged(id);
             if (written) LOG.info("run {}: {} ({})", id, status.wire(), reason);
             else LOG.warn("run {}: {} ({}); status.json cannot be rewritten now, kept in memory until it can", id, status.wire(), reason);
         } catch (RuntimeException e) {
@@ -393,12 +416,16 @@ public final class Supervisor implements AutoCloseable {
         while ((id = queue.next(busySlots(), maxParallel)) != null) {
             try {
                 if (!store.exists(id) || store.state(id).status() != RunStatus.QUEUED) continue; // deleted or stopped meanwhile
-                children.put(id, launcher.startTrainer(id));
+                Process child = launcher.startTrainer(id);
+                children.put(id, child);
+                String run = id;
+                child.onExit().thenRun(() -> statusChanged(run)); // its final status is written by now
             } catch (Exception e) {
                 LOG.warn("run {}: could not start its trainer: {}", id, e.toString());
                 try {
                     store.writeState(id, new StatusRecord(RunStatus.INTERRUPTED, "could not start the trainer: " + e.getMessage(),
                             clock.millis(), 0, store.state(id).createdMs()));
+                    statusChanged(id);
                 } catch (RuntimeException ignored) {
                     // the run directory went away; nothing left to mark
                 }

@@ -42,6 +42,7 @@ public final class SweepService implements AutoCloseable {
     private final Clock clock;
     private final Path dataDir;
     private final Map<String, Sweeper> owned = new ConcurrentHashMap<>();
+    private final Map<String, Viewed> viewed = new ConcurrentHashMap<>();
     private final List<Consumer<SweepChange>> listeners = new CopyOnWriteArrayList<>();
     private ScheduledExecutorService timer;
 
@@ -198,6 +199,7 @@ public final class SweepService implements AutoCloseable {
             }
         }
         owned.remove(id);
+        viewed.remove(id);
         store.delete(id);
         return new DeleteResult(id, deleted);
     }
@@ -226,8 +228,17 @@ public final class SweepService implements AutoCloseable {
     /** The live controller when this service runs the sweep, else a fresh replay of its files. */
     private Sweeper sweeper(String id) {
         Sweeper s = owned.get(id);
-        return s != null ? s : load(id);
+        if (s != null) return s;
+        // a sweep nobody here drives changes only when its events.jsonl grows: replay it again only then
+        long size = store.eventsSize(id);
+        Viewed v = viewed.get(id);
+        if (v != null && v.size() == size) return v.sweeper();
+        Sweeper fresh = load(id);
+        viewed.put(id, new Viewed(fresh, size));
+        return fresh;
     }
+
+    private record Viewed(Sweeper sweeper, long size) {}
 
     private Sweeper load(String id) {
         SweepSpec spec = SpecParser.parseStored(store.spec(id), dataDir);

@@ -143,6 +143,15 @@ public final class SweepStore {
         return 0;
     }
 
+    /** Bytes in events.jsonl (-1 when it is gone): it only grows, so an equal size means no new event. */
+    long eventsSize(String id) {
+        try {
+            return Files.size(dir(id).resolve(EVENTS));
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
     /** Every complete event in order; a torn last line (no newline) is ignored, an unreadable line is skipped and logged. */
     List<SweepEvent> events(String id) {
         byte[] bytes;

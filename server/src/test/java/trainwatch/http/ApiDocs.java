@@ -25,8 +25,11 @@ import trainwatch.json.Json;
  * schema (tag names, a config, a check's own details) are listed in {@link #DATA_MAPS}.
  */
 final class ApiDocs {
-    /** Keys whose value is a map keyed by data: config (docs/config.md's keys), latest/values (tag names), details (per check), counts (statuses). */
-    static final Set<String> DATA_MAPS = Set.of("config", "latest", "values", "details", "counts");
+    /**
+     * Keys whose value is a map keyed by data: config (docs/config.md's keys), latest/values (tag names), details (per check),
+     * counts (statuses), a sweep spec's base (a run config) and parameters (config paths).
+     */
+    static final Set<String> DATA_MAPS = Set.of("config", "latest", "values", "details", "counts", "base", "parameters");
 
     private final Map<String, List<JsonNode>> byHeading = new LinkedHashMap<>();
 

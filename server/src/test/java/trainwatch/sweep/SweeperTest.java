@@ -262,6 +262,24 @@ class SweeperTest {
         assertTrue(detail.get("params").get(0).get("log").asBoolean());
     }
 
+    @Test
+    void a_sweep_driven_by_another_process_is_shown_from_its_files_but_not_stopped_from_here() {
+        SweepService driver = service(); // e.g. a `sweep` command on the same runs/
+        SweepView v = driver.create(spec("random", 3, 1, ""));
+        SweepService viewer = new SweepService(new SweepStore(runs, clock), fake, clock, runs);
+        services.add(viewer);
+        assertEquals(1, viewer.get(v.id()).trials().size());
+        assertEquals(409, assertThrows(RunException.class, () -> viewer.stop(v.id())).status());
+
+        fake.epoch(fake.trial(0).id, 0.8);
+        fake.end(fake.trial(0).id, RunStatus.FINISHED, "");
+        driver.tick();
+        SweepDetail seen = viewer.get(v.id());
+        assertEquals(2, seen.trials().size(), "a grown events.jsonl is read again");
+        assertEquals(0.8, seen.best().value());
+        assertEquals(2, fake.runs.size(), "the viewer started nothing");
+    }
+
     private static Set<String> keys(JsonNode n) {
         Set<String> out = new HashSet<>();
         n.fieldNames().forEachRemaining(out::add);

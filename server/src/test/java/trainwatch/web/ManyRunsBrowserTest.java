@@ -47,8 +47,14 @@ import trainwatch.testkit.ServerProcess;
 class ManyRunsBrowserTest {
     static final int N = 10_000;
     static final long HEAP_BOUND = 256L << 20;
-    /** 1 s on a quiet machine is the goal; 3-5 s was measured with a load average of 40 on 2 cores. */
-    static final long PAGE_LATENCY_BOUND_MS = Long.getLong("trainwatch.pageLatencyBoundMs", 10_000);
+    /** Rounds of start / finish / delete whose median latency is judged (an odd number). */
+    static final int LATENCY_ROUNDS = Integer.getInteger("trainwatch.latencyRounds", 5);
+    /**
+     * On the median of the rounds. Medians measured here: 0.1-0.6 s with the full-suite flake check and other
+     * builds running (load 17-35 on 2 cores, this JVM and Chromium at nice 15); the one-second claim itself is
+     * asserted at the feed (RunListScaleTest), where no browser adds its own lag.
+     */
+    static final long PAGE_LATENCY_BOUND_MS = Long.getLong("trainwatch.pageLatencyBoundMs", 2_000);
     static Path root;
     static ServerProcess server;
     static Api api;
@@ -186,34 +192,77 @@ class ManyRunsBrowserTest {
 
     @Test
     @Order(5)
-    void a_run_starting_finishing_and_deleted_shows_on_an_open_runs_page_within_a_second() throws Exception {
+    void runs_starting_finishing_and_deleted_show_on_an_open_runs_page_within_a_second_on_the_median() throws Exception {
         browser.driver.get(server.url());
         browser.await("rows", d -> rows().size() == 100);
-        String id = "headless-browser";
+        // The page stamps the wall time at which each watched row appears, changes status or goes (a
+        // MutationObserver: the DOM change itself, not when a WebDriver poll happens to look).
+        browser.js("""
+                window.__seen = {}; window.__watch = [];
+                const stamp = () => {
+                  const now = Date.now();
+                  for (const id of window.__watch) {
+                    const tr = document.querySelector('#runs-rows tr[data-id="' + id + '"]');
+                    const key = id + ':' + (tr ? tr.dataset.status : (window.__seen[id + ':running'] ? 'gone' : 'absent'));
+                    if (!(key in window.__seen)) window.__seen[key] = now;
+                  }
+                };
+                new MutationObserver(stamp).observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ['data-status'] });""");
         RunStore store = new RunStore(root.resolve("runs"), Clock.systemUTC());
-        long t0 = System.nanoTime();
-        store.create(id, "{\"name\":\"headless-browser\",\"dataset\":\"spiral\"}", RunStatus.QUEUED, "");
-        try (RunWriter w = store.openWriter(id)) {
-            w.status(RunStatus.RUNNING, "");
-            w.flush();
-            browser.await("the new run's row", d -> !d.findElements(By.cssSelector("#runs-rows tr[data-id='" + id + "'][data-status='running']")).isEmpty());
-            long started = ms(t0);
-            assertEquals("1", chipCount("running"));
-            long t1 = System.nanoTime();
-            w.status(RunStatus.FINISHED, "");
-            w.close();
-            browser.await("finished", d -> !d.findElements(By.cssSelector("#runs-rows tr[data-id='" + id + "'][data-status='finished']")).isEmpty());
-            long finished = ms(t1);
-            long t2 = System.nanoTime();
+        List<Long> started = new ArrayList<>(), finished = new ArrayList<>(), deleted = new ArrayList<>(), answered = new ArrayList<>();
+        for (int k = 0; k < LATENCY_ROUNDS; k++) {
+            String id = "headless-browser-" + k;
+            browser.js("window.__watch.push(arguments[0])", id);
+            // started and finished by another process (as a trainer does): the server's poll finds them.
+            // Timed from just before the trainer's status write (which includes its fsyncs), never after it:
+            // a thread descheduled after the write would make the page look faster than it is.
+            store.create(id, "{\"name\":\"" + id + "\",\"dataset\":\"spiral\"}", RunStatus.QUEUED, "");
+            try (RunWriter w = store.openWriter(id)) {
+                long t0 = System.currentTimeMillis();
+                w.status(RunStatus.RUNNING, "");
+                started.add(seen(id, "running") - t0);
+                assertEquals("1", chipCount("running"));
+                long t1 = System.currentTimeMillis();
+                w.status(RunStatus.FINISHED, "");
+                finished.add(seen(id, "finished") - t1);
+            }
+            // deleted through the API: the server pushes it
+            long t2 = System.currentTimeMillis();
             assertEquals(200, deleteRun(id));
-            browser.await("row gone", d -> d.findElements(By.cssSelector("#runs-rows tr[data-id='" + id + "']")).isEmpty());
-            long deleted = ms(t2);
-            System.out.printf("runs page: started %d ms, finished %d ms, deleted %d ms%n", started, finished, deleted);
-            // the one-second claim is asserted where it can be measured without a browser's own lag
-            // (RunListScaleTest, at the feed: 572-823 ms under load 50); here a loaded machine gets slack
-            long max = Math.max(started, Math.max(finished, deleted));
-            assertTrue(max < PAGE_LATENCY_BOUND_MS, "started " + started + ", finished " + finished + ", deleted " + deleted + " ms");
-            assertTrue(browser.driver.findElement(By.id("runs-summary")).getText().endsWith("10,000"));
+            answered.add(System.currentTimeMillis() - t2);
+            deleted.add(seen(id, "gone") - t2);
+            browser.await("summary back to every run", d -> d.findElement(By.id("runs-summary")).getText().endsWith("10,000"));
+        }
+        System.out.printf("runs page, %d rounds, ms: started %s, finished %s, deleted %s (the DELETE answered after %s); load average %s%n",
+                LATENCY_ROUNDS, sorted(started), sorted(finished), sorted(deleted), sorted(answered), loadAverage());
+        // Each change had to show (90 s deadlines above); the latency bound is judged on the median of the
+        // rounds, so one round stalled by a loaded machine cannot fail the test on its own.
+        assertTrue(median(started) < PAGE_LATENCY_BOUND_MS, "started, median of " + sorted(started));
+        assertTrue(median(finished) < PAGE_LATENCY_BOUND_MS, "finished, median of " + sorted(finished));
+        assertTrue(median(deleted) < PAGE_LATENCY_BOUND_MS, "deleted, median of " + sorted(deleted));
+    }
+
+    /** The page's wall-clock stamp of the row of id reaching that status ("gone": removed), waited for generously. */
+    long seen(String id, String status) {
+        Object t = browser.await(id + " " + status + " on the page", d -> browser.js("return window.__seen[arguments[0]] ?? null", id + ":" + status));
+        return ((Number) t).longValue();
+    }
+
+    static List<Long> sorted(List<Long> xs) {
+        List<Long> s = new ArrayList<>(xs);
+        s.sort(null);
+        return s;
+    }
+
+    static long median(List<Long> xs) {
+        return sorted(xs).get(xs.size() / 2);
+    }
+
+    static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (java.io.IOException e) {
+            return "?";
         }
     }
 
@@ -242,8 +291,11 @@ class ManyRunsBrowserTest {
         return (System.nanoTime() - t0) / 1_000_000;
     }
 
+    /** One client for the class, as a browser keeps its connection (a new HttpClient per call costs a thread and a connection). */
+    static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
+
     static int deleteRun(String id) throws Exception {
-        var http = java.net.http.HttpClient.newHttpClient();
+        var http = HTTP;
         return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.url() + "api/runs/" + id))
                 .header("Content-Type", "application/json").DELETE().build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
     }

@@ -1,0 +1,143 @@
+package trainwatch.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import trainwatch.client.TrainwatchClient;
+import trainwatch.config.ConfigException;
+import trainwatch.config.ConfigParser;
+import trainwatch.config.RunConfig;
+import trainwatch.data.Dataset;
+import trainwatch.data.DatasetException;
+import trainwatch.data.Datasets;
+import trainwatch.event.RunStatus;
+import trainwatch.json.Json;
+import trainwatch.train.TrainOutcome;
+
+/**
+ * `train CONFIG.json --remote URL`: creates a remote run on the server at URL and trains it here, sending
+ * every record through the ingest API (spooled while the server is unreachable).
+ * `train --remote URL --run ID`: trains a remote run that already exists there (its config read from the
+ * server), with the run's ingest key from the environment variable TRAINWATCH_INGEST_KEY (never on the
+ * command line, where `ps` would show it). Checkpoints stay in the local runs directory. Exit codes as
+ * for a local run.
+ */
+final class RemoteTrain {
+    static final String KEY_ENV = "TRAINWATCH_INGEST_KEY";
+    /** Keys a remote run's stored config adds to the trainer's own (docs/api.md "Ingest"). */
+    private static final String[] INGEST_KEYS = {"remote", "classes", "description"};
+
+    private final Training training;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Path dataDir;
+    private final BooleanSupplier stop;
+    private final Map<String, String> env;
+
+    RemoteTrain(Training training, PrintStream out, PrintStream err, Path dataDir, BooleanSupplier stop, Map<String, String> env) {
+        this.training = training;
+        this.out = out;
+        this.err = err;
+        this.dataDir = dataDir;
+        this.stop = stop;
+        this.env = env;
+    }
+
+    int run(TrainArgs a) {
+        String url = a.remote().endsWith("/") ? a.remote().substring(0, a.remote().length() - 1) : a.remote();
+        String json;
+        String key = null;
+        if (a.runId() != null) {
+            key = env.get(KEY_ENV);
+            if (key == null || key.isBlank())
+                return fail(TrainCommand.BAD_CONFIG, "train --remote URL --run ID needs the run's ingest key in the environment variable " + KEY_ENV);
+            try {
+                json = remoteConfig(url, a.runId());
+            } catch (IOException e) {
+                return fail(TrainCommand.FAILED, "cannot read run " + a.runId() + " from " + url + ": " + TrainCommand.oneLine(e));
+            }
+            if (json == null) return fail(TrainCommand.BAD_CONFIG, "no run " + a.runId() + " on " + url);
+        } else {
+            try {
+                json = Files.readString(a.configFile());
+            } catch (IOException e) {
+                return fail(TrainCommand.BAD_CONFIG, "cannot read " + a.configFile() + ": " + TrainCommand.oneLine(e));
+            }
+        }
+        RunConfig config;
+        Dataset data;
+        try {
+            config = ConfigParser.parse(json, dataDir);
+            data = Datasets.load(config, dataDir);
+        } catch (ConfigException | DatasetException e) {
+            return fail(TrainCommand.BAD_CONFIG, e.getMessage());
+        }
+        TrainwatchClient.Builder b = TrainwatchClient.builder(url, config.name());
+        if (a.runId() != null) b.attach(a.runId(), key);
+        else b.config(Json.MAPPER.convertValue(Json.tree(ConfigParser.toJson(config)), Map.class)).classes(data.numClasses());
+        TrainwatchClient client = b.spoolDir(a.runsDir().resolve(".spool")).flushIntervalMs(500).finishTimeoutMs(120_000).start();
+        Path checkpoints = a.runsDir().resolve(a.runId() != null ? a.runId() : "remote-" + client.spoolFile().getFileName().toString().replace(".spool", ""))
+                .resolve("checkpoints");
+        NativeThreads.capUnlessSet(System.getenv(), err);
+        TrainOutcome outcome;
+        try (RemoteRunWriter writer = new RemoteRunWriter(client, checkpoints)) {
+            out.println("remote run " + (a.runId() != null ? a.runId() : "(" + config.name() + ")") + " on " + url);
+            out.flush();
+            ProgressPrinter progress = new ProgressPrinter(out, false, config.epochs(), System::nanoTime);
+            try {
+                outcome = training.train(config, data, writer, progress, () -> stop.getAsBoolean() || client.stopRequested());
+                if (outcome == null) outcome = new TrainOutcome(RunStatus.FAILED, "the trainer returned no outcome", 0);
+            } catch (Exception | OutOfMemoryError | StackOverflowError e) {
+                outcome = new TrainOutcome(RunStatus.FAILED, TrainCommand.oneLine(e), 0);
+                writer.status(RunStatus.FAILED, outcome.reason());
+            }
+            progress.finish();
+            if (!client.awaitDelivered(120_000))
+                err.println("warning: not every record reached " + url + (client.error() != null ? " (" + client.error() + ")" : "")
+                        + "; they are kept in " + client.spoolFile());
+        }
+        String summary = "remote run " + client.runId() + " " + outcome.status().wire() + (outcome.reason().isEmpty() ? "" : ": " + outcome.reason());
+        if (outcome.status() == RunStatus.FINISHED || outcome.status() == RunStatus.STOPPED) out.println(summary);
+        else err.println("error: " + summary);
+        out.flush();
+        return TrainCommand.exitCode(outcome.status());
+    }
+
+    /** The run's config as the server stores it, without the keys the ingest API added; null for an unknown run. */
+    private static String remoteConfig(String url, String id) throws IOException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        HttpResponse<String> r;
+        try {
+            r = http.send(HttpRequest.newBuilder(URI.create(url + "/api/runs/" + id)).timeout(Duration.ofSeconds(30)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        if (r.statusCode() == 404) return null;
+        if (r.statusCode() != 200) throw new IOException("the server answered " + r.statusCode());
+        JsonNode config = Json.tree(r.body()).path("config");
+        if (!config.isObject()) throw new IOException("the server sent no config for run " + id);
+        ObjectNode c = (ObjectNode) config;
+        for (String k : INGEST_KEYS) c.remove(k);
+        return Json.write(c);
+    }
+
+    private int fail(int code, String message) {
+        err.println("error: " + message);
+        err.flush();
+        return code;
+    }
+}
