@@ -17,7 +17,8 @@ public final class SweepMembers {
         try {
             d = sweeps.get(sweepId);
         } catch (RunException e) {
-            if (e.kind() != RunException.Kind.NOT_FOUND) throw e;
+            // an unknown or malformed sweep id is the caller's field "sweep", not the sweep routes' "id"
+            if (e.kind() != RunException.Kind.NOT_FOUND && e.kind() != RunException.Kind.INVALID) throw e;
             throw RunException.invalid("sweep", "no sweep " + sweepId);
         }
         return top(d, k);
