@@ -49,7 +49,7 @@ class IngestBench {
         Path runs = Files.createTempDirectory("tw-ingest-bench");
         try (TrainwatchServer server = new TrainwatchServer(TrainwatchServer.Options.defaults().withPort(0).withRuns(runs).withMaxParallel(1)).start()) {
             String base = "http://127.0.0.1:" + server.port();
-            HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(8)).connectTimeout(Duration.ofSeconds(10)).build();
+            HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(4)).connectTimeout(Duration.ofSeconds(10)).build();
             String[] ids = new String[trainers], keys = new String[trainers];
             for (int i = 0; i < trainers; i++) {
                 HttpResponse<String> r = http.send(json(base + "/api/ingest/runs", null, "{\"name\":\"bench-" + i + "\"}"), HttpResponse.BodyHandlers.ofString());
@@ -63,6 +63,7 @@ class IngestBench {
 
             AtomicLong acknowledged = new AtomicLong(), failed = new AtomicLong(), non200 = new AtomicLong();
             long[] next = new long[trainers];
+            inFlight = new boolean[trainers];
             ScheduledExecutorService ticks = Executors.newScheduledThreadPool(4);
             long cpu0 = cpu(), wall0 = System.nanoTime();
             for (int i = 0; i < trainers; i++) {
@@ -73,6 +74,15 @@ class IngestBench {
             Thread.sleep(seconds * 1000L);
             ticks.shutdown();
             ticks.awaitTermination(60, TimeUnit.SECONDS);
+            long settle = System.nanoTime() + 60_000_000_000L;
+            while (System.nanoTime() < settle) {
+                boolean any = false;
+                synchronized (next) {
+                    for (boolean f : inFlight) any |= f;
+                }
+                if (!any) break;
+                Thread.sleep(50);
+            }
             long cpu1 = cpu(), wall1 = System.nanoTime();
             Thread.sleep(2000);
             System.gc();
@@ -85,7 +95,7 @@ class IngestBench {
                 long total = s.path("total").asLong(0);
                 stored += total;
                 synchronized (next) {
-                    lost += Math.max(0, next[i] / 10 - total);
+                    lost += Math.max(0, next[i] - total);
                 }
             }
             sockets.forEach(WebSocket::abort);
@@ -93,10 +103,10 @@ class IngestBench {
             Collections.sort(lat);
             double cores = (cpu1 - cpu0) / (double) (wall1 - wall0);
             String out = String.format(Locale.ROOT,
-                    "trainers=%d seconds=%d: steps acknowledged=%d stored=%d lost=%d; requests failed=%d non-200=%d; "
+                    "trainers=%d seconds=%d: steps offered=%d acknowledged=%d stored=%d lost=%d; batches skipped (trainer behind)=%d failed=%d non-200=%d; "
                             + "ingest->browser latency over %d watched runs (%d messages): p50=%d ms p95=%d ms p99=%d ms max=%d ms; "
                             + "heap after GC=%d MB; process CPU=%.2f cores (trainers and WebSocket readers included); 5xx=%d",
-                    trainers, seconds, acknowledged.get() / 10, stored, lost, failed.get(), non200.get(), watched, lat.size(),
+                    trainers, seconds, 10L * trainers * seconds, acknowledged.get(), stored, lost, skipped.get(), failed.get(), non200.get(), watched, lat.size(),
                     pct(lat, 50), pct(lat, 95), pct(lat, 99), lat.isEmpty() ? -1 : lat.get(lat.size() - 1), heap >> 20, cores,
                     server.stats.count(500, 600));
             System.out.println("\n===== RESULTS =====\n" + out);
@@ -104,6 +114,9 @@ class IngestBench {
     }
 
     /** One second of a trainer: 10 steps of 10 tags, stamped with the send time (latency = receipt - this). */
+    private static final AtomicLong skipped = new AtomicLong();
+    private static boolean[] inFlight;
+
     private static void send(HttpClient http, String base, String id, String key, long[] next, int k, AtomicLong acknowledged,
                              AtomicLong failed, AtomicLong non200) {
         long first;
@@ -119,20 +132,26 @@ class IngestBench {
             sb.append("}}");
         }
         sb.append("]}");
-        try {
-            HttpResponse<String> r = http.send(json(base + "/api/ingest/runs/" + id + "/records", key, sb.toString()), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200) {
-                non200.incrementAndGet();
+        synchronized (next) {
+            if (inFlight[k]) {
+                skipped.incrementAndGet(); // the previous second's batch has no reply yet: this trainer falls behind
                 return;
             }
-            long n = Json.tree(r.body()).get("next").asLong();
-            synchronized (next) {
-                acknowledged.addAndGet(n - next[k]);
-                next[k] = n;
-            }
-        } catch (Exception e) {
-            failed.incrementAndGet();
+            inFlight[k] = true;
         }
+        http.sendAsync(json(base + "/api/ingest/runs/" + id + "/records", key, sb.toString()), HttpResponse.BodyHandlers.ofString())
+                .whenComplete((r, e) -> {
+                    synchronized (next) {
+                        inFlight[k] = false;
+                        if (e != null) failed.incrementAndGet();
+                        else if (r.statusCode() != 200) non200.incrementAndGet();
+                        else {
+                            long n = Json.tree(r.body()).get("next").asLong();
+                            acknowledged.addAndGet(n - next[k]);
+                            next[k] = n;
+                        }
+                    }
+                });
     }
 
     private static WebSocket watch(HttpClient http, String base, String id, ConcurrentLinkedQueue<Long> latencies) throws Exception {
