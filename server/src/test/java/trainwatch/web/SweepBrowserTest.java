@@ -85,17 +85,19 @@ class SweepBrowserTest {
         assertEquals(best.run(), rows.get(0).run(), "best first by default");
         assertTrue(rows.get(0).cells().get(3).startsWith(String.format("%.3f", best.value()).substring(0, 4)), rows.get(0).toString());
         assertTrue(text("#sweep-best").contains("trial " + best.n()), text("#sweep-best"));
-        assertEquals("#/run/" + best.run(), browser.driver.findElement(By.id("open-best")).getDomProperty("hash"));
+        assertEquals("#/run/" + best.run(), browser.read("the open-best link", By.id("open-best"), e -> e.getDomProperty("hash")));
         assertTrue(browser.driver.findElements(By.cssSelector("canvas#parcoords")).size() == 1);
         assertEquals(5, browser.driver.findElements(By.cssSelector("#scatter-grid canvas")).size(), "a scatter per parameter");
         // virtualised: far fewer rows in the DOM than trials would be at 10,000; here at most the 60
         assertTrue(rows.size() <= N);
 
         // keyboard: Tab to the status header, Enter sorts ascending: failed first, pruned shown as such
-        WebElement status = browser.driver.findElement(By.cssSelector("#trial-table button[data-sort='status']"));
-        status.sendKeys(Keys.ENTER);
+        browser.await("Enter on the status header", d -> { // found and pressed in one wait: a live page may re-render it
+            d.findElement(By.cssSelector("#trial-table button[data-sort='status']")).sendKeys(Keys.ENTER);
+            return true;
+        });
         browser.await("sorted by status", d -> rows().get(0).status().equals("failed"));
-        assertEquals("status", browser.driver.findElement(By.cssSelector("#trial-table th[aria-sort='ascending'] button")).getAttribute("data-sort"));
+        assertEquals("status", browser.read("the ascending header", By.cssSelector("#trial-table th[aria-sort='ascending'] button"), e -> e.getAttribute("data-sort")));
         WebElement focused = browser.driver.switchTo().activeElement();
         assertEquals("status", focused.getAttribute("data-sort"), "focus stays on the header after sorting");
         focused.sendKeys(Keys.SPACE);
@@ -172,8 +174,8 @@ class SweepBrowserTest {
         browser.driver.get(server.url() + "#/?sweep=" + sweep.id);
         browser.await("the sweep's runs", d -> text("#runs-summary").endsWith("of " + N) || text("#runs-summary").equals(N + " of " + N));
         assertTrue(text("#sweep-filter").contains(sweep.id), text("#sweep-filter"));
-        WebElement tag = browser.driver.findElement(By.cssSelector("#runs-rows a.tag-sweep"));
-        assertEquals("#/sweep/" + sweep.id, tag.getDomProperty("hash"));
+        // read inside one wait: the runs list re-renders its rows on live updates (this went stale once in a flake check)
+        assertEquals("#/sweep/" + sweep.id, browser.read("a sweep tag", By.cssSelector("#runs-rows a.tag-sweep"), e -> e.getDomProperty("hash")));
         browser.click("the sweep tag", By.cssSelector("#runs-rows a.tag-sweep"));
         browser.await("the sweep page", d -> text("#trial-count").equals(N + " trials"));
         assertEquals(List.of(), browser.consoleErrors());
