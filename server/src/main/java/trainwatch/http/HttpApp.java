@@ -29,15 +29,9 @@ import io.javalin.json.JavalinJackson;
 import io.javalin.validation.ValidationException;
 
 import trainwatch.ingest.IngestException;
-import trainwatch.ingest.IngestService;
 import trainwatch.json.Json;
-import trainwatch.live.LiveHub;
-import trainwatch.live.RunListFeed;
 import trainwatch.run.Problem;
 import trainwatch.run.RunException;
-import trainwatch.ensemble.EnsembleService;
-import trainwatch.run.RunService;
-import trainwatch.sweep.SweepService;
 
 /**
  * The one factory of the web app: an unstarted Javalin built from its dependencies.
@@ -72,35 +66,15 @@ public final class HttpApp {
         }
     }
 
-    /** webDir: a directory to serve at / (dev), or null to serve the jar's web/ resources when present. */
-    public static Javalin create(String host, int port, Path webDir, RunService runs, LiveHub hub, RunListFeed list, ResponseCounts stats) {
-        return create(host, port, webDir, runs, hub, list, stats, null, null);
-    }
-
-    /** ingest: the remote-run service behind /api/ingest (null: those routes answer 404). */
-    public static Javalin create(String host, int port, Path webDir, RunService runs, LiveHub hub, RunListFeed list, ResponseCounts stats,
-                                 IngestService ingest) {
-        return create(host, port, webDir, runs, hub, list, stats, ingest, null);
-    }
-
-    /** ensembleService: behind /api/ensembles (null: those routes answer 404). */
-    public static Javalin create(String host, int port, Path webDir, RunService runs, LiveHub hub, RunListFeed list, ResponseCounts stats,
-                                 IngestService ingest, EnsembleService ensembleService) {
-        return create(host, port, webDir, runs, hub, list, stats, ingest, ensembleService, null);
-    }
-
-    /** sweeps: the sweep service behind /api/sweeps (null: those routes answer 404). */
-    public static Javalin create(String host, int port, Path webDir, RunService runs, LiveHub hub, RunListFeed list, ResponseCounts stats,
-                                 IngestService ingest, EnsembleService ensembleService, SweepService sweeps) {
-        EnsembleRoutes ensembles = ensembleService == null ? null : new EnsembleRoutes(ensembleService);
-        SweepRoutes sweepRest = sweeps == null ? null : new SweepRoutes(sweeps);
-        SweepLive sweepLive = sweeps == null ? null : new SweepLive(sweeps, hub.limits());
-        RunRoutes rest = new RunRoutes(runs);
-        RunListRoutes runList = new RunListRoutes(runs);
-        LiveRoutes live = new LiveRoutes(runs, hub, list, hub.limits().pingMs());
+    /** The app: every route of docs/api.md, the error mapping and the static front end. */
+    public static Javalin create(AppServices s) {
+        ResponseCounts stats = s.stats;
+        RunRoutes rest = new RunRoutes(s.runs);
+        RunListRoutes runList = new RunListRoutes(s.runs);
+        LiveRoutes live = new LiveRoutes(s.runs, s.hub, s.list, s.hub.limits().pingMs());
         return Javalin.create(cfg -> {
-            cfg.jetty.host = host;
-            cfg.jetty.port = port;
+            cfg.jetty.host = s.host;
+            cfg.jetty.port = s.port;
             cfg.startup.showJavalinBanner = false;
             cfg.http.maxRequestSize = 1_000_000;
             cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
@@ -108,57 +82,23 @@ public final class HttpApp {
             cfg.jetty.modifyServer(server -> {
                 server.setErrorHandler(errors);
                 server.insertHandler(new PathGuard());
-                if (HostGuard.boundToLoopback(host)) server.insertHandler(new HostGuard());
+                if (HostGuard.boundToLoopback(s.host)) server.insertHandler(new HostGuard());
             });
             cfg.jetty.modifyWebSocketServletFactory(ws -> {
                 ws.setMaxTextMessageSize(LiveRoutes.MAX_FRAME_BYTES);
                 ws.setMaxBinaryMessageSize(LiveRoutes.MAX_FRAME_BYTES);
             });
             cfg.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new ServletJsonErrorHandler(stats)));
-            staticFiles(cfg, webDir);
+            staticFiles(cfg, s.webDir);
 
             cfg.routes.apiBuilder(() -> {
                 before("/api/*", Csrf::checkStateChange);
                 path("/api", () -> {
-                    path("runs", () -> {
-                        get(runList::list);
-                        post(rest::create);
-                        post("delete", runList::deleteMany);
-                        path("{id}", () -> {
-                            get(rest::get);
-                            delete(rest::delete);
-                            post("stop", rest::stop);
-                            post("archive", runList::archive);
-                            post("unarchive", runList::unarchive);
-                            get("scalars", rest::scalars);
-                            get("filters", rest::filters);
-                            get("log", rest::log);
-                            get("alerts", rest::alerts);
-                            post("checks/{name}", rest::check);
-                            post("resume", rest::resume);
-                            get("clock", rest::clock);
-                            staticInstance().wsBeforeUpgrade(prefixPath("live"), live::beforeRunUpgrade);
-                            ws("live", live::run);
-                        });
-                    });
-                    if (sweepRest != null) sweepRoutes(sweepRest, sweepLive);
-                    if (ensembles != null) path("ensembles", () -> {
-                        get(ensembles::list);
-                        post(ensembles::create);
-                        path("{id}", () -> {
-                            get(ensembles::get);
-                            delete(ensembles::delete);
-                            get("log", ensembles::log);
-                        });
-                    });
+                    runRoutes(rest, runList, live);
+                    if (s.sweeps != null) sweepRoutes(new SweepRoutes(s.sweeps), new SweepLive(s.sweeps, s.hub.limits()));
+                    if (s.ensembles != null) ensembleRoutes(new EnsembleRoutes(s.ensembles));
+                    if (s.ingest != null) ingestRoutes(new IngestRoutes(s.ingest));
                     get("disk", rest::disk);
-                    if (ingest != null) {
-                        IngestRoutes in = new IngestRoutes(ingest);
-                        path("ingest/runs", () -> {
-                            post(in::create);
-                            post("{id}/records", in::records);
-                        });
-                    }
                     staticInstance().wsBeforeUpgrade(prefixPath("live"), live::beforeListUpgrade);
                     ws("live", live::runList);
                 });
@@ -176,10 +116,56 @@ public final class HttpApp {
         });
     }
 
-    /**
-     * /api/sweeps (docs/api.md "Sweeps"), inside path("/api"). A method of its own: every nested route
-     * lambda in the one big apiBuilder lambda is one more level javac attributes speculatively.
-     */
+    // One method per route group (inside path("/api")): every nested route lambda in the one big
+    // apiBuilder lambda is one more level javac attributes speculatively.
+
+    /** /api/runs (docs/api.md "Runs"). */
+    private static void runRoutes(RunRoutes rest, RunListRoutes runList, LiveRoutes live) {
+        path("runs", () -> {
+            get(runList::list);
+            post(rest::create);
+            post("delete", runList::deleteMany);
+            path("{id}", () -> {
+                get(rest::get);
+                delete(rest::delete);
+                post("stop", rest::stop);
+                post("archive", runList::archive);
+                post("unarchive", runList::unarchive);
+                get("scalars", rest::scalars);
+                get("filters", rest::filters);
+                get("log", rest::log);
+                get("alerts", rest::alerts);
+                post("checks/{name}", rest::check);
+                post("resume", rest::resume);
+                get("clock", rest::clock);
+                staticInstance().wsBeforeUpgrade(prefixPath("live"), live::beforeRunUpgrade);
+                ws("live", live::run);
+            });
+        });
+    }
+
+    /** /api/ensembles (docs/api.md "Ensembles"). */
+    private static void ensembleRoutes(EnsembleRoutes ensembles) {
+        path("ensembles", () -> {
+            get(ensembles::list);
+            post(ensembles::create);
+            path("{id}", () -> {
+                get(ensembles::get);
+                delete(ensembles::delete);
+                get("log", ensembles::log);
+            });
+        });
+    }
+
+    /** /api/ingest (docs/api.md "Ingest"). */
+    private static void ingestRoutes(IngestRoutes in) {
+        path("ingest/runs", () -> {
+            post(in::create);
+            post("{id}/records", in::records);
+        });
+    }
+
+    /** /api/sweeps (docs/api.md "Sweeps"). */
     private static void sweepRoutes(SweepRoutes rest, SweepLive live) {
         path("sweeps", () -> {
             get(rest::list);

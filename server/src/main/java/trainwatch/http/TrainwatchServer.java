@@ -146,7 +146,8 @@ public final class TrainwatchServer implements AutoCloseable {
         supervisor.onStatusChange(list::reread); // statuses it writes and trainers it sees exit: listed at once
         ensembles = new EnsembleService(store.root(), runs, new ChildJvm(store.root(), o.childJvmArgs())::command, clock);
         ensembles.useSweeps((sweep, k) -> trainwatch.ensemble.SweepMembers.top(sweeps, sweep, k));
-        app = HttpApp.create(o.host(), o.port(), o.webDir(), runs, hub, list, stats, ingest, ensembles, sweeps);
+        app = HttpApp.create(new AppServices(o.host(), o.port(), o.webDir(), runs, hub, list, stats)
+                .ingest(ingest).ensembles(ensembles).sweeps(sweeps));
     }
 
     /** Listens, then recovers the runs on disk (re-attach / interrupted / re-queue) and checks the run index in the background. */
