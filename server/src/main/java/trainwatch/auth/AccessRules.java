@@ -35,6 +35,12 @@ public final class AccessRules {
             rule("POST", "/api/runs/{id}/resume", Need.EDITOR),
             rule("GET", "/api/runs/{id}/clock", Need.VIEWER),
             rule(WS, "/api/runs/{id}/live", Need.VIEWER),
+            // notes, tags, export (docs/api.md "Notes, tags and export")
+            rule("GET", "/api/runs/{id}/notes", Need.VIEWER),
+            rule("POST", "/api/runs/{id}/notes", Need.EDITOR),
+            rule("GET", "/api/runs/{id}/tags", Need.VIEWER),
+            rule("POST", "/api/runs/{id}/tags", Need.EDITOR),
+            rule("GET", "/api/runs/{id}/export", Need.VIEWER),
             rule("GET", "/api/disk", Need.VIEWER),
             rule(WS, "/api/live", Need.VIEWER),
             // sweeps (docs/api.md "Sweeps")
