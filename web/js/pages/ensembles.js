@@ -75,7 +75,6 @@ export function ensemblePage(root, id) {
     setText(statusEl, e.status);
     statusEl.className = 'status status-' + e.status;
     setText(reasonEl, e.reason ? ' ' + e.reason : '');
-    deleteBtn.disabled = e.status === 'running';
     if (e.status === 'waiting' || !e.result) {
       mount(membersEl, h('p.small', e.status === 'waiting' ? 'Waiting for the member runs to finish: ' : 'Members: ',
         e.members.map((m, i) => [i ? ', ' : '', h('a', { href: '#/run/' + encodeURIComponent(m.run) }, m.run), ' (' + m.checkpoint + ', ' + m.run_status + ')'])));
@@ -107,7 +106,7 @@ export function ensemblePage(root, id) {
   }
 
   async function remove() {
-    if (!confirm('Delete this ensemble? Its member runs stay.')) return;
+    if (!confirm('Delete this ensemble? A running evaluation is stopped; its member runs stay.')) return;
     try { await ensembleApi.remove(id); location.hash = '#/ensembles'; } catch (e) { setText(message, e.message); }
   }
 
