@@ -122,7 +122,7 @@ class MonitoringOverheadBench {
         return Arrays.stream(a).max().orElseThrow();
     }
 
-    static RunConfig withAveraging(RunConfig cfg, double decay) throws java.io.IOException {
+    static RunConfig withAveraging(RunConfig cfg, double decay) throws Exception {
         var tree = (com.fasterxml.jackson.databind.node.ObjectNode) trainwatch.json.Json.MAPPER.readTree(ConfigParser.toJson(cfg));
         tree.putObject("averaging").put("decay", decay);
         RunConfig out = ConfigParser.parse(tree.toString());
