@@ -164,7 +164,7 @@ public final class TrainwatchServer implements AutoCloseable {
         runs.onDelete(ingest::forget);
         list = new RunListFeed(index, hub::watch, o.limits());
         supervisor.onStatusChange(list::reread); // statuses it writes and trainers it sees exit: listed at once
-        ensembles = new EnsembleService(store.root(), runs, new ChildJvm(store.root(), o.childJvmArgs())::command, clock);
+        ensembles = new EnsembleService(store.root(), runs, supervisor, new ChildJvm(store.root(), o.childJvmArgs())::command, clock);
         ensembles.useSweeps((sweep, k) -> trainwatch.ensemble.SweepMembers.top(sweeps, sweep, k));
         team = new TeamService(store, runs, index, clock);
         team.onNote((id, note) -> hub.send(id, new Note.Message(note))); // open run pages show it at once

@@ -22,4 +22,9 @@ public interface RemoteRuns {
 
     /** Asks the remote trainer to stop; throws RunException (409) when the run is not running. */
     void stop(String id);
+
+    /** A stop that ends the run with another final status (a sweep prunes a trial); as null = a plain stop. */
+    default void stop(String id, trainwatch.store.StopRequest as) {
+        stop(id);
+    }
 }
