@@ -4,11 +4,12 @@ import java.util.Arrays;
 
 import trainwatch.cli.CheckCommand;
 import trainwatch.cli.EnsembleCommand;
+import trainwatch.cli.ImportCommand;
 import trainwatch.cli.ServeCommand;
 import trainwatch.cli.SweepCommand;
 import trainwatch.cli.TrainCommand;
 
-/** Entry point of the one jar: serve | train | check | sweep | ensemble. */
+/** Entry point of the one jar: serve | train | check | sweep | ensemble | import. */
 public final class Main {
     private Main() {}
 
@@ -24,6 +25,7 @@ public final class Main {
             case "check" -> CheckCommand.run(rest);
             case "sweep" -> SweepCommand.run(rest);
             case "ensemble" -> EnsembleCommand.run(rest);
+            case "import" -> ImportCommand.run(rest);
             case "-h", "--help", "help" -> {
                 System.out.println(USAGE);
                 yield 0;
@@ -42,5 +44,6 @@ public final class Main {
                    java -jar trainwatch.jar check overfit|gradients CONFIG.json [--max-iterations N]
                    java -jar trainwatch.jar check overfit|gradients --run ID [--runs runs]
                    java -jar trainwatch.jar sweep SPEC.json [--runs runs]
-                   java -jar trainwatch.jar ensemble [--runs runs] (--sweep ID --top K | --run ID --last K | --seeds N CONFIG.json | RUN[:CHECKPOINT]...)""";
+                   java -jar trainwatch.jar ensemble [--runs runs] (--sweep ID --top K | --run ID --last K | --seeds N CONFIG.json | RUN[:CHECKPOINT]...)
+                   java -jar trainwatch.jar import FILE [--runs runs] [--name NAME]""";
 }

@@ -37,7 +37,7 @@ import trainwatch.train.TrainOutcome;
 final class RemoteTrain {
     static final String KEY_ENV = "TRAINWATCH_INGEST_KEY";
     /** Keys a remote run's stored config adds to the trainer's own (docs/api.md "Ingest"). */
-    private static final String[] INGEST_KEYS = {"remote", "classes", "description"};
+    private static final String[] INGEST_KEYS = {"remote", "classes", "description", "origin"};
 
     private final Training training;
     private final PrintStream out;
@@ -84,7 +84,7 @@ final class RemoteTrain {
         } catch (ConfigException | DatasetException e) {
             return fail(TrainCommand.BAD_CONFIG, e.getMessage());
         }
-        TrainwatchClient.Builder b = TrainwatchClient.builder(url, config.name());
+        TrainwatchClient.Builder b = TrainwatchClient.builder(url, config.name()).clientName("trainwatch train --remote");
         if (a.runId() != null) b.attach(a.runId(), key);
         else b.config(Json.MAPPER.convertValue(Json.tree(ConfigParser.toJson(config)), Map.class)).classes(data.numClasses());
         TrainwatchClient client = b.spoolDir(a.runsDir().resolve(".spool")).flushIntervalMs(500).finishTimeoutMs(120_000).start();

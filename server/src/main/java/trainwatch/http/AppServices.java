@@ -8,6 +8,7 @@ import trainwatch.live.LiveHub;
 import trainwatch.live.RunListFeed;
 import trainwatch.run.RunService;
 import trainwatch.sweep.SweepService;
+import trainwatch.team.TeamService;
 
 /**
  * What the web app is built from ({@link HttpApp#create(AppServices)}): the services every server has,
@@ -25,6 +26,7 @@ public final class AppServices {
     IngestService ingest;
     EnsembleService ensembles;
     SweepService sweeps;
+    TeamService team;
 
     /** webDir: a directory to serve at / (dev), or null to serve the jar's web/ resources when present. */
     public AppServices(String host, int port, Path webDir, RunService runs, LiveHub hub, RunListFeed list, HttpApp.ResponseCounts stats) {
@@ -46,6 +48,12 @@ public final class AppServices {
     /** The ensemble service behind /api/ensembles. */
     public AppServices ensembles(EnsembleService ensembles) {
         this.ensembles = ensembles;
+        return this;
+    }
+
+    /** Notes, tags and exports: /api/runs/{id}/notes, /tags, /export. */
+    public AppServices team(TeamService team) {
+        this.team = team;
         return this;
     }
 

@@ -98,6 +98,7 @@ public final class HttpApp {
                     if (s.sweeps != null) sweepRoutes(new SweepRoutes(s.sweeps), new SweepLive(s.sweeps, s.hub.limits()));
                     if (s.ensembles != null) ensembleRoutes(new EnsembleRoutes(s.ensembles));
                     if (s.ingest != null) ingestRoutes(new IngestRoutes(s.ingest));
+                    if (s.team != null) teamRoutes(new TeamRoutes(s.team));
                     get("disk", rest::disk);
                     staticInstance().wsBeforeUpgrade(prefixPath("live"), live::beforeListUpgrade);
                     ws("live", live::runList);
@@ -141,6 +142,17 @@ public final class HttpApp {
                 staticInstance().wsBeforeUpgrade(prefixPath("live"), live::beforeRunUpgrade);
                 ws("live", live::run);
             });
+        });
+    }
+
+    /** /api/runs/{id}/notes, /tags, /export (docs/api.md "Notes, tags and export"). */
+    private static void teamRoutes(TeamRoutes team) {
+        path("runs/{id}", () -> {
+            get("notes", team::notes);
+            post("notes", team::addNote);
+            get("tags", team::tags);
+            post("tags", team::changeTags);
+            get("export", team::export);
         });
     }
 

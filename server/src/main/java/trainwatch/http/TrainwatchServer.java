@@ -28,6 +28,8 @@ import trainwatch.store.RunStore;
 import trainwatch.sweep.StoreTrials;
 import trainwatch.sweep.SweepService;
 import trainwatch.sweep.SweepStore;
+import trainwatch.team.Note;
+import trainwatch.team.TeamService;
 
 /** Wires store, supervisor, runs service, live hub and web app together; `serve` and the tests start it the same way. */
 public final class TrainwatchServer implements AutoCloseable {
@@ -133,6 +135,8 @@ public final class TrainwatchServer implements AutoCloseable {
     public final SweepService sweeps;
     public final IngestService ingest;
     public final EnsembleService ensembles;
+    /** Notes, tags and exports (docs/export.md). */
+    public final TeamService team;
     private final Javalin app;
 
     public TrainwatchServer(Options o) throws java.io.IOException {
@@ -159,8 +163,10 @@ public final class TrainwatchServer implements AutoCloseable {
         if (executor != supervisor) executor.onStatusChange(list::reread);
         ensembles = new EnsembleService(store.root(), runs, new ChildJvm(store.root(), o.childJvmArgs())::command, clock);
         ensembles.useSweeps((sweep, k) -> trainwatch.ensemble.SweepMembers.top(sweeps, sweep, k));
+        team = new TeamService(store, runs, index, clock);
+        team.onNote((id, note) -> hub.send(id, new Note.Message(note))); // open run pages show it at once
         app = HttpApp.create(new AppServices(o.host(), o.port(), o.webDir(), runs, hub, list, stats)
-                .ingest(ingest).ensembles(ensembles).sweeps(sweeps));
+                .ingest(ingest).ensembles(ensembles).sweeps(sweeps).team(team));
     }
 
     /** Listens, then recovers the runs on disk (re-attach / interrupted / re-queue) and checks the run index in the background. */

@@ -48,4 +48,9 @@ public interface RemoteRuns {
 
     /** The runs for which {@code watched} holds are watched by an executor: never timed out for being silent. */
     default void watchedElsewhere(Predicate<String> watched) {}
+
+    /** A stop that ends the run with another final status (a sweep prunes a trial); as null = a plain stop. */
+    default void stop(String id, trainwatch.store.StopRequest as) {
+        stop(id);
+    }
 }

@@ -202,7 +202,7 @@ public final class Supervisor implements Executor {
         StatusRecord state = store.state(id);
         if (state.status().isFinal()) throw RunException.conflict("run " + id + " is not running (status " + state.status().wire() + ")");
         if (remote.owns(id)) {
-            remote.stop(id); // its trainer is elsewhere: never signal a process here (the writer's pid is this server's)
+            remote.stop(id, as); // its trainer is elsewhere: never signal a process here (the writer's pid is this server's)
             return;
         }
         if (queue.remove(id)) {

@@ -316,7 +316,7 @@ public final class KubernetesExecutor implements Executor {
         }
         if (as != null && remote.record(id, as.status(), as.reason())) statusChanged(id);
         try {
-            remote.stop(id);
+            remote.stop(id, as); // also told over the ingest API (stop.json: survives a restart)
         } catch (RuntimeException e) {
             // already final (a prune recorded just now): the Job goes anyway
         }
