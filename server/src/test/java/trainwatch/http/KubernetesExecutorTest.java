@@ -111,6 +111,8 @@ class KubernetesExecutorTest {
         assertNull(keyEnv.getValue(), "the key is never in the Job itself");
         assertEquals("tw-" + id, keyEnv.getValueFrom().getSecretKeyRef().getName());
         assertEquals("ingest-key", keyEnv.getValueFrom().getSecretKeyRef().getKey());
+        var configEnv = c.getEnv().stream().filter(e -> e.getName().equals("TRAINWATCH_RUN_CONFIG")).findFirst().orElseThrow();
+        assertEquals("tw-" + id, configEnv.getValueFrom().getSecretKeyRef().getName(), "the config travels with the key: no token needed to read it");
         assertEquals(Map.of("cpu", new Quantity("2"), "memory", new Quantity("4Gi")), c.getResources().getRequests());
         assertEquals(Map.of("cpu", new Quantity("2"), "memory", new Quantity("4Gi")), c.getResources().getLimits());
 
@@ -120,6 +122,8 @@ class KubernetesExecutorTest {
         var owner = secret.getMetadata().getOwnerReferences().get(0);
         assertEquals("Job", owner.getKind());
         assertEquals(job.getMetadata().getUid(), owner.getUid(), "owned by its Job: deleted with it");
+        String config = new String(Base64.getDecoder().decode(secret.getData().get("run-config")), StandardCharsets.UTF_8);
+        assertEquals(Files.readString(runs.resolve(id).resolve("config.json")), config);
         // the key in the Secret is the run's ingest key: a trainer with it is accepted
         Api.Res ack = ingest(id, key(id), 0, "[{\"type\":\"scalars\",\"step\":0,\"t\":1,\"values\":{\"loss\":1.1}}]");
         assertEquals(200, ack.status(), ack.body());

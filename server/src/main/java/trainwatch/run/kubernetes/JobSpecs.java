@@ -35,6 +35,9 @@ public final class JobSpecs {
     /** The run id as written (a label value is limited to 63 characters; the annotation is not). */
     public static final String RUN_ANNOTATION = "trainwatch/run-id";
     public static final String KEY_ENTRY = "ingest-key";
+    public static final String CONFIG_ENTRY = "run-config";
+    /** The run's config for the trainer (so it needs no token to read it from the server). */
+    public static final String CONFIG_ENV = "TRAINWATCH_RUN_CONFIG";
     public static final String CONTAINER = "trainer";
     /** The environment variable `train --remote URL --run ID` reads the key from (never an argument: ps shows those). */
     public static final String KEY_ENV = "TRAINWATCH_INGEST_KEY";
@@ -81,6 +84,8 @@ public final class JobSpecs {
         Map<String, String> annotations = Map.of(RUN_ANNOTATION, runId);
         EnvVar key = new EnvVarBuilder().withName(KEY_ENV)
                 .withNewValueFrom().withNewSecretKeyRef().withName(jobName(runId)).withKey(KEY_ENTRY).endSecretKeyRef().endValueFrom().build();
+        EnvVar config = new EnvVarBuilder().withName(CONFIG_ENV)
+                .withNewValueFrom().withNewSecretKeyRef().withName(jobName(runId)).withKey(CONFIG_ENTRY).endSecretKeyRef().endValueFrom().build();
         // one native thread per requested core (the trainer's default is 1), never more than the limit allows
         String threads = resources.cpu() == null ? "1" : String.valueOf(Math.max(1, (int) Math.floor(cores(resources.cpu()))));
         Map<String, Quantity> amounts = new LinkedHashMap<>();
@@ -100,7 +105,7 @@ public final class JobSpecs {
                                 .withName(CONTAINER)
                                 .withImage(t.image())
                                 .withArgs(args(t, runId))
-                                .withEnv(key, new EnvVarBuilder().withName("OMP_NUM_THREADS").withValue(threads).build())
+                                .withEnv(key, config, new EnvVarBuilder().withName("OMP_NUM_THREADS").withValue(threads).build())
                                 .withResources(new ResourceRequirementsBuilder().withRequests(amounts).withLimits(amounts).build())
                                 .withTerminationMessagePolicy("FallbackToLogsOnError") // a failed pod's last lines become its reason
                                 .addNewVolumeMount().withName("scratch").withMountPath("/app/runs").endVolumeMount()
@@ -112,8 +117,8 @@ public final class JobSpecs {
                 .build();
     }
 
-    /** The run's ingest key, owned by its Job (garbage-collected with it). */
-    public static Secret secret(Template t, String runId, String ingestKey, Job owner) {
+    /** The run's ingest key and config, owned by its Job (garbage-collected with it). */
+    public static Secret secret(Template t, String runId, String ingestKey, String configJson, Job owner) {
         return new SecretBuilder()
                 .withNewMetadata().withName(jobName(runId)).withNamespace(t.namespace()).withLabels(labels(runId))
                     .withAnnotations(Map.of(RUN_ANNOTATION, runId))
@@ -121,7 +126,8 @@ public final class JobSpecs {
                         .withUid(owner.getMetadata().getUid()).withBlockOwnerDeletion(false).endOwnerReference()
                 .endMetadata()
                 .withType("Opaque")
-                .withData(Map.of(KEY_ENTRY, Base64.getEncoder().encodeToString(ingestKey.getBytes(StandardCharsets.UTF_8))))
+                .withData(Map.of(KEY_ENTRY, Base64.getEncoder().encodeToString(ingestKey.getBytes(StandardCharsets.UTF_8)),
+                        CONFIG_ENTRY, Base64.getEncoder().encodeToString(configJson.getBytes(StandardCharsets.UTF_8))))
                 .build();
     }
 

@@ -222,9 +222,9 @@ public final class KubernetesExecutor implements Executor {
         }
         t.jobSeen = true;
         try {
-            cluster.createSecret(JobSpecs.secret(template, id, key, created));
-        } catch (KubernetesClientException e) {
-            fail(id, "Kubernetes refused the run's Secret (" + e.getCode() + "): " + Cluster.message(e));
+            cluster.createSecret(JobSpecs.secret(template, id, key, Files.readString(store.dir(id).resolve("config.json")), created));
+        } catch (KubernetesClientException | IOException e) {
+            fail(id, "the run's Secret could not be created: " + (e instanceof KubernetesClientException k ? "(" + k.getCode() + ") " + Cluster.message(k) : e.toString()));
             deleteQuietly(id);
             return;
         }
