@@ -64,6 +64,8 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
     private final RunIndex index;
     private final Clock clock;
     private volatile IngestLimits limits;
+    /** Runs whose liveness an executor watches (their pods): silence does not make them interrupted. */
+    private volatile java.util.function.Predicate<String> watched = id -> false;
     private final Map<String, RemoteRun> known = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "trainwatch-ingest");
@@ -263,7 +265,7 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
         if (r.writer == null) {
             r.writer = store.openWriter(r.id);
             if (r.status != RunStatus.RUNNING) {
-                r.lastSeq = r.writer.status(RunStatus.RUNNING, "the remote trainer is sending again");
+                r.lastSeq = r.writer.status(RunStatus.RUNNING, r.status == RunStatus.QUEUED ? "the trainer started" : "the remote trainer is sending again");
                 r.status = RunStatus.RUNNING;
             }
         }
@@ -400,6 +402,70 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
         }
     }
 
+    /**
+     * An existing queued run becomes remote (the kubernetes executor's runs): a new key, ingest.json written, the
+     * client seq expected next kept when the run was remote already.
+     */
+    @Override
+    public String adopt(String id) {
+        String key = IngestKey.create();
+        IngestFile old = IngestFile.read(store.dir(id));
+        long next = 0;
+        Integer classes = null;
+        if (old != null) {
+            RemoteRun r = remote(id);
+            synchronized (r) {
+                next = r.next;
+                classes = r.file.classes();
+                closeQuietly(r);
+            }
+        }
+        known.remove(id);
+        long lastSeq;
+        try (RunReader rd = store.reader(id)) {
+            lastSeq = rd.lastSeq();
+        }
+        new IngestFile(IngestKey.hash(key), classes, next, lastSeq, 0).write(store.dir(id));
+        load(id);
+        return key;
+    }
+
+    @Override
+    public boolean record(String id, RunStatus status, String reason) {
+        while (true) {
+            RemoteRun r;
+            try {
+                r = remote(id);
+            } catch (IngestException e) {
+                return false; // deleted, or not remote: nothing to record
+            }
+            synchronized (r) {
+                if (known.get(id) != r) continue;
+                if (r.status != null && r.status.isFinal()) return false;
+                long now = clock.millis();
+                if (status == RunStatus.QUEUED) {
+                    if (r.status != RunStatus.QUEUED) return false;
+                    store.writeState(id, new StatusRecord(RunStatus.QUEUED, reason, now, 0, store.state(id).createdMs()));
+                } else {
+                    if (status == r.status) return false;
+                    if (r.writer == null) r.writer = store.openWriter(id);
+                    r.lastSeq = r.writer.status(status, reason);
+                    r.status = status;
+                    r.heardMs = now;
+                    if (status.isFinal()) closeQuietly(r);
+                }
+            }
+            index.touch(id);
+            LOG.info("remote run {}: {} ({})", id, status.wire(), reason);
+            return true;
+        }
+    }
+
+    @Override
+    public void watchedElsewhere(java.util.function.Predicate<String> w) {
+        this.watched = w;
+    }
+
     /** The run was deleted: forget it (a late batch then gets 404). */
     public void forget(String id) {
         RemoteRun r = known.remove(id);
@@ -424,7 +490,7 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
         long idle = limits.idleTimeoutMs();
         for (RemoteRun r : known.values()) {
             synchronized (r) {
-                if (r.status != RunStatus.RUNNING || now - r.heardMs < idle) continue;
+                if (r.status != RunStatus.RUNNING || now - r.heardMs < idle || watched.test(r.id)) continue;
                 try {
                     if (r.writer == null) r.writer = store.openWriter(r.id);
                     RunStatus s = !r.stopRequested ? RunStatus.INTERRUPTED : r.stopAs != null ? r.stopAs.status() : RunStatus.STOPPED;
