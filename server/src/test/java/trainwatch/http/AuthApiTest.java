@@ -176,6 +176,28 @@ class AuthApiTest {
         audit.forEach(e -> lines.add(e.get("who").asText() + " " + e.get("action").asText() + " " + e.path("target").asText()));
         assertTrue(lines.contains("eve POST /api/runs " + id), lines.toString());
         assertTrue(lines.contains("eve POST /api/runs/{id}/stop " + id), lines.toString());
+
+        assertEquals("eve", call("GET", "/api/runs/" + id, bearer(viewer), null).json().get("owner").asText(), "the run says who started it");
+        JsonNode mine = call("GET", "/api/runs?owner=eve", bearer(viewer), null).json().get("runs");
+        assertTrue(mine.toString().contains(id) && mine.get(0).get("owner").asText().equals("eve"), mine.toString());
+        assertFalse(call("GET", "/api/runs?owner=vic", bearer(viewer), null).body().contains(id), "filtered by owner");
+    }
+
+    @Test
+    void a_sweep_and_its_trials_carry_the_name_of_who_started_it() {
+        String spec = "{\"name\": \"owned\", \"base\": {\"dataset\": \"spiral\", \"epochs\": 1}, \"method\": \"random\","
+                + " \"metric\": {\"tag\": \"val_acc\", \"goal\": \"max\"},"
+                + " \"parameters\": {\"optimizer.lr\": {\"distribution\": \"log_uniform\", \"min\": 1e-4, \"max\": 1}}, \"trials\": 1, \"parallel\": 1, \"seed\": 1}";
+        RawHttp.Res made = call("POST", "/api/sweeps", bearer(editor), spec);
+        assertEquals(201, made.status(), made.body());
+        assertEquals("eve", made.json().get("owner").asText(), made.body());
+        String sweep = made.json().get("id").asText();
+        assertEquals("eve", call("GET", "/api/sweeps/" + sweep, bearer(viewer), null).json().get("owner").asText());
+        Api.await("the trial run listed with its owner", java.time.Duration.ofSeconds(60), () -> {
+            JsonNode runs = call("GET", "/api/runs?sweep=" + sweep, bearer(viewer), null).json().get("runs");
+            return runs.size() == 1 && "eve".equals(runs.get(0).path("owner").asText());
+        });
+        call("POST", "/api/sweeps/" + sweep + "/stop", bearer(editor), "{}");
     }
 
     @Test
