@@ -269,6 +269,25 @@ class AuthApiTest {
         }
     }
 
+    @Test
+    void the_auth_routes_answer_exactly_the_shapes_docs_api_md_shows() throws Exception {
+        ApiDocs docs = ApiDocs.load();
+        List<String> problems = new ArrayList<>();
+        String session = login(editor);
+        RawHttp.Res in = call("POST", "/api/login", Map.of(), "{\"token\": \"" + editor + "\"}");
+        SECRETS.add(in.headers().get("set-cookie").substring("tw_session=".length(), in.headers().get("set-cookie").indexOf(';')));
+        problems.addAll(ApiDocs.undocumented(in.json(), docs.shape("### `POST /api/login`", null), "login"));
+        problems.addAll(ApiDocs.undocumented(call("GET", "/api/session", cookie(session), null).json(), docs.shape("### `GET /api/session` — who am I", null), "session"));
+        problems.addAll(ApiDocs.undocumented(call("GET", "/api/tokens", bearer(admin), null).json(), docs.shape("### `GET /api/tokens` — admin", null), "tokens"));
+        RawHttp.Res made = call("POST", "/api/tokens", bearer(admin), "{\"name\": \"shape-bot\", \"role\": \"viewer\"}");
+        SECRETS.add(made.json().get("token").asText());
+        problems.addAll(ApiDocs.undocumented(made.json(), docs.shape("### `POST /api/tokens` — admin", null), "create token"));
+        problems.addAll(ApiDocs.undocumented(call("DELETE", "/api/tokens/shape-bot", bearer(admin), "").json(), docs.shape("### `DELETE /api/tokens/{name}` — admin", null), "revoke"));
+        problems.addAll(ApiDocs.undocumented(call("GET", "/api/audit", bearer(admin), null).json(), docs.shape("### `GET /api/audit?limit=200` — admin", null), "audit"));
+        problems.addAll(ApiDocs.undocumented(call("POST", "/api/logout", cookie(session), "{}").json(), docs.shape("### `POST /api/logout`", null), "logout"));
+        assertEquals(List.of(), problems, "keys that docs/api.md does not name");
+    }
+
     /** Last in spirit: run after the others in this class have used every secret (JUnit order is not fixed, so each test checks its own too). */
     @Test
     void no_secret_is_stored_in_plaintext_under_runs_or_logged_and_the_token_file_is_owner_only() throws Exception {
