@@ -1,5 +1,6 @@
 // A run's notes: the list (oldest first, author and time), a box to add one, and live
 // notes from other sessions (the run socket's `note` messages), kept once each by `n`.
+// The form has class `write`: a viewer does not see it (css/auth.css).
 
 import { h, mount, setText } from './dom.js';
 import { teamApi, problemOf } from './team-api.js';
@@ -18,7 +19,7 @@ export class NotesPanel {
     this.button = h('button#add-note', { type: 'button', on: { click: () => this.add() } }, 'Add note');
     this.msg = h('div.small.note-error#note-error', { role: 'alert' });
     this.el = h('section.panel#notes', h('h3', 'Notes'), this.list,
-      h('div.note-form', this.text, h('div.note-actions', this.counter, this.button)), this.msg);
+      h('div.note-form.write', this.text, h('div.note-actions', this.counter, this.button)), this.msg);
     this.draw();
   }
 

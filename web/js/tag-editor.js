@@ -13,7 +13,7 @@ export class TagEditor {
       on: { keydown: (e) => { if (e.key === 'Enter') this.add(); } } });
     this.button = h('button#add-tag', { type: 'button', on: { click: () => this.add() } }, '+');
     this.msg = h('span.small.tag-error#tag-error', { role: 'alert' });
-    this.el = h('div.tag-row', h('span.small.tag-label', 'tags'), this.chips, this.input, this.button, this.msg);
+    this.el = h('div.tag-row', h('span.small.tag-label', 'tags'), this.chips, h('span.tag-add.write', this.input, this.button), this.msg);
     this.draw();
   }
 
@@ -39,6 +39,6 @@ export class TagEditor {
   draw() {
     mount(this.chips, this.tags.map((t) => h('span.run-tag', { dataset: { tag: t } },
       h('a', { href: '#/?tag=' + encodeURIComponent(t), title: 'runs tagged ' + t }, t),
-      h('button.tag-remove', { type: 'button', 'aria-label': 'remove tag ' + t, on: { click: () => this.change({ remove: [t] }) } }, '×'))));
+      h('button.tag-remove.write', { type: 'button', 'aria-label': 'remove tag ' + t, on: { click: () => this.change({ remove: [t] }) } }, '×'))));
   }
 }

@@ -19,6 +19,7 @@ import org.openqa.selenium.interactions.Actions;
 import trainwatch.event.RunStatus;
 import trainwatch.store.RunWriter;
 import trainwatch.testkit.ServerProcess;
+import trainwatch.testkit.SweepFiles;
 
 /**
  * What a team does with the dashboard: two people on one run page (a note added by one appears
@@ -30,6 +31,7 @@ class TeamBrowserTest {
     static ServerProcess server;
     static StoredRuns runs;
     static String run, imageRun;
+    static SweepFiles sweep;
 
     @BeforeAll
     static void writeRunsAndStartServer() throws Exception {
@@ -52,6 +54,7 @@ class TeamBrowserTest {
             }
             w.status(RunStatus.FINISHED, "");
         }
+        sweep = SweepFiles.write(root, "team-sweep", 20, true);
         server = new ServerProcess(root).start();
     }
 
@@ -155,6 +158,28 @@ class TeamBrowserTest {
             bob.await("the same filter snapshot", d -> "300".equals(bob.js("const c = document.getElementById('filter-grid'); return c && c.dataset.step;")));
             assertTrue(bob.driver.getCurrentUrl().contains("fstep=300") && bob.driver.getCurrentUrl().contains("zoom="), "the URL keeps the view: " + bob.driver.getCurrentUrl());
             assertEquals(List.of(), bob.consoleErrors());
+        }
+    }
+
+    @Test
+    void a_copied_sweep_url_reopens_the_same_brushes() {
+        String link;
+        long visible;
+        try (Browser alice = new Browser()) {
+            alice.driver.get(server.url() + "#/sweep/" + sweep.id);
+            alice.await("the sweep drawn", d -> ((Number) alice.js("return window.twSweep ? window.twSweep.size() : 0")).intValue() == 20);
+            alice.js("window.twSweep.brush(0, [0.2, 0.7])");
+            alice.await("the brush in the URL", d -> d.getCurrentUrl().contains("?b."));
+            visible = ((Number) alice.js("return window.twSweep.visible()")).longValue();
+            assertTrue(visible > 0 && visible < 20, "the brush filters the trials: " + visible);
+            alice.click("Copy link", By.id("copy-link"));
+            link = alice.await("the copied link", d -> (String) alice.js("return window.twCopiedLink || null"));
+        }
+        try (Browser bob = new Browser()) {
+            bob.driver.get(link);
+            bob.await("the same trials brushed", d -> ((Number) bob.js("return window.twSweep ? window.twSweep.size() : 0")).intValue() == 20
+                    && ((Number) bob.js("return window.twSweep.visible()")).longValue() == visible
+                    && d.findElements(By.cssSelector("#brush-list .brush-chip")).size() == 1);
         }
     }
 
