@@ -18,7 +18,15 @@ export function normalizeRun(r) {
     archived: !!r.archived,
     diskBytes: r.disk_bytes ?? 0,
     sweep: r.sweep || null,
+    remote: r.remote || null,
   };
+}
+
+/** "remote · gpu-box-3" and, for its tooltip, who sent it from where: a run sent through the ingest API. */
+export function remoteLabel(remote) {
+  if (!remote) return null;
+  const from = [remote.client, remote.host ? 'on ' + remote.host : '', remote.address ? '(' + remote.address + ')' : ''].filter(Boolean).join(' ');
+  return { text: 'remote' + (remote.host ? ' · ' + remote.host : ''), title: 'trained elsewhere, sent through the ingest API' + (from ? ': ' + from : '') };
 }
 
 export function progressOf(run) {

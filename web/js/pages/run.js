@@ -10,7 +10,7 @@ import { configSummary, stepsPerEpoch, totalSteps } from '../config-summary.js';
 import { fmtBytes } from '../disk.js';
 import { X_MODES } from '../charts/x-axis.js';
 import { alertList as renderAlerts } from '../alerts.js';
-import { normalizeRun } from '../runs-model.js';
+import { normalizeRun, remoteLabel } from '../runs-model.js';
 import { listPage } from '../run-list-api.js';
 import { ensembleApi } from '../ensemble-api.js';
 
@@ -65,6 +65,7 @@ export function runPage(root, id, params = new URLSearchParams()) {
     resumeBtn.disabled = false;
   } } }, 'Resume');
   const resumedEl = h('span.resumed.small#resumed-at');
+  const remoteEl = h('span.tag-remote#remote-origin', { hidden: true });
   // "repeat with N seeds": N new runs of this config differing only in seed, then an ensemble of them (POST /api/ensembles)
   const seedsInput = h('input#seeds-count', { type: 'number', min: 2, max: 20, value: 5, 'aria-label': 'number of seeds', style: { width: '3.5em' } });
   const seedsBtn = h('button#repeat-seeds', { title: 'start N runs of this config that differ only in seed, then evaluate their ensemble',
@@ -79,7 +80,7 @@ export function runPage(root, id, params = new URLSearchParams()) {
 
   mount(root,
     h('div.run-header',
-      h('div.title-row', h('a.back', { href: '#/' }, '← runs'), title, statusEl, reasonEl, resumedEl, resumeBtn, h('span.spacer'), indicator,
+      h('div.title-row', h('a.back', { href: '#/' }, '← runs'), title, remoteEl, statusEl, reasonEl, resumedEl, resumeBtn, h('span.spacer'), indicator,
         h('span.run-actions', cloneBtn, h('span.seeds-action', seedsInput, seedsBtn), stopBtn)),
       h('div.progress-row', h('div.bar.wide', bar), progressText),
       stats, summary),
@@ -162,6 +163,10 @@ export function runPage(root, id, params = new URLSearchParams()) {
     setAlerts(run.alerts);
     checks.set(run.checks);
     setText(resumedEl, run.resumed_at.length ? 'resumed at step ' + run.resumed_at.map(fmtInt).join(', ') : '');
+    const remote = remoteLabel(run.remote);
+    remoteEl.hidden = !remote;
+    setText(remoteEl, remote ? remote.text : '');
+    remoteEl.title = remote ? remote.title : '';
     header();
     return run;
   }

@@ -7,7 +7,7 @@ import { h, mount, setText } from '../dom.js';
 import { api, LiveSocket, listLivePath } from '../api.js';
 import { listPage, archiveRun, unarchiveRun, deleteRuns } from '../run-list-api.js';
 import { fmtNum, fmtPct, fmtTime, fmtInt, fmtDuration, FINAL } from '../format.js';
-import { normalizeRun, progressOf, RateTracker, fmtBytes, filtersFromParams, hashOf } from '../runs-model.js';
+import { normalizeRun, remoteLabel, progressOf, RateTracker, fmtBytes, filtersFromParams, hashOf } from '../runs-model.js';
 import { DEMO_CONFIG } from '../config-fields.js';
 import { RunForm } from '../run-form.js';
 import { DiskLine } from '../disk.js';
@@ -245,6 +245,11 @@ export function runsPage(root, params) {
     if (!deleteMatching.hidden) setText(deleteMatching, 'Delete all ' + fmtInt(st.total) + ' matching…');
   }
 
+  function remoteTag(remote) {
+    const l = remoteLabel(remote);
+    return l ? h('span.tag-remote', { title: l.title }, l.text) : null;
+  }
+
   function row(r) {
     if (r.status === 'running') rates.observe(r);
     const box = h('input', { type: 'checkbox', checked: st.selected.has(r.id), 'aria-label': 'select ' + r.name,
@@ -253,7 +258,8 @@ export function runsPage(root, params) {
     return h('tr', { dataset: { id: r.id, status: r.status }, class: r.archived ? 'archived' : null },
       h('td.col-pick', box),
       h('td.name', { title: r.name }, h('a', { href: '#/run/' + encodeURIComponent(r.id) }, r.name), r.archived ? h('span.tag-archived', 'archived') : null,
-        r.sweep ? h('a.tag-sweep', { href: '#/sweep/' + encodeURIComponent(r.sweep), title: 'a trial of sweep ' + r.sweep }, 'sweep') : null),
+        r.sweep ? h('a.tag-sweep', { href: '#/sweep/' + encodeURIComponent(r.sweep), title: 'a trial of sweep ' + r.sweep }, 'sweep') : null,
+        remoteTag(r.remote)),
       h('td.status-cell', h('span', { class: 'status status-' + r.status, title: r.reason || '' }, r.status),
         r.reason && r.status !== 'finished' ? h('div.reason.small', { title: r.reason }, r.reason) : null),
       progressCell(r),

@@ -2,12 +2,14 @@ package trainwatch.http;
 
 import java.nio.file.Path;
 
+import trainwatch.auth.AuthService;
 import trainwatch.ensemble.EnsembleService;
 import trainwatch.ingest.IngestService;
 import trainwatch.live.LiveHub;
 import trainwatch.live.RunListFeed;
 import trainwatch.run.RunService;
 import trainwatch.sweep.SweepService;
+import trainwatch.team.TeamService;
 
 /**
  * What the web app is built from ({@link HttpApp#create(AppServices)}): the services every server has,
@@ -25,6 +27,8 @@ public final class AppServices {
     IngestService ingest;
     EnsembleService ensembles;
     SweepService sweeps;
+    AuthService auth;
+    TeamService team;
 
     /** webDir: a directory to serve at / (dev), or null to serve the jar's web/ resources when present. */
     public AppServices(String host, int port, Path webDir, RunService runs, LiveHub hub, RunListFeed list, HttpApp.ResponseCounts stats) {
@@ -49,9 +53,21 @@ public final class AppServices {
         return this;
     }
 
+    /** Notes, tags and exports: /api/runs/{id}/notes, /tags, /export. */
+    public AppServices team(TeamService team) {
+        this.team = team;
+        return this;
+    }
+
     /** The sweep service behind /api/sweeps. */
     public AppServices sweeps(SweepService sweeps) {
         this.sweeps = sweeps;
+        return this;
+    }
+
+    /** Tokens, sessions, login throttling and the audit log (docs/auth.md); null = no access control at all (embedding only). */
+    public AppServices auth(AuthService auth) {
+        this.auth = auth;
         return this;
     }
 }

@@ -91,6 +91,15 @@ public final class LiveHub implements AutoCloseable {
         return f == null ? List.of() : f.clients();
     }
 
+    /**
+     * A message the server makes itself (a note someone added): to every open page of the run, at once. It carries
+     * no seq (it is no log record), so clients never take it as a resume point; a page reloads notes on reconnect.
+     */
+    public void send(String id, Object message) {
+        RunFeed f = feeds.get(id);
+        if (f != null) f.send(Wire.message(message));
+    }
+
     public long lastSeq(String id) {
         RunFeed f = feeds.get(id);
         return f == null ? -1 : f.lastSeq();

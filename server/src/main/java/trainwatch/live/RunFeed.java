@@ -110,6 +110,11 @@ final class RunFeed {
         }
     }
 
+    /** A frame from outside the log (a note): to the clients joined so far. */
+    void send(Frame f) {
+        broadcast(f);
+    }
+
     private void broadcast(Frame f) {
         for (LiveClient c : clients) {
             c.offer(f);

@@ -27,11 +27,12 @@ import trainwatch.store.StatusRecord;
  * everything else is the trainer's to write. Liveness = the store's trainer lock,
  * checked BEFORE status.json is read: a trainer writes its final status and only then
  * releases the lock, so "lock free and status not final" really means it vanished.
- * A check process takes a --max-parallel slot like a trainer. When status.json cannot be
+ * A check process takes a --max-parallel slot like a trainer, and so does a job (an ensemble
+ * evaluation), which waits in the same first-come queue as the runs. When status.json cannot be
  * rewritten (a full disk), the interrupted state is kept in memory by the store and written
- * when it can; its reason then says the disk is full.
+ * when it can; its reason then says the disk is full. This is the {@code local} executor.
  */
-public final class Supervisor implements AutoCloseable {
+public final class Supervisor implements Executor {
     private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
     /** A run found 'running' without a lock is left alone this long after its last status write (a trainer may be starting up). */
     static final long GRACE_MS = 5_000;
@@ -51,6 +52,9 @@ public final class Supervisor implements AutoCloseable {
     /** Stops asked for and not yet done: the trainer is killed once the clock passes its deadline (checked every tick). */
     private final Map<String, PendingStop> stopping = new HashMap<>();
     private final Map<String, Process> checks = new HashMap<>();
+    /** Jobs waiting in {@link #queue} (keys never look like run ids: they hold a ':'), and the ones started. */
+    private final Map<String, Job> jobsWaiting = new HashMap<>();
+    private final Map<String, Process> jobs = new HashMap<>();
     private final Set<String> settled = new HashSet<>();
     private final List<java.util.function.Consumer<String>> statusListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -73,7 +77,13 @@ public final class Supervisor implements AutoCloseable {
         this.disk = disk;
     }
 
+    @Override
+    public String name() {
+        return "local";
+    }
+
     /** Server start: re-attach live trainers, mark dead ones interrupted, queue what never started; then watch every 500 ms. */
+    @Override
     public void start() {
         synchronized (this) {
             // one status read per run (thousands of runs): queued ones in the order store.ids() gives, newest first
@@ -106,6 +116,7 @@ public final class Supervisor implements AutoCloseable {
     }
 
     /** Runs written by this server for a remote trainer (ingest): never adopted or settled here; their stop goes to the owner. */
+    @Override
     public void remoteRuns(RemoteRuns r) {
         this.remote = r;
     }
@@ -115,6 +126,7 @@ public final class Supervisor implements AutoCloseable {
      * status is on disk then), so the run list shows it without waiting for a poll. Called under this
      * supervisor's lock or on the JDK's process reaper: must not block.
      */
+    @Override
     public void onStatusChange(java.util.function.Consumer<String> listener) {
         statusListeners.add(listener);
     }
@@ -129,17 +141,45 @@ public final class Supervisor implements AutoCloseable {
         }
     }
 
+    @Override
     public void useDiskProbe(DiskSpace.Probe probe) {
         this.disk = probe;
     }
 
     /** A new run (status queued already on disk) waits for a slot. */
+    @Override
     public synchronized void submit(String id) {
         queue.add(id);
         launchWhileSlotsFree();
     }
 
+    /**
+     * Something other than a trainer or a check that takes a --max-parallel slot while it runs (an ensemble
+     * evaluation). It is started by this supervisor, never twice, when its turn in the queue comes.
+     */
+    public interface Job {
+        /** Starts the process; null when it could not be started (the job has recorded why). Called under the supervisor's lock: must not wait on other locks. */
+        Process start();
+    }
+
+    /** Queues a job behind the runs and jobs queued before it; a key already queued or running is left as it is. */
+    public synchronized void submitJob(String key, Job job) {
+        if (key.indexOf(':') < 0) throw new IllegalArgumentException("a job key needs a ':' so it never looks like a run id: " + key);
+        Process running = jobs.get(key);
+        if (jobsWaiting.containsKey(key) || (running != null && running.isAlive())) return;
+        jobsWaiting.put(key, job);
+        queue.add(key);
+        launchWhileSlotsFree();
+    }
+
+    /** Takes a job out of the queue; returns its process when it has been started (the caller ends it), else null. */
+    public synchronized Process cancelJob(String key) {
+        if (jobsWaiting.remove(key) != null) queue.remove(key);
+        return jobs.remove(key);
+    }
+
     /** True while the run is queued here or has a live trainer this server knows of. */
+    @Override
     public synchronized boolean isActive(String id) {
         return queue.contains(id) || children.containsKey(id) || attached.contains(id);
     }
@@ -148,6 +188,7 @@ public final class Supervisor implements AutoCloseable {
      * Waits (outside the lock) for the trainer of a run whose final status is written to exit and
      * release its lock, then settles it; true when nothing of the run is active any more.
      */
+    @Override
     public boolean awaitGone(String id, long timeoutMs) {
         Process child;
         synchronized (this) {
@@ -164,6 +205,7 @@ public final class Supervisor implements AutoCloseable {
         return !isActive(id);
     }
 
+    @Override
     public synchronized boolean checkRunning(String id, String check) {
         Process p = checks.get(id + "/" + check);
         return p != null && p.isAlive();
@@ -174,6 +216,7 @@ public final class Supervisor implements AutoCloseable {
      * status.json is read before anything else: a trainer that has written its final status may
      * still be exiting (alive, holding its lock), and there is nothing left to stop then (409).
      */
+    @Override
     public synchronized void stop(String id) {
         stop(id, null);
     }
@@ -183,11 +226,12 @@ public final class Supervisor implements AutoCloseable {
      * is stored in the run (stop.json) before the trainer is signalled, and the trainer writes that status and
      * reason; a run still queued, or a trainer that has to be killed, gets it from here. null = a plain stop.
      */
+    @Override
     public synchronized void stop(String id, trainwatch.store.StopRequest as) {
         StatusRecord state = store.state(id);
         if (state.status().isFinal()) throw RunException.conflict("run " + id + " is not running (status " + state.status().wire() + ")");
         if (remote.owns(id)) {
-            remote.stop(id); // its trainer is elsewhere: never signal a process here (the writer's pid is this server's)
+            remote.stop(id, as); // its trainer is elsewhere: never signal a process here (the writer's pid is this server's)
             return;
         }
         if (queue.remove(id)) {
@@ -207,6 +251,7 @@ public final class Supervisor implements AutoCloseable {
     }
 
     /** Starts a check process; it takes a --max-parallel slot, so with every slot busy it is refused (409). */
+    @Override
     public synchronized void startCheck(String id, String check) {
         String key = id + "/" + check;
         Process running = checks.get(key);
@@ -227,6 +272,7 @@ public final class Supervisor implements AutoCloseable {
      * Ends the check processes of a run (before it is deleted, so none writes its checks/ directory back) and waits
      * for them to exit; false when one is still alive after the timeout.
      */
+    @Override
     public boolean stopChecks(String id, long timeoutMs) {
         List<Process> mine = new java.util.ArrayList<>();
         synchronized (this) {
@@ -253,6 +299,7 @@ public final class Supervisor implements AutoCloseable {
      * Queues an interrupted or stopped run to continue: its trainer (train --run ID) finds the newest checkpoint and
      * resumes from it. Status becomes queued with the reason saying so.
      */
+    @Override
     public synchronized void resume(String id) {
         StatusRecord state = store.state(id);
         RunStatus s = state.status();
@@ -270,11 +317,16 @@ public final class Supervisor implements AutoCloseable {
         launchWhileSlotsFree();
     }
 
-    /** Trainers plus check processes alive: what --max-parallel bounds. */
+    /** Trainers plus check and job processes alive: what --max-parallel bounds. */
     private int busySlots() {
+        return children.size() + attached.size() + liveHelpers();
+    }
+
+    private int liveHelpers() {
         int live = 0;
         for (Process p : checks.values()) if (p.isAlive()) live++;
-        return children.size() + attached.size() + live;
+        for (Process p : jobs.values()) if (p.isAlive()) live++;
+        return live;
     }
 
     /** As {@link #busySlots}, but a trainer that has written its final status (it is exiting) no longer counts. */
@@ -289,8 +341,7 @@ public final class Supervisor implements AutoCloseable {
                 busy++; // cannot tell: assume it still trains
             }
         }
-        for (Process p : checks.values()) if (p.isAlive()) busy++;
-        return busy;
+        return busy + liveHelpers();
     }
 
     /** Every process this supervisor started that is still alive (trainers and checks): tests end exactly these. */
@@ -298,6 +349,7 @@ public final class Supervisor implements AutoCloseable {
         List<ProcessHandle> out = new java.util.ArrayList<>();
         for (Process p : children.values()) if (p.isAlive()) out.add(p.toHandle());
         for (Process p : checks.values()) if (p.isAlive()) out.add(p.toHandle());
+        for (Process p : jobs.values()) if (p.isAlive()) out.add(p.toHandle());
         return out;
     }
 
@@ -308,8 +360,9 @@ public final class Supervisor implements AutoCloseable {
         return List.copyOf(all);
     }
 
+    /** Queued runs (jobs left out), first to start first. */
     public synchronized List<String> queued() {
-        return queue.snapshot();
+        return queue.snapshot().stream().filter(id -> !jobsWaiting.containsKey(id)).toList();
     }
 
     /** The pid of our own child for a run, or -1 (tests use it to kill -9 a trainer). */
@@ -341,6 +394,7 @@ public final class Supervisor implements AutoCloseable {
             settle(id, "trainer process is gone without a final status");
         }
         scanForeign();
+        jobs.values().removeIf(p -> !p.isAlive());
         launchWhileSlotsFree();
         checks.values().removeIf(p -> !p.isAlive());
     }
@@ -414,6 +468,16 @@ public final class Supervisor implements AutoCloseable {
     private void launchWhileSlotsFree() {
         String id;
         while ((id = queue.next(busySlots(), maxParallel)) != null) {
+            Job job = jobsWaiting.remove(id);
+            if (job != null) {
+                try {
+                    Process p = job.start();
+                    if (p != null) jobs.put(id, p);
+                } catch (RuntimeException e) {
+                    LOG.warn("job {}: could not start: {}", id, e.toString());
+                }
+                continue;
+            }
             try {
                 if (!store.exists(id) || store.state(id).status() != RunStatus.QUEUED) continue; // deleted or stopped meanwhile
                 Process child = launcher.startTrainer(id);

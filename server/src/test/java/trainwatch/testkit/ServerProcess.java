@@ -27,12 +27,19 @@ public final class ServerProcess implements AutoCloseable {
     private final StartedProcesses started = new StartedProcesses();
     private int port;
     private Process process;
+    private String maxHeap = "512m";
 
     /** {@code extraArgs} go after {@code serve --runs DIR}, e.g. "--max-parallel", "1". */
     public ServerProcess(Path runs, String... extraArgs) {
         this.runs = runs;
         this.log = runs.resolveSibling(runs.getFileName() + "-server.log");
         this.extraArgs = List.of(extraArgs);
+    }
+
+    /** The server JVM's -Xmx (default 512m), e.g. "64m" to show a route holds little memory. */
+    public ServerProcess maxHeap(String xmx) {
+        this.maxHeap = xmx;
+        return this;
     }
 
     public String url() {
@@ -58,7 +65,7 @@ public final class ServerProcess implements AutoCloseable {
         long from = Files.exists(log) ? Files.size(log) : 0;
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m", "-cp", cp, "trainwatch.Main", "serve",
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + maxHeap, "-cp", cp, "trainwatch.Main", "serve",
                 "--port", String.valueOf(port), "--host", "127.0.0.1", "--runs", runs.toString()));
         cmd.addAll(extraArgs);
         ProcessBuilder pb = new ProcessBuilder(cmd);
