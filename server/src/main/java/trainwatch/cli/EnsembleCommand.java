@@ -136,7 +136,9 @@ public final class EnsembleCommand {
         EnsembleSpec.Source source = new EnsembleSpec.Source(req.kind(), req.run(), req.sweep(),
                 req.kind().equals("run") ? req.last() : req.kind().equals("sweep") ? req.top() : req.seeds());
         String label = req.name() != null ? req.name() : refs.size() + " members (" + req.kind() + ")";
-        files.create(new EnsembleSpec(id, label, now, source, refs, req.averaging()), new EnsembleState(EnsembleState.QUEUED, "", 0, now));
+        // running (this process) from the start: a server on the same runs/ must not take it for one of its queued ensembles
+        files.create(new EnsembleSpec(id, label, now, source, refs, req.averaging()),
+                new EnsembleState(EnsembleState.RUNNING, "", ProcessHandle.current().pid(), now));
         out.println("ensemble " + id + ": " + refs.size() + " members, " + files.dir(id));
         return evaluate(files, id);
     }
