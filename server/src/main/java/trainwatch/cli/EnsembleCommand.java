@@ -41,10 +41,10 @@ import trainwatch.sweep.SweepStore;
  * `ensemble --eval ID [--runs DIR]` evaluates one the server created (what it launches).
  * `--seeds N` first trains N runs of the config with seeds s..s+N-1, one after another.
  * Exit codes: 0 evaluated, 1 the evaluation or a member run failed, 2 bad arguments or members
- * that do not fit (the problem names the member).
+ * that do not fit (the problem names the member), 130 a seeds run stopped by SIGINT or SIGTERM.
  */
 public final class EnsembleCommand {
-    static final int OK = 0, FAILED = 1, BAD = 2;
+    static final int OK = 0, FAILED = 1, BAD = 2, STOPPED = 130;
     static final String USAGE = "usage: ensemble [--runs DIR] [--name NAME] [--average-params] (--sweep ID --top K | --run ID --last K"
             + " | --seeds N CONFIG.json | RUN[:CHECKPOINT]...)\n       ensemble --eval ID [--runs DIR]";
 
@@ -194,7 +194,8 @@ public final class EnsembleCommand {
             out.println("seed " + seed + ": run " + id);
             out.flush();
             int code = trainer.train(id, runsDir);
-            if (code != 0) throw new SeedsFailed(FAILED, "member run " + id + " (seed " + seed + ") ended with exit code " + code);
+            if (code != 0) // a trainer stopped by SIGINT/SIGTERM (130) stops the whole command the same way
+                throw new SeedsFailed(code == STOPPED ? STOPPED : FAILED, "member run " + id + " (seed " + seed + ") ended with exit code " + code);
             refs.add(new MemberRef(id, MemberRef.FINAL));
         }
         return refs;
