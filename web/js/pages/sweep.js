@@ -4,6 +4,7 @@
 // stop / refine / open best / compare. Everything large is drawn on canvas from columns
 // (sweep-model.js) and the table is virtualised, so 10,000 trials stay smooth.
 
+import { copyLinkButton } from '../team-api.js';
 import { h, mount, setText } from '../dom.js';
 import { api, LiveSocket } from '../api.js';
 import { sweepApi, sweepLivePath } from '../sweep-api.js';
@@ -21,7 +22,7 @@ const REDRAW_MS = 250;          // live changes are coalesced: at most 4 redraws
 export const sweepStats = { firstRenderMs: null, sinceNavigationMs: null, lastUpdateMs: null, updates: [] };
 window.twSweepStats = sweepStats;
 
-export function sweepPage(root, id) {
+export function sweepPage(root, id, params = new URLSearchParams()) {
   const t0 = performance.now();
   const st = { detail: null, set: null, mask: new Uint8Array(0), curves: new Map(), fetching: new Set(), closed: false, dirty: false };
   const title = h('h2.run-name#sweep-name', id);
@@ -50,7 +51,7 @@ export function sweepPage(root, id) {
 
   mount(root,
     h('div.toolbar', h('a.back', { href: '#/sweeps' }, '← sweeps'), title, state, liveBadge, h('span.spacer'),
-      bestLink, pickBest, compareBtn, refineTrials, refineBtn, stopBtn),
+      copyLinkButton(), bestLink, pickBest, compareBtn, refineTrials, refineBtn, stopBtn),
     h('div.run-header.sweep-header', info, counts, h('div.small', runsLink)),
     message, warnings,
     h('section.chart-box.parcoords-box',
@@ -69,6 +70,7 @@ export function sweepPage(root, id) {
     scatters = st.set.axes.map((a, k) => new ParamScatter(k, st.set.metric.tag + ' vs ' + a.label + (a.log ? ' (log)' : '')));
     mount(plotsBox, scatters.map((s) => s.el));
     summary(detail);
+    if (!st.brushesRestored) restoreBrushes();
     update('load');
     if (st.firstLoad == null) {
       // since the route was entered (fetch + parse + build + draw) and since the document's navigation began
@@ -164,7 +166,31 @@ export function sweepPage(root, id) {
     st.timer = setTimeout(() => { st.dirty = false; update('live'); }, REDRAW_MS);
   }
 
+  /**
+   * The brushes live in the URL (b.AXIS=T0,T1 in axis units [0, 1], AXIS the parameter's path or __metric),
+   * so a copied link reopens the same selection for a teammate.
+   */
+  function restoreBrushes() {
+    st.brushesRestored = true;
+    const keys = st.set.allAxes.map((a) => a.key);
+    for (const [k, v] of params) {
+      if (!k.startsWith('b.')) continue;
+      const a = keys.indexOf(k.slice(2));
+      const r = v.split(',').map(Number);
+      if (a >= 0 && r.length === 2 && r.every((x) => Number.isFinite(x) && x >= 0 && x <= 1)) parcoords.brushes.set(a, [Math.min(...r), Math.max(...r)]);
+    }
+  }
+
+  function syncUrl() {
+    if (!st.set || st.closed) return;
+    const q = new URLSearchParams();
+    for (const [a, [t0, t1]] of parcoords.brushes) q.set('b.' + st.set.allAxes[a].key, +t0.toFixed(4) + ',' + +t1.toFixed(4));
+    const hash = '#/sweep/' + encodeURIComponent(id) + (q.toString() ? '?' + q.toString().replace(/%2C/g, ',') : '');
+    if (location.hash !== hash) history.replaceState(null, '', hash);
+  }
+
   function drawBrushes() {
+    syncUrl();
     const set = st.set;
     const chips = [...parcoords.brushes].map(([a, [t0, t1]]) => {
       const axis = set.allAxes[a];

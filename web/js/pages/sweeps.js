@@ -48,7 +48,7 @@ export function sweepsPage(root, params) {
     if (!sweeps.length) {
       mount(body, h('div.empty#no-sweeps', h('h3', 'No sweeps yet'),
         h('p', 'A sweep searches a run config\'s hyperparameters (grid, random or TPE), stops hopeless trials early and shows what it learned.'),
-        h('button.primary', { on: { click: () => form.toggle(true) } }, 'New sweep')));
+        h('button.primary.write', { on: { click: () => form.toggle(true) } }, 'New sweep')));
       return;
     }
     mount(body, h('table.runs#sweeps-table',
