@@ -1,4 +1,4 @@
-// Hash router: #/ runs, #/run/ID, #/compare?ids=a,b&tag=loss, #/sweeps, #/sweep/ID, #/ensembles, #/ensemble/ID (every view has a shareable URL).
+// Hash router: #/ runs, #/run/ID?smooth=&log=&zoom=&fstep=, #/compare?ids=a,b&tag=loss, #/sweeps, #/sweep/ID?b.AXIS=T0,T1, #/ensembles, #/ensemble/ID (every view has a shareable URL).
 
 import { runsPage } from './pages/runs.js';
 import { runPage } from './pages/run.js';
@@ -24,7 +24,7 @@ function route() {
   else if (parts[0] === 'admin') cleanup = adminPage(root);
   else if (parts[0] === 'run' && parts[1]) cleanup = runPage(root, parts[1], params);
   else if (parts[0] === 'compare') cleanup = comparePage(root, params);
-  else if (parts[0] === 'sweep' && parts[1]) cleanup = sweepPage(root, parts[1]);
+  else if (parts[0] === 'sweep' && parts[1]) cleanup = sweepPage(root, parts[1], params);
   else if (parts[0] === 'sweeps') cleanup = sweepsPage(root, params);
   else if (parts[0] === 'ensembles') cleanup = ensemblesPage(root);
   else if (parts[0] === 'ensemble' && parts[1]) cleanup = ensemblePage(root, parts[1]);

@@ -19,6 +19,7 @@ export function normalizeRun(r) {
     diskBytes: r.disk_bytes ?? 0,
     sweep: r.sweep || null,
     owner: r.owner || null,
+    tags: Array.isArray(r.tags) ? r.tags : [],
     remote: r.remote || null,
   };
 }
@@ -45,7 +46,7 @@ export function fmtBytes(n) {
   return (i === 0 ? String(n) : n.toFixed(n < 10 ? 1 : 0)) + ' ' + units[i];
 }
 
-/** The list's filter and sort as they live in the URL hash (#/?q=adam&status=running&sort=name&order=asc&sweep=ID). */
+/** The list's filter and sort as they live in the URL hash (#/?q=adam&status=running&sort=name&order=asc&sweep=ID&tag=baseline). */
 export function filtersFromParams(params) {
   return {
     q: params.get('q') || '',
@@ -55,6 +56,7 @@ export function filtersFromParams(params) {
     archived: params.get('archived') || '',
     sweep: params.get('sweep') || '',
     owner: params.get('owner') || '',
+    tag: params.get('tag') || '',
   };
 }
 

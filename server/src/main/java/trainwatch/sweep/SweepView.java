@@ -10,6 +10,12 @@ public record SweepView(String id, String name, String state, String reason, Str
                         int trials, int parallel, String parent, long created, Counts counts, Best best,
                         String owner) {
 
+    /** Without an owner (nobody known: no authentication). */
+    public SweepView(String id, String name, String state, String reason, String method, Metric metric, String earlyStop,
+                     int trials, int parallel, String parent, long created, Counts counts, Best best) {
+        this(id, name, state, reason, method, metric, earlyStop, trials, parallel, parent, created, counts, best, null);
+    }
+
     public record Metric(String tag, String goal) {}
 
     /** Trials by status; queued and running come from the trial runs' own status. */
