@@ -238,6 +238,66 @@ class KubernetesExecutorTest {
         assertNull(job(id));
     }
 
+    // --- sweeps
+
+    @Test
+    void a_sweep_with_parallel_3_keeps_3_jobs_alive_and_a_pruned_trials_job_is_deleted() throws Exception {
+        String spec = """
+                {"name": "k8s-sweep", "base": {"dataset": "spiral", "epochs": 2, "trainSize": 100, "valSize": 30, "batchSize": 100,
+                                               "evalEvery": 1, "model": {"type": "mlp", "hidden": [8]}},
+                 "method": "random", "metric": {"tag": "val_acc", "goal": "max"},
+                 "parameters": {"optimizer.lr": {"values": [0.1, 0.2, 0.3, 0.4]}},
+                 "trials": 4, "parallel": 3, "seed": 1,
+                 "earlyStop": {"type": "asha", "minEpochs": 1, "reductionFactor": 2}}""";
+        Api.Res created = api.post("/api/sweeps", spec);
+        assertEquals(201, created.status(), created.body());
+        String sweep = created.json().get("id").asText();
+        Api.await("3 trial Jobs", WAIT, () -> jobs().size() == 3);
+        List<String> first = trialRuns(sweep);
+        assertEquals(3, first.size(), "parallel: 3 trials at once");
+        for (String run : first) awaitJob(run);
+        assertEquals(3, liveJobs(), "one Job per running trial, no more");
+
+        // trial 2 reports a non-finite val_acc after its first epoch: ASHA prunes it at once, and its Job goes
+        String pruned = first.get(1);
+        assertEquals(200, ingest(pruned, key(pruned), 0, "[{\"type\":\"scalars\",\"step\":0,\"t\":1,\"values\":{\"loss\":1.0,\"val_acc\":\"NaN\"}}]").status());
+        Api.await("the pruned trial's Job is deleted", WAIT, () -> job(pruned) == null);
+        awaitStatus(pruned, "pruned", "rung 0");
+        // the fourth trial takes its place: 3 Jobs alive again
+        Api.await("the 4th trial's Job", WAIT, () -> trialRuns(sweep).size() == 4 && job(trialRuns(sweep).get(3)) != null);
+        List<String> rest = new java.util.ArrayList<>(trialRuns(sweep));
+        rest.remove(pruned);
+        for (String run : rest) awaitJob(run);
+        assertEquals(3, liveJobs(), "the sweep keeps 3 Jobs alive while trials remain");
+
+        // the three trainers finish (equal val_acc: ASHA keeps ties), their Jobs complete
+        for (String run : rest) {
+            assertEquals(200, ingest(run, key(run), 0, "[{\"type\":\"scalars\",\"step\":0,\"t\":1,\"values\":{\"loss\":1.0,\"val_acc\":0.6}},"
+                    + "{\"type\":\"scalars\",\"step\":1,\"t\":2,\"values\":{\"loss\":0.9,\"val_acc\":0.6}},"
+                    + "{\"type\":\"status\",\"status\":\"finished\",\"reason\":\"\"}]").status());
+            jobCondition(run, "Complete", null, null);
+        }
+        Api.await("the sweep finished", WAIT, () -> api.get("/api/sweeps/" + sweep).json().path("state").asText().equals("finished"));
+        assertEquals(0, liveJobs());
+        assertEquals(3, jobs().size(), "4 trials, 4 Jobs made, the pruned one deleted; never a second Job for a trial");
+    }
+
+    List<Job> jobs() {
+        return client.batch().v1().jobs().inNamespace(NS).list().getItems();
+    }
+
+    /** Jobs whose run has not ended. */
+    long liveJobs() {
+        return jobs().stream().map(j -> j.getMetadata().getAnnotations().get(JobSpecs.RUN_ANNOTATION))
+                .filter(run -> !List.of("finished", "failed", "diverged", "stopped", "interrupted", "pruned").contains(api.status(run))).count();
+    }
+
+    List<String> trialRuns(String sweep) {
+        List<String> out = new java.util.ArrayList<>();
+        for (var t : api.get("/api/sweeps/" + sweep).json().path("trials")) if (t.hasNonNull("run")) out.add(t.get("run").asText());
+        return out;
+    }
+
     // --- restart
 
     @Test
