@@ -116,8 +116,11 @@ final class AuthGuard {
         if (m.equals("GET") || m.equals("HEAD") || m.equals("OPTIONS") || LiveRoutes.isUpgrade(ctx)) return;
         ParsedEndpoint e = endpoint(ctx);
         if (e == null) return;
+        boolean ingest = AccessRules.need(m, e.endpoint.path) == Need.INGEST;
+        // metric batches are data, not decisions: thousands a second from remote trainers, audited only when refused
+        if (ingest && ctx.statusCode() < 400) return;
         Caller c = ctx.attribute(CALLER);
-        String who = c == null ? "anonymous" : c.name();
+        String who = c == null ? (ingest ? "run-key" : "anonymous") : c.name();
         Object target = ctx.attribute(AUDIT_TARGET);
         if (target == null) target = firstParam(e.extractPathParams(ctx.path()));
         if (target == null && ctx.statusCode() == 201) target = createdId(ctx);
