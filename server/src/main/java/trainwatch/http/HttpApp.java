@@ -64,6 +64,31 @@ public final class HttpApp {
         public long internalErrors() {
             return internalErrors.get();
         }
+
+        private final AtomicLong webSockets = new AtomicLong();
+        private final AtomicLong slowClosed = new AtomicLong();
+
+        void webSocketOpened() {
+            webSockets.incrementAndGet();
+        }
+
+        void webSocketClosed() {
+            webSockets.decrementAndGet();
+        }
+
+        void slowClientClosed() {
+            slowClosed.incrementAndGet();
+        }
+
+        /** Live WebSocket connections open now (run streams and the run list). */
+        public long webSocketClients() {
+            return webSockets.get();
+        }
+
+        /** Clients closed with 4008 because they fell too far behind. */
+        public long slowClientsClosed() {
+            return slowClosed.get();
+        }
     }
 
     /** The app: every route of docs/api.md, the error mapping and the static front end. */
@@ -71,7 +96,7 @@ public final class HttpApp {
         ResponseCounts stats = s.stats;
         RunRoutes rest = new RunRoutes(s.runs);
         RunListRoutes runList = new RunListRoutes(s.runs);
-        LiveRoutes live = new LiveRoutes(s.runs, s.hub, s.list, s.hub.limits().pingMs());
+        LiveRoutes live = new LiveRoutes(s.runs, s.hub, s.list, s.hub.limits().pingMs(), stats);
         return Javalin.create(cfg -> {
             cfg.jetty.host = s.host;
             cfg.jetty.port = s.port;
@@ -93,6 +118,7 @@ public final class HttpApp {
 
             cfg.routes.apiBuilder(() -> {
                 before("/api/*", Csrf::checkStateChange);
+                if (s.metrics != null) metricsRoutes(new MetricsRoutes(s.metrics));
                 path("/api", () -> {
                     runRoutes(rest, runList, live);
                     if (s.sweeps != null) sweepRoutes(new SweepRoutes(s.sweeps), new SweepLive(s.sweeps, s.hub.limits()));
@@ -154,6 +180,11 @@ public final class HttpApp {
             post("tags", team::changeTags);
             get("export", team::export);
         });
+    }
+
+    /** /metrics (docs/api.md "Metrics"): Prometheus text format. */
+    private static void metricsRoutes(MetricsRoutes m) {
+        get("/metrics", m::scrape);
     }
 
     /** /api/ensembles (docs/api.md "Ensembles"). */

@@ -65,6 +65,10 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
     private final Clock clock;
     private volatile IngestLimits limits;
     private final Map<String, RemoteRun> known = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.LongAdder rowsStored = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder recordsStored = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder batchesStored = new java.util.concurrent.atomic.LongAdder();
+    private volatile java.util.function.Consumer<String> onCreated = id -> {};
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "trainwatch-ingest");
         t.setDaemon(true);
@@ -80,6 +84,26 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
 
     public IngestLimits limits() {
         return limits;
+    }
+
+    /** Scalars rows stored since the server started (a counter for /metrics). */
+    public long rowsStored() {
+        return rowsStored.sum();
+    }
+
+    /** Records of every type stored since the server started. */
+    public long recordsStored() {
+        return recordsStored.sum();
+    }
+
+    /** Batches that stored at least one record. */
+    public long batchesStored() {
+        return batchesStored.sum();
+    }
+
+    /** Called with the id of each remote run created (its trainer has started). */
+    public void onCreated(java.util.function.Consumer<String> listener) {
+        this.onCreated = listener;
     }
 
     /** Tests shorten the idle timeout or the batch limits with this. */
@@ -180,6 +204,7 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
             r.alerts = ServerAlerts.forConfig(cfg);
         }
         index.touch(id);
+        onCreated.accept(id);
         return new Created(id, key);
     }
 
@@ -263,12 +288,14 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
         long now = clock.millis();
         Double step0Loss = null, step0Reg = null;
         boolean ended = false;
+        int rows = 0;
         for (IngestRecord rec : fresh) {
             if (rec instanceof IngestRecord.ScalarsRow s) {
                 long t = s.t() < 0 ? now : s.t();
                 r.lastSeq = r.writer.scalars(s.step(), t, s.tags(), s.values());
                 r.lastStep = s.step();
                 r.alerts.onScalars(s.step(), t, s.tags(), s.values());
+                rows++;
                 if (s.step() == 0) {
                     Scalars row = new Scalars(0, 0, 0, s.tags(), s.values());
                     if (row.value("loss") != null) step0Loss = row.value("loss");
@@ -302,6 +329,9 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
             r.lastSeq = r.writer.alert(a.step(), a.t(), a.kind(), a.tag(), a.message(), a.advice());
         r.writer.flush();
         r.heardMs = clock.millis();
+        batchesStored.increment();
+        recordsStored.add(fresh.size());
+        rowsStored.add(rows);
         if (ended) {
             r.writer.close();
             r.writer = null;

@@ -115,6 +115,13 @@ public final class Supervisor implements AutoCloseable {
      * status is on disk then), so the run list shows it without waiting for a poll. Called under this
      * supervisor's lock or on the JDK's process reaper: must not block.
      */
+    /** Called with a run's id each time a trainer is started for it (/metrics counts starts). */
+    public void onTrainerStart(java.util.function.Consumer<String> listener) {
+        this.onTrainerStart = listener;
+    }
+
+    private volatile java.util.function.Consumer<String> onTrainerStart = id -> {};
+
     public void onStatusChange(java.util.function.Consumer<String> listener) {
         statusListeners.add(listener);
     }
@@ -418,6 +425,7 @@ public final class Supervisor implements AutoCloseable {
                 if (!store.exists(id) || store.state(id).status() != RunStatus.QUEUED) continue; // deleted or stopped meanwhile
                 Process child = launcher.startTrainer(id);
                 children.put(id, child);
+                onTrainerStart.accept(id);
                 String run = id;
                 child.onExit().thenRun(() -> statusChanged(run)); // its final status is written by now
             } catch (Exception e) {
