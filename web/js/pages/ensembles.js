@@ -75,7 +75,6 @@ export function ensemblePage(root, id) {
     setText(statusEl, e.status);
     statusEl.className = 'status status-' + e.status;
     setText(reasonEl, e.reason ? ' ' + e.reason : '');
-    deleteBtn.disabled = e.status === 'running';
     if (e.status === 'waiting' || !e.result) {
       mount(membersEl, h('p.small', e.status === 'waiting' ? 'Waiting for the member runs to finish: ' : 'Members: ',
         e.members.map((m, i) => [i ? ', ' : '', h('a', { href: '#/run/' + encodeURIComponent(m.run) }, m.run), ' (' + m.checkpoint + ', ' + m.run_status + ')'])));
@@ -102,12 +101,12 @@ export function ensemblePage(root, id) {
     mount(curve, curveSvg(r.curve, r.best_member_val_acc));
     if (!r.images) { mount(images, h('p.small', 'Not an image dataset.')); return; }
     mount(images,
-      h('h4', 'fixed by the ensemble (best member ' + r.images.best_member + ' wrong, ensemble right)'), gallery(r.images.fixed, r.images.shape),
-      h('h4', 'not fixed (both wrong)'), gallery(r.images.not_fixed, r.images.shape));
+      h('h4', 'fixed by the ensemble (best member ' + r.images.best_member + ' wrong, ensemble right)'), gallery(r.images.fixed, r.images.shape, '.fixed'),
+      h('h4', 'not fixed (both wrong)'), gallery(r.images.not_fixed, r.images.shape, '.not-fixed'));
   }
 
   async function remove() {
-    if (!confirm('Delete this ensemble? Its member runs stay.')) return;
+    if (!confirm('Delete this ensemble? A running evaluation is stopped; its member runs stay.')) return;
     try { await ensembleApi.remove(id); location.hash = '#/ensembles'; } catch (e) { setText(message, e.message); }
   }
 
@@ -149,10 +148,10 @@ function curveSvg(points, best) {
 }
 
 /** 28x28 grey images, upscaled nearest-neighbour, each with its label and the predictions. */
-function gallery(examples, shape) {
+function gallery(examples, shape, cls) {
   if (!examples.length) return h('p.small', 'none among the validation examples');
   const side = shape[shape.length - 1], rows = shape[shape.length - 2];
-  return h('div.gallery', examples.map((e) => {
+  return h('div.gallery' + cls, examples.map((e) => {
     const c = h('canvas', { width: side, height: rows, style: { width: side * 3 + 'px', height: rows * 3 + 'px', imageRendering: 'pixelated' } });
     const ctx = c.getContext('2d');
     const img = ctx.createImageData(side, rows);

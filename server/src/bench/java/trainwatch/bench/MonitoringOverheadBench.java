@@ -55,6 +55,11 @@ import trainwatch.train.Trainer;
  * fit. The first WARM iterations of each round and the last one (the
  * trainer's final validation pass sits in it: a user-chosen extra forward
  * pass, the same in any tool) are left out.
+ *
+ * A fourth arm is the same trainer with Polyak averaging on (config key averaging, decay 0.999:
+ * one multiply-add of the parameter vector per step). It runs in its own thread and takes turns
+ * with the first trainer step by step (a hand-off after each iteration), so it too sees the same
+ * load; its iteration is timed from its resumption to its next callback, in its own thread.
  */
 @Tag("bench")
 class MonitoringOverheadBench {
@@ -77,10 +82,12 @@ class MonitoringOverheadBench {
         RunStore store = new RunStore(dir.resolve("runs"), Clock.systemUTC());
 
         double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-        List<Arm> arms = List.of(new Arm("bare DL4J fit"), new Arm("trainwatch listener + store"), new Arm("DL4J StatsListener, every iteration"));
+        List<Arm> arms = List.of(new Arm("bare DL4J fit"), new Arm("trainwatch listener + store"), new Arm("DL4J StatsListener, every iteration"),
+                new Arm("trainwatch + Polyak averaging (decay 0.999)"));
+        RunConfig averaged = withAveraging(cfg, 0.999);
         for (int round = -1; round < ROUNDS; round++) { // round -1 warms the JIT and native code
-            Timeline[] t = interleaved(cfg, data, store);
-            if (round >= 0) for (int i = 0; i < 3; i++) arms.get(i).add(t[i]);
+            Timeline[] t = interleaved(cfg, averaged, data, store);
+            if (round >= 0) for (int i = 0; i < arms.size(); i++) arms.get(i).add(t[i]);
         }
 
         Arm bare = arms.get(0);
@@ -98,6 +105,10 @@ class MonitoringOverheadBench {
                     a.mean() / bare.mean(), min(wallRatios), max(wallRatios),
                     a.cpuMean() / bare.cpuMean(), min(cpuRatios), max(cpuRatios)));
         }
+        Arm tw = arms.get(1), avg = arms.get(3);
+        double[] avgWall = avg.roundRatios(avg.wall, tw.wall), avgCpu = avg.roundRatios(avg.cpu, tw.cpu);
+        report.append(String.format(Locale.ROOT, "%nPolyak averaging / trainwatch without it: mean %.3f (per round %.3f-%.3f), median %.3f, CPU %.3f (per round %.3f-%.3f)%n",
+                avg.mean() / tw.mean(), min(avgWall), max(avgWall), avg.median() / tw.median(), avg.cpuMean() / tw.cpuMean(), min(avgCpu), max(avgCpu)));
         System.out.println(report);
         Files.writeString(Path.of(System.getProperty("bench.out", "target/monitoring-overhead.md")), report.toString());
         assertTrue(bare.mean() > 0);
@@ -111,13 +122,50 @@ class MonitoringOverheadBench {
         return Arrays.stream(a).max().orElseThrow();
     }
 
-    /** One round: the full trainer on the real store, with a bare and a StatsListener iteration after each of its own. */
-    private Timeline[] interleaved(RunConfig cfg, Dataset data, RunStore store) {
-        Timeline trainwatch = new Timeline(), bare = new Timeline(), stats = new Timeline();
+    static RunConfig withAveraging(RunConfig cfg, double decay) throws Exception {
+        var tree = (com.fasterxml.jackson.databind.node.ObjectNode) trainwatch.json.Json.MAPPER.readTree(ConfigParser.toJson(cfg));
+        tree.putObject("averaging").put("decay", decay);
+        RunConfig out = ConfigParser.parse(tree.toString());
+        assertEquals(decay, out.averagingDecay());
+        return out;
+    }
+
+    /**
+     * One round: the full trainer on the real store, with a bare and a StatsListener iteration after each of its own,
+     * then a hand-off to the averaging trainer (another thread) for one iteration of its own.
+     */
+    private Timeline[] interleaved(RunConfig cfg, RunConfig averagedCfg, Dataset data, RunStore store) throws Exception {
+        Timeline trainwatch = new Timeline(), bare = new Timeline(), stats = new Timeline(), averaged = new Timeline();
         Peer plain = new Peer(cfg, data, null);
         InMemoryStatsStorage storage = new InMemoryStatsStorage();
         Peer withStats = new Peer(cfg, data, new StatsListener(storage, null,
                 new DefaultStatsUpdateConfiguration.Builder().reportingFrequency(1).build(), null, null));
+        java.util.concurrent.Semaphore toAveraged = new java.util.concurrent.Semaphore(0), toPlain = new java.util.concurrent.Semaphore(0);
+        java.util.concurrent.atomic.AtomicBoolean plainDone = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicReference<Throwable> averagedFailed = new java.util.concurrent.atomic.AtomicReference<>();
+        String avgId = store.newId();
+        store.create(avgId, ConfigParser.toJson(averagedCfg), RunStatus.QUEUED, "");
+        Thread avgThread = new Thread(() -> {
+            long[][] avgEnd = new long[1][];
+            try (RunWriter out = store.openWriter(avgId)) {
+                toAveraged.acquire();
+                TrainOutcome o = Trainer.train(averagedCfg, data, out, (step, total, epoch, loss, acc, eps) -> {
+                    long[] now = now();
+                    if (avgEnd[0] != null) averaged.add(now[0] - avgEnd[0][0], now[1] - avgEnd[0][1]);
+                    if (!plainDone.get()) {
+                        toPlain.release();
+                        toAveraged.acquireUninterruptibly();
+                    }
+                    avgEnd[0] = now();
+                }, () -> false);
+                if (o.status() != RunStatus.FINISHED) throw new AssertionError(o.reason());
+            } catch (Throwable e) {
+                averagedFailed.set(e);
+            } finally {
+                toPlain.release(); // never leave the plain trainer waiting
+            }
+        }, "averaging-trainer");
+        avgThread.start();
         String id = store.newId();
         store.create(id, ConfigParser.toJson(cfg), RunStatus.QUEUED, "");
         long[][] end = new long[1][];
@@ -127,13 +175,22 @@ class MonitoringOverheadBench {
                 if (end[0] != null) trainwatch.add(now[0] - end[0][0], now[1] - end[0][1]);
                 plain.step(bare);
                 withStats.step(stats);
+                if (avgThread.isAlive()) { // one iteration of the averaging trainer, then back here
+                    toAveraged.release();
+                    toPlain.acquireUninterruptibly();
+                }
                 end[0] = now();
             }, () -> false);
             assertEquals(RunStatus.FINISHED, outcome.status(), outcome.reason());
+        } finally {
+            plainDone.set(true);
+            toAveraged.release();
+            avgThread.join();
         }
+        if (averagedFailed.get() != null) throw new AssertionError("the averaging trainer failed", averagedFailed.get());
         String session = storage.listSessionIDs().get(0);
         assertEquals(cfg.maxIterations(), storage.getNumUpdateRecordsFor(session), "StatsListener reported every iteration");
-        return new Timeline[] {bare, trainwatch, stats};
+        return new Timeline[] {bare, trainwatch, stats, averaged};
     }
 
     private static long[] now() {

@@ -8,6 +8,7 @@ import java.util.List;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -27,6 +28,7 @@ import trainwatch.train.Models;
  * 5 interleaved rounds after a warm-up; OMP_NUM_THREADS as set by the caller (1 under maven here).
  * Command: mvn -B -o -Pbench -pl server test -Dtest=EnsembleBench [-Densemble.bench.members=5 -Densemble.bench.val=2000]
  */
+@Tag("bench")
 class EnsembleBench {
     @Test
     void members_times_examples_per_second_against_a_bare_output_loop() throws Exception {

@@ -6,6 +6,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import trainwatch.auth.AuthSettings;
+import trainwatch.auth.Authenticator;
+import trainwatch.auth.Role;
+import trainwatch.auth.TokenStore;
 import trainwatch.http.TrainwatchServer;
 import trainwatch.live.LiveLimits;
 
@@ -16,19 +20,41 @@ import trainwatch.live.LiveLimits;
 public final class ServeCommand {
     private ServeCommand() {}
 
-    static final String USAGE = "usage: serve [--port 7070] [--host 127.0.0.1] [--runs runs] [--max-parallel N] [--webhook URL] [--child-xmx SIZE]";
+    static final String USAGE = "usage: serve [--port 7070] [--host 127.0.0.1] [--runs runs] [--max-parallel N] [--webhook URL] [--child-xmx SIZE]"
+            + " [--public-url URL] [--allowed-host NAME]... [--no-auth] [--auth-proxy-header HEADER --trusted-proxy ADDR... [--proxy-role ROLE]]";
+
+    /** What the command line says: the server's options and its auth settings (docs/auth.md). */
+    record Parsed(TrainwatchServer.Options options, AuthSettings auth) {}
 
     /** Returns the process exit code, or -1 to keep the process running. */
     public static int run(String[] args) {
         TrainwatchServer.Options o;
+        AuthSettings auth;
         try {
-            o = parse(args);
+            Parsed p = parseAll(args);
+            o = p.options();
+            auth = p.auth();
         } catch (IllegalArgumentException e) {
             System.err.println("serve: " + e.getMessage() + "\n" + USAGE);
             return 2;
         }
+        boolean loopback = !o.host().isBlank() && isLoopback(o.host());
         try {
-            TrainwatchServer server = new TrainwatchServer(o).start();
+            String refusal = Authenticator.startRefusal(loopback, auth, new TokenStore(o.runs().toAbsolutePath().normalize(), java.time.Clock.systemUTC()));
+            if (refusal != null) {
+                System.err.println("serve: " + refusal);
+                return 2;
+            }
+        } catch (RuntimeException e) {
+            System.err.println("serve: " + e.getMessage());
+            return 2;
+        }
+        if (auth.noAuth() && !loopback) {
+            System.err.println("serve: WARNING --no-auth on " + o.host() + ": NO AUTHENTICATION. Everyone who can reach this port can start, stop and"
+                    + " delete runs and read everything. Use it only on a network where that is fine, or behind a proxy that authenticates.");
+        }
+        try {
+            TrainwatchServer server = new TrainwatchServer(o, auth).start();
             Runtime.getRuntime().addShutdownHook(new Thread(server::close, "trainwatch-shutdown"));
             System.out.println("trainwatch serving http://" + (o.host().contains(":") ? "[" + o.host() + "]" : o.host()) + ":" + server.port()
                     + "/ (runs in " + o.runs().toAbsolutePath().normalize() + ")");
@@ -40,6 +66,25 @@ public final class ServeCommand {
     }
 
     static TrainwatchServer.Options parse(String[] args) {
+        return parseAll(args).options();
+    }
+
+    static boolean isLoopback(String host) {
+        try {
+            return java.net.InetAddress.getByName(host.startsWith("[") ? host.substring(1, host.length() - 1) : host).isLoopbackAddress()
+                    || host.equalsIgnoreCase("localhost");
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
+    static Parsed parseAll(String[] args) {
+        boolean noAuth = false;
+        URI publicUrl = null;
+        List<String> allowed = new ArrayList<>();
+        String proxyHeader = null;
+        List<String> trusted = new ArrayList<>();
+        Role proxyRole = Role.VIEWER;
         int port = 7070;
         String host = "127.0.0.1";
         Path runs = Path.of("runs");
@@ -56,12 +101,38 @@ public final class ServeCommand {
                 case "--max-parallel" -> maxParallel = intArg(a, v, 1, 1024);
                 case "--webhook" -> webhook = url(need(a, v));
                 case "--child-xmx" -> jvmArgs.add("-Xmx" + need(a, v));
+                case "--public-url" -> publicUrl = publicUrl(need(a, v));
+                case "--allowed-host" -> allowed.add(hostName(need(a, v)));
+                case "--auth-proxy-header" -> proxyHeader = need(a, v);
+                case "--trusted-proxy" -> trusted.add(need(a, v).trim().toLowerCase(java.util.Locale.ROOT).replaceAll("^\\[|\\]$", ""));
+                case "--proxy-role" -> proxyRole = Role.parse(need(a, v));
+                case "--no-auth" -> {
+                    noAuth = true;
+                    i--; // a flag without a value
+                }
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
             i++;
         }
-        return TrainwatchServer.Options.defaults().withHost(host).withPort(port).withRuns(runs).withMaxParallel(maxParallel)
-                .withWebhook(webhook).withWebDir(checkoutWeb()).withChildJvmArgs(jvmArgs);
+        AuthSettings auth = new AuthSettings(noAuth, publicUrl, allowed, proxyHeader, trusted, proxyRole);
+        return new Parsed(TrainwatchServer.Options.defaults().withHost(host).withPort(port).withRuns(runs).withMaxParallel(maxParallel)
+                .withWebhook(webhook).withWebDir(checkoutWeb()).withChildJvmArgs(jvmArgs), auth);
+    }
+
+    private static URI publicUrl(String v) {
+        try {
+            URI u = URI.create(v);
+            if (u.getHost() == null || !("http".equals(u.getScheme()) || "https".equals(u.getScheme())))
+                throw new IllegalArgumentException("--public-url must be an http(s) URL with a host (got " + v + ")");
+            return u;
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--public-url must be an http(s) URL with a host (got " + v + ")");
+        }
+    }
+
+    private static String hostName(String v) {
+        if (v.contains("/") || v.isBlank()) throw new IllegalArgumentException("--allowed-host takes a host name, e.g. trainwatch.lab.example (got " + v + ")");
+        return v.trim().toLowerCase(java.util.Locale.ROOT);
     }
 
     /**

@@ -7,9 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -29,17 +31,22 @@ import trainwatch.run.Problem;
 import trainwatch.run.RunDetail;
 import trainwatch.run.RunException;
 import trainwatch.run.RunService;
+import trainwatch.run.Supervisor;
 
 /**
  * The server's side of ensembles (no ND4J): validates a request, resolves its members (starting
  * the runs of a seeds ensemble), keeps spec and status under runs/.ensembles/, waits for member
- * runs to finish, and launches each evaluation as its own process ({@code ensemble --eval ID}),
- * one at a time, whose output goes to eval.log. Everything is on disk, so a restarted server
- * picks up waiting and queued ensembles where they were.
+ * runs to finish, and hands each evaluation to the supervisor as a job: it takes a --max-parallel
+ * slot like a trainer and waits its turn in the same queue, then runs as its own process
+ * ({@code ensemble --eval ID}) whose output goes to eval.log. Deleting a running ensemble ends its
+ * process first. Everything is on disk, so a restarted server picks up waiting and queued
+ * ensembles where they were.
  */
 public final class EnsembleService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EnsembleService.class);
     static final long TICK_MS = 500;
+    /** How long a delete waits for a killed evaluation process to exit. */
+    static final long STOP_WAIT_MS = 10_000;
 
     /** Top-k trials of a sweep as run ids, best first; null when sweeps are not available. */
     public interface SweepTop {
@@ -50,14 +57,19 @@ public final class EnsembleService implements AutoCloseable {
     private final RunService runs;
     private final Function<List<String>, List<String>> command;
     private final Clock clock;
-    private final Map<String, Process> launched = new HashMap<>();
+    private final Supervisor slots;
+    /** Evaluations this server started (put by the supervisor's thread when their turn comes). */
+    private final Map<String, Process> launched = new ConcurrentHashMap<>();
+    /** Queued ensembles handed to the supervisor. */
+    private final Set<String> submitted = new HashSet<>();
     private volatile SweepTop sweeps;
     private ScheduledExecutorService ticker;
 
-    /** {@code command}: the child JVM command line for main arguments (ChildJvm::command). */
-    public EnsembleService(Path runsRoot, RunService runs, Function<List<String>, List<String>> command, Clock clock) {
+    /** {@code command}: the child JVM command line for main arguments (ChildJvm::command); {@code slots}: the run supervisor. */
+    public EnsembleService(Path runsRoot, RunService runs, Supervisor slots, Function<List<String>, List<String>> command, Clock clock) {
         this.files = new EnsembleFiles(runsRoot);
         this.runs = runs;
+        this.slots = slots;
         this.command = command;
         this.clock = clock;
     }
@@ -170,14 +182,43 @@ public final class EnsembleService implements AutoCloseable {
         }
     }
 
-    /** Refused while the evaluation runs; member runs are left alone. */
+    /**
+     * Deletes an ensemble's files; a queued one leaves the queue and a running evaluation is ended first
+     * (its result would be worthless). Member runs are left alone.
+     */
     public synchronized void delete(String id) {
         require(id);
-        if (state(id).status().equals(EnsembleState.RUNNING))
-            throw RunException.conflict("ensemble " + id + " is being evaluated: delete it when it has finished");
-        Process p = launched.remove(id);
-        if (p != null) p.destroyForcibly();
+        submitted.remove(id);
+        Process started = slots.cancelJob(jobKey(id));
+        Process mine = launched.remove(id);
+        ProcessHandle h = mine != null ? mine.toHandle() : started != null ? started.toHandle() : evaluationOf(id);
+        if (h != null && h.isAlive()) {
+            h.destroyForcibly();
+            try {
+                h.onExit().get(STOP_WAIT_MS, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                throw RunException.conflict("ensemble " + id + ": its evaluation process " + h.pid() + " has not exited yet: try again");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw RunException.conflict("ensemble " + id + ": interrupted while ending its evaluation: try again");
+            }
+        }
         files.delete(id);
+    }
+
+    /** The live evaluation process of an ensemble this server did not start (a previous server did): its pid, if it is really ours. */
+    private ProcessHandle evaluationOf(String id) {
+        EnsembleState s = files.state(id);
+        if (!s.status().equals(EnsembleState.RUNNING) || s.pid() <= 0) return null;
+        return ProcessHandle.of(s.pid()).filter(h -> {
+            ProcessHandle.Info info = h.info();
+            String line = info.commandLine().orElse(String.join(" ", info.arguments().orElse(new String[0])));
+            return line.contains("--eval") && line.contains(id); // a reused pid is someone else's process
+        }).orElse(null);
+    }
+
+    static String jobKey(String id) {
+        return "ensemble:" + id;
     }
 
     private void require(String id) {
@@ -205,21 +246,16 @@ public final class EnsembleService implements AutoCloseable {
         }
     }
 
-    /** Waiting ensembles whose member runs are done become queued (or failed); the oldest queued one is launched when none runs. */
+    /** Waiting ensembles whose member runs are done become queued (or failed); queued ones go to the supervisor's queue, oldest first. */
     synchronized void tick() {
         launched.values().removeIf(p -> !p.isAlive());
-        String next = null;
-        boolean busy = !launched.isEmpty();
         List<String> ids = files.ids();
+        submitted.retainAll(new HashSet<>(ids));
         for (int i = ids.size() - 1; i >= 0; i--) { // oldest first
             String id = ids.get(i);
-            EnsembleState raw = files.state(id);
-            EnsembleState st = raw.resolved();
-            if (st.status().equals(EnsembleState.RUNNING)) busy = true;
-            else if (st.status().equals(EnsembleState.WAITING)) checkMembers(id);
-            if (files.state(id).status().equals(EnsembleState.QUEUED) && next == null) next = id;
+            if (files.state(id).status().equals(EnsembleState.WAITING)) checkMembers(id);
+            if (files.state(id).status().equals(EnsembleState.QUEUED) && submitted.add(id)) slots.submitJob(jobKey(id), () -> launch(id));
         }
-        if (next != null && !busy) launch(next);
     }
 
     private void checkMembers(String id) {
@@ -244,7 +280,9 @@ public final class EnsembleService implements AutoCloseable {
         files.writeState(id, new EnsembleState(EnsembleState.QUEUED, "", 0, clock.millis()));
     }
 
-    private void launch(String id) {
+    /** Called by the supervisor when the evaluation's turn comes (under its lock: takes none of ours). */
+    private Process launch(String id) {
+        if (!files.exists(id) || !files.state(id).status().equals(EnsembleState.QUEUED)) return null; // deleted meanwhile
         Path log = files.log(id);
         ProcessBuilder pb = new ProcessBuilder(command.apply(List.of("ensemble", "--eval", id, "--runs", files.runsRoot().toString())))
                 .redirectErrorStream(true)
@@ -256,9 +294,11 @@ public final class EnsembleService implements AutoCloseable {
             launched.put(id, p);
             // the child writes running with its pid; until then a crash before that is seen here
             p.onExit().thenAccept(done -> onExit(id, done.exitValue()));
+            return p;
         } catch (IOException e) {
             LOG.warn("ensemble {}: could not start the evaluation", id, e);
             files.writeState(id, new EnsembleState(EnsembleState.FAILED, "could not start the evaluation process", 0, clock.millis()));
+            return null;
         }
     }
 

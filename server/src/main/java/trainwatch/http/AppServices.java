@@ -2,6 +2,7 @@ package trainwatch.http;
 
 import java.nio.file.Path;
 
+import trainwatch.auth.AuthService;
 import trainwatch.ensemble.EnsembleService;
 import trainwatch.ingest.IngestService;
 import trainwatch.live.LiveHub;
@@ -28,6 +29,7 @@ public final class AppServices {
     EnsembleService ensembles;
     SweepService sweeps;
     ServerMetrics metrics;
+    AuthService auth;
     TeamService team;
 
     /** webDir: a directory to serve at / (dev), or null to serve the jar's web/ resources when present. */
@@ -68,6 +70,12 @@ public final class AppServices {
     /** The sweep service behind /api/sweeps. */
     public AppServices sweeps(SweepService sweeps) {
         this.sweeps = sweeps;
+        return this;
+    }
+
+    /** Tokens, sessions, login throttling and the audit log (docs/auth.md); null = no access control at all (embedding only). */
+    public AppServices auth(AuthService auth) {
+        this.auth = auth;
         return this;
     }
 }

@@ -97,7 +97,9 @@ public final class HttpApp {
         RunRoutes rest = new RunRoutes(s.runs);
         RunListRoutes runList = new RunListRoutes(s.runs);
         LiveRoutes live = new LiveRoutes(s.runs, s.hub, s.list, s.hub.limits().pingMs(), stats);
-        return Javalin.create(cfg -> {
+        AuthGuard guard = s.auth == null ? null : new AuthGuard(s.auth);
+        List<String> hostNames = s.auth == null ? List.of() : s.auth.hostNames();
+        Javalin app = Javalin.create(cfg -> {
             cfg.jetty.host = s.host;
             cfg.jetty.port = s.port;
             cfg.startup.showJavalinBanner = false;
@@ -107,7 +109,7 @@ public final class HttpApp {
             cfg.jetty.modifyServer(server -> {
                 server.setErrorHandler(errors);
                 server.insertHandler(new PathGuard());
-                if (HostGuard.boundToLoopback(s.host)) server.insertHandler(new HostGuard());
+                server.insertHandler(new HostGuard(s.host, hostNames));
             });
             cfg.jetty.modifyWebSocketServletFactory(ws -> {
                 ws.setMaxTextMessageSize(LiveRoutes.MAX_FRAME_BYTES);
@@ -116,10 +118,16 @@ public final class HttpApp {
             cfg.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new ServletJsonErrorHandler(stats)));
             staticFiles(cfg, s.webDir);
 
+            if (guard != null) {
+                // access rules first (docs/auth.md): one table, checked before every route and WebSocket upgrade
+                cfg.routes.before(guard::http);
+                cfg.routes.wsBeforeUpgrade(guard::upgrade);
+            }
             cfg.routes.apiBuilder(() -> {
                 before("/api/*", Csrf::checkStateChange);
                 if (s.metrics != null) metricsRoutes(new MetricsRoutes(s.metrics));
                 path("/api", () -> {
+                    if (guard != null) authRoutes(new AuthRoutes(s.auth));
                     runRoutes(rest, runList, live);
                     if (s.sweeps != null) sweepRoutes(new SweepRoutes(s.sweeps), new SweepLive(s.sweeps, s.hub.limits()));
                     if (s.ensembles != null) ensembleRoutes(new EnsembleRoutes(s.ensembles));
@@ -131,6 +139,7 @@ public final class HttpApp {
                 });
             });
             cfg.routes.after(ctx -> stats.record(ctx.statusCode()));
+            if (guard != null) cfg.routes.after(guard::audit);
 
             cfg.routes.exception(RunException.class, (e, ctx) -> error(ctx, e.status(), ErrorBodies.of(e.problems())));
             cfg.routes.exception(IngestException.class, (e, ctx) -> error(ctx, e.status(), IngestRoutes.errorBody(e)));
@@ -141,6 +150,8 @@ public final class HttpApp {
             });
             cfg.routes.exception(Exception.class, (e, ctx) -> internal(ctx, stats, e));
         });
+        if (guard != null) guard.attach(app);
+        return app;
     }
 
     // One method per route group (inside path("/api")): every nested route lambda in the one big
@@ -169,6 +180,19 @@ public final class HttpApp {
                 ws("live", live::run);
             });
         });
+    }
+
+    /** /api/session, /api/login, /api/logout, /api/tokens, /api/audit (docs/api.md "Authentication"). */
+    private static void authRoutes(AuthRoutes a) {
+        get("session", a::session);
+        post("login", a::login);
+        post("logout", a::logout);
+        path("tokens", () -> {
+            get(a::tokens);
+            post(a::createToken);
+            delete("{name}", a::revokeToken);
+        });
+        get("audit", a::audit);
     }
 
     /** /api/runs/{id}/notes, /tags, /export (docs/api.md "Notes, tags and export"). */

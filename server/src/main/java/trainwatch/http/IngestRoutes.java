@@ -33,7 +33,8 @@ final class IngestRoutes {
     }
 
     void records(Context ctx) {
-        ctx.json(ingest.append(ctx.pathParam("id"), ctx.header("Authorization"), () -> body(ctx)));
+        boolean editor = Boolean.TRUE.equals(ctx.attribute(AuthGuard.INGEST_TRUSTED)); // an editor's token, not the run's key
+        ctx.json(ingest.append(ctx.pathParam("id"), ctx.header("Authorization"), editor, () -> body(ctx)));
     }
 
     static String errorBody(IngestException e) {

@@ -8,6 +8,9 @@ import java.util.List;
 
 import io.javalin.Javalin;
 
+import trainwatch.auth.AuthService;
+import trainwatch.auth.AuthSettings;
+import trainwatch.auth.Authenticator;
 import trainwatch.ensemble.EnsembleService;
 import trainwatch.ingest.IngestLimits;
 import trainwatch.ingest.IngestService;
@@ -132,8 +135,21 @@ public final class TrainwatchServer implements AutoCloseable {
     public final ServerMetrics metrics;
     private final Javalin app;
 
+    /** The auth layer (docs/auth.md): tokens, sessions, audit log. */
+    public final AuthService auth;
+
+    /** A server with the default auth settings: tokens when they exist; loopback without tokens is open, as before. */
     public TrainwatchServer(Options o) throws java.io.IOException {
+        this(o, AuthSettings.defaults());
+    }
+
+    /** Refuses (IllegalStateException) to listen beyond loopback with neither tokens nor --no-auth. */
+    public TrainwatchServer(Options o, AuthSettings authSettings) throws java.io.IOException {
         Files.createDirectories(o.runs());
+        boolean loopback = HostGuard.boundToLoopback(o.host());
+        auth = AuthService.create(o.runs().toAbsolutePath().normalize(), authSettings, loopback, o.clock());
+        String refusal = Authenticator.startRefusal(loopback, authSettings, auth.tokens());
+        if (refusal != null) throw new IllegalStateException(refusal);
         Clock clock = o.clock();
         store = new RunStore(o.runs().toAbsolutePath().normalize(), clock);
         Launcher launcher = o.launcher() != null ? o.launcher() : new ChildJvm(store.root(), o.childJvmArgs());
@@ -151,13 +167,13 @@ public final class TrainwatchServer implements AutoCloseable {
         runs.onDelete(ingest::forget);
         list = new RunListFeed(index, hub::watch, o.limits());
         supervisor.onStatusChange(list::reread); // statuses it writes and trainers it sees exit: listed at once
-        ensembles = new EnsembleService(store.root(), runs, new ChildJvm(store.root(), o.childJvmArgs())::command, clock);
+        ensembles = new EnsembleService(store.root(), runs, supervisor, new ChildJvm(store.root(), o.childJvmArgs())::command, clock);
         ensembles.useSweeps((sweep, k) -> trainwatch.ensemble.SweepMembers.top(sweeps, sweep, k));
         team = new TeamService(store, runs, index, clock);
         team.onNote((id, note) -> hub.send(id, new Note.Message(note))); // open run pages show it at once
         metrics = metrics(index, supervisor, ingest, stats);
         app = HttpApp.create(new AppServices(o.host(), o.port(), o.webDir(), runs, hub, list, stats)
-                .ingest(ingest).ensembles(ensembles).sweeps(sweeps).team(team).metrics(metrics));
+                .ingest(ingest).ensembles(ensembles).sweeps(sweeps).team(team).auth(auth).metrics(metrics));
     }
 
     /** Listens, then recovers the runs on disk (re-attach / interrupted / re-queue) and checks the run index in the background. */
@@ -195,6 +211,21 @@ public final class TrainwatchServer implements AutoCloseable {
     /** The sweep facade, for the sweep routes. */
     public SweepService sweeps() {
         return sweeps;
+    }
+
+    /**
+     * The app's own route table as "METHOD /route/{param}" ("WS /api/live" for WebSockets), from Javalin's
+     * router: what AccessMatrixTest checks against the access rules.
+     */
+    public List<String> routes() {
+        List<String> out = new java.util.ArrayList<>();
+        for (var p : app.unsafe.internalRouter.allHttpHandlers()) {
+            if (p.endpoint.method.isHttpMethod()) out.add(p.endpoint.method.name() + " " + p.endpoint.path);
+        }
+        for (var w : app.unsafe.internalRouter.allWsHandlers()) {
+            if (w.getType() == io.javalin.websocket.WsHandlerType.WEBSOCKET) out.add(trainwatch.auth.AccessRules.WS + " " + w.getPath());
+        }
+        return out;
     }
 
     public int port() {

@@ -27,7 +27,8 @@ import trainwatch.store.StatusRecord;
  * everything else is the trainer's to write. Liveness = the store's trainer lock,
  * checked BEFORE status.json is read: a trainer writes its final status and only then
  * releases the lock, so "lock free and status not final" really means it vanished.
- * A check process takes a --max-parallel slot like a trainer. When status.json cannot be
+ * A check process takes a --max-parallel slot like a trainer, and so does a job (an ensemble
+ * evaluation), which waits in the same first-come queue as the runs. When status.json cannot be
  * rewritten (a full disk), the interrupted state is kept in memory by the store and written
  * when it can; its reason then says the disk is full.
  */
@@ -51,6 +52,9 @@ public final class Supervisor implements AutoCloseable {
     /** Stops asked for and not yet done: the trainer is killed once the clock passes its deadline (checked every tick). */
     private final Map<String, PendingStop> stopping = new HashMap<>();
     private final Map<String, Process> checks = new HashMap<>();
+    /** Jobs waiting in {@link #queue} (keys never look like run ids: they hold a ':'), and the ones started. */
+    private final Map<String, Job> jobsWaiting = new HashMap<>();
+    private final Map<String, Process> jobs = new HashMap<>();
     private final Set<String> settled = new HashSet<>();
     private final List<java.util.function.Consumer<String>> statusListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -144,6 +148,31 @@ public final class Supervisor implements AutoCloseable {
     public synchronized void submit(String id) {
         queue.add(id);
         launchWhileSlotsFree();
+    }
+
+    /**
+     * Something other than a trainer or a check that takes a --max-parallel slot while it runs (an ensemble
+     * evaluation). It is started by this supervisor, never twice, when its turn in the queue comes.
+     */
+    public interface Job {
+        /** Starts the process; null when it could not be started (the job has recorded why). Called under the supervisor's lock: must not wait on other locks. */
+        Process start();
+    }
+
+    /** Queues a job behind the runs and jobs queued before it; a key already queued or running is left as it is. */
+    public synchronized void submitJob(String key, Job job) {
+        if (key.indexOf(':') < 0) throw new IllegalArgumentException("a job key needs a ':' so it never looks like a run id: " + key);
+        Process running = jobs.get(key);
+        if (jobsWaiting.containsKey(key) || (running != null && running.isAlive())) return;
+        jobsWaiting.put(key, job);
+        queue.add(key);
+        launchWhileSlotsFree();
+    }
+
+    /** Takes a job out of the queue; returns its process when it has been started (the caller ends it), else null. */
+    public synchronized Process cancelJob(String key) {
+        if (jobsWaiting.remove(key) != null) queue.remove(key);
+        return jobs.remove(key);
     }
 
     /** True while the run is queued here or has a live trainer this server knows of. */
@@ -277,11 +306,16 @@ public final class Supervisor implements AutoCloseable {
         launchWhileSlotsFree();
     }
 
-    /** Trainers plus check processes alive: what --max-parallel bounds. */
+    /** Trainers plus check and job processes alive: what --max-parallel bounds. */
     private int busySlots() {
+        return children.size() + attached.size() + liveHelpers();
+    }
+
+    private int liveHelpers() {
         int live = 0;
         for (Process p : checks.values()) if (p.isAlive()) live++;
-        return children.size() + attached.size() + live;
+        for (Process p : jobs.values()) if (p.isAlive()) live++;
+        return live;
     }
 
     /** As {@link #busySlots}, but a trainer that has written its final status (it is exiting) no longer counts. */
@@ -296,8 +330,7 @@ public final class Supervisor implements AutoCloseable {
                 busy++; // cannot tell: assume it still trains
             }
         }
-        for (Process p : checks.values()) if (p.isAlive()) busy++;
-        return busy;
+        return busy + liveHelpers();
     }
 
     /** Every process this supervisor started that is still alive (trainers and checks): tests end exactly these. */
@@ -305,6 +338,7 @@ public final class Supervisor implements AutoCloseable {
         List<ProcessHandle> out = new java.util.ArrayList<>();
         for (Process p : children.values()) if (p.isAlive()) out.add(p.toHandle());
         for (Process p : checks.values()) if (p.isAlive()) out.add(p.toHandle());
+        for (Process p : jobs.values()) if (p.isAlive()) out.add(p.toHandle());
         return out;
     }
 
@@ -315,8 +349,9 @@ public final class Supervisor implements AutoCloseable {
         return List.copyOf(all);
     }
 
+    /** Queued runs (jobs left out), first to start first. */
     public synchronized List<String> queued() {
-        return queue.snapshot();
+        return queue.snapshot().stream().filter(id -> !jobsWaiting.containsKey(id)).toList();
     }
 
     /** The pid of our own child for a run, or -1 (tests use it to kill -9 a trainer). */
@@ -348,6 +383,7 @@ public final class Supervisor implements AutoCloseable {
             settle(id, "trainer process is gone without a final status");
         }
         scanForeign();
+        jobs.values().removeIf(p -> !p.isAlive());
         launchWhileSlotsFree();
         checks.values().removeIf(p -> !p.isAlive());
     }
@@ -421,6 +457,16 @@ public final class Supervisor implements AutoCloseable {
     private void launchWhileSlotsFree() {
         String id;
         while ((id = queue.next(busySlots(), maxParallel)) != null) {
+            Job job = jobsWaiting.remove(id);
+            if (job != null) {
+                try {
+                    Process p = job.start();
+                    if (p != null) jobs.put(id, p);
+                } catch (RuntimeException e) {
+                    LOG.warn("job {}: could not start: {}", id, e.toString());
+                }
+                continue;
+            }
             try {
                 if (!store.exists(id) || store.state(id).status() != RunStatus.QUEUED) continue; // deleted or stopped meanwhile
                 Process child = launcher.startTrainer(id);

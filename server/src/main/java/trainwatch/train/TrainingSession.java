@@ -62,7 +62,7 @@ final class TrainingSession {
     private long lastDiskCheckNanos = System.nanoTime();
     /** How often free space is probed (a statvfs call: cheap, but not per step); also every 256 steps. */
     long diskCheckEveryNanos = 2_000_000_000L;
-    /** Epoch checkpoints at most this often: a full-batch spiral run has an epoch per iteration. */
+    /** Epoch checkpoints at most this often (but always the last checkpoints.keep epochs): a full-batch spiral run has an epoch per iteration. */
     long minCheckpointGapNanos = 10_000_000_000L;
     private long lastCheckpointNanos = Long.MIN_VALUE / 2;
 
@@ -173,7 +173,10 @@ final class TrainingSession {
             }
             if (b == perEpoch) {
                 net.incrementEpochCount();
-                if (System.nanoTime() - lastCheckpointNanos >= minCheckpointGapNanos) {
+                // the last checkpoints.keep epochs are always saved: they are what survives pruning, and what
+                // an ensemble of the run's last K checkpoints (K <= keep) is made of
+                boolean kept = epoch + 1 > cfg.epochs() - cfg.keepCheckpoints();
+                if (kept || System.nanoTime() - lastCheckpointNanos >= minCheckpointGapNanos) {
                     Checkpoints.save(net, out.checkpointDir(), Checkpoints.epochName(epoch + 1), meta(epoch + 1, 0, valAccNow()));
                     saveAverage();
                     List<String> pruned = Checkpoints.prune(out.checkpointDir(), cfg.keepCheckpoints());

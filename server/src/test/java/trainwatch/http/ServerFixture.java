@@ -70,6 +70,7 @@ final class ServerFixture implements BeforeAllCallback, AfterAllCallback {
     public void afterAll(ExtensionContext context) {
         try {
             launched.killAll();
+            server.supervisor.ownProcesses().forEach(ProcessHandle::destroyForcibly); // jobs too (ensemble evaluations)
             server.close();
         } finally {
             deleteQuietly(runs);

@@ -20,7 +20,9 @@ import trainwatch.testkit.ServerProcess;
 
 /**
  * Issue 12: "repeat with N seeds" on a run page starts N runs differing only in seed, then their
- * ensemble; its results page shows the members and ensemble table, and the Ensembles page lists it.
+ * ensemble; its results page shows the members and ensemble table, the members-added curve, and
+ * (shapes are images) the validation images the ensemble fixed and did not fix, each one drawn;
+ * the Ensembles page lists it.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class EnsembleBrowserTest {
@@ -31,7 +33,8 @@ class EnsembleBrowserTest {
         Api api = new Api(server.url());
         try (Browser browser = new Browser()) {
             String id = api.createRun("""
-                    {"name": "seeded", "dataset": "spiral", "model": {"type": "mlp", "hidden": [8]}, "epochs": 20, "evalEvery": 10, "seed": 1}""");
+                    {"name": "seeded", "dataset": "shapes", "model": {"type": "mlp", "hidden": [16]}, "epochs": 1, "trainSize": 300,
+                     "valSize": 300, "batchSize": 50, "evalEvery": 3, "seed": 1}""");
             long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
             while (!api.get("api/runs/" + id).contains("\"status\":\"finished\"")) {
                 if (System.nanoTime() > deadline) throw new AssertionError("run did not finish: " + api.get("api/runs/" + id));
@@ -63,6 +66,21 @@ class EnsembleBrowserTest {
             assertEquals("finished", browser.read("status", By.id("ensemble-status"), WebElement::getText));
             assertEquals(2, browser.driver.findElements(By.cssSelector("#ensemble-curve circle")).size(), "the members-added curve");
 
+            // the image galleries: exactly the examples the result holds, each canvas really drawn
+            String eid = browser.driver.getCurrentUrl().replaceAll(".*#/ensemble/", "");
+            String detail = api.get("api/ensembles/" + eid);
+            int fixed = count(detail, "fixed"), notFixed = count(detail, "not_fixed");
+            assertTrue(fixed + notFixed > 0, "weak shapes models get some validation images wrong: " + detail);
+            assertEquals(fixed, browser.driver.findElements(By.cssSelector("#ensemble-images .gallery.fixed canvas")).size(), "fixed images");
+            assertEquals(notFixed, browser.driver.findElements(By.cssSelector("#ensemble-images .gallery.not-fixed canvas")).size(), "not fixed images");
+            Object blank = browser.js("return [...document.querySelectorAll('#ensemble-images canvas')].filter((c) => {"
+                    + " const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+                    + " for (let i = 0; i < d.length; i += 4) if (d[i] > 0) return false;"
+                    + " return true; }).length;");
+            assertEquals(0L, ((Number) blank).longValue(), "every gallery canvas has drawn pixels");
+            String captions = browser.read("the image captions", By.id("ensemble-images"), WebElement::getText);
+            assertTrue(captions.contains("fixed by the ensemble") && captions.contains("not fixed"), captions);
+
             browser.driver.get(server.url() + "#/ensembles");
             String listed = browser.await("the ensembles list", d -> {
                 List<WebElement> r = d.findElements(By.cssSelector("#ensemble-list tbody tr"));
@@ -75,5 +93,10 @@ class EnsembleBrowserTest {
         } finally {
             server.close();
         }
+    }
+
+    /** How many examples the detail JSON's images.KEY list holds (read with the project's mapper). */
+    private static int count(String detail, String key) throws Exception {
+        return trainwatch.json.Json.MAPPER.readTree(detail).path("result").path("images").path(key).size();
     }
 }
