@@ -36,6 +36,8 @@ import trainwatch.train.TrainOutcome;
  */
 final class RemoteTrain {
     static final String KEY_ENV = "TRAINWATCH_INGEST_KEY";
+    /** The run's config as JSON, when given (a Kubernetes Job's Secret); otherwise it is read from the server. */
+    static final String CONFIG_ENV = "TRAINWATCH_RUN_CONFIG";
     /** Keys a remote run's stored config adds to the trainer's own (docs/api.md "Ingest"). */
     private static final String[] INGEST_KEYS = {"remote", "classes", "description", "origin"};
 
@@ -63,12 +65,17 @@ final class RemoteTrain {
             key = env.get(KEY_ENV);
             if (key == null || key.isBlank())
                 return fail(TrainCommand.BAD_CONFIG, "train --remote URL --run ID needs the run's ingest key in the environment variable " + KEY_ENV);
-            try {
-                json = remoteConfig(url, a.runId());
-            } catch (IOException e) {
-                return fail(TrainCommand.FAILED, "cannot read run " + a.runId() + " from " + url + ": " + TrainCommand.oneLine(e));
+            String given = env.get(CONFIG_ENV); // the kubernetes executor hands the config over with the key (no token needed to read it)
+            if (given != null && !given.isBlank()) {
+                json = given;
+            } else {
+                try {
+                    json = remoteConfig(url, a.runId());
+                } catch (IOException e) {
+                    return fail(TrainCommand.FAILED, "cannot read run " + a.runId() + " from " + url + ": " + TrainCommand.oneLine(e));
+                }
+                if (json == null) return fail(TrainCommand.BAD_CONFIG, "no run " + a.runId() + " on " + url);
             }
-            if (json == null) return fail(TrainCommand.BAD_CONFIG, "no run " + a.runId() + " on " + url);
         } else {
             try {
                 json = Files.readString(a.configFile());

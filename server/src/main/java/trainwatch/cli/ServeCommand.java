@@ -10,8 +10,14 @@ import trainwatch.auth.AuthSettings;
 import trainwatch.auth.Authenticator;
 import trainwatch.auth.Role;
 import trainwatch.auth.TokenStore;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
 import trainwatch.http.TrainwatchServer;
 import trainwatch.live.LiveLimits;
+import trainwatch.run.ExecutorFactory;
+import trainwatch.run.kubernetes.Connect;
+import trainwatch.run.kubernetes.JobSpecs;
+import trainwatch.run.kubernetes.KubernetesExecutor;
 
 /**
  * {@code serve [--port 7070] [--host 127.0.0.1] [--runs DIR] [--max-parallel N] [--webhook URL]}.
@@ -21,7 +27,11 @@ public final class ServeCommand {
     private ServeCommand() {}
 
     static final String USAGE = "usage: serve [--port 7070] [--host 127.0.0.1] [--runs runs] [--max-parallel N] [--webhook URL] [--child-xmx SIZE]"
-            + " [--public-url URL] [--allowed-host NAME]... [--no-auth] [--auth-proxy-header HEADER --trusted-proxy ADDR... [--proxy-role ROLE]]";
+            + " [--public-url URL] [--allowed-host NAME]... [--no-auth] [--auth-proxy-header HEADER --trusted-proxy ADDR... [--proxy-role ROLE]]\n"
+            + "             [--executor local|kubernetes --k8s-image IMAGE --public-url URL [--k8s-namespace NS] [--k8s-ttl SECONDS]]";
+
+    /** What --executor kubernetes needs besides the common options (docs/kubernetes.md). */
+    record KubernetesOptions(String namespace, String image, String publicUrl, long ttlSeconds) {}
 
     /** What the command line says: the server's options and its auth settings (docs/auth.md). */
     record Parsed(TrainwatchServer.Options options, AuthSettings auth) {}
@@ -30,13 +40,26 @@ public final class ServeCommand {
     public static int run(String[] args) {
         TrainwatchServer.Options o;
         AuthSettings auth;
+        KubernetesOptions k8s;
         try {
             Parsed p = parseAll(args);
             o = p.options();
             auth = p.auth();
+            k8s = kubernetes(args);
         } catch (IllegalArgumentException e) {
             System.err.println("serve: " + e.getMessage() + "\n" + USAGE);
             return 2;
+        }
+        if (k8s != null) {
+            try {
+                o = o.withExecutor(kubernetesExecutor(k8s, o.stopTimeoutMs()));
+            } catch (Connect.Unreachable e) {
+                System.err.println("serve: --executor kubernetes: " + e.getMessage()); // one line, no trace: exit 2 at once
+                return 2;
+            } catch (IllegalArgumentException e) {
+                System.err.println("serve: " + e.getMessage() + "\n" + USAGE);
+                return 2;
+            }
         }
         boolean loopback = !o.host().isBlank() && isLoopback(o.host());
         try {
@@ -67,6 +90,40 @@ public final class ServeCommand {
 
     static TrainwatchServer.Options parse(String[] args) {
         return parseAll(args).options();
+    }
+
+    /** The kubernetes options, or null for --executor local (the default); checks they go together. */
+    static KubernetesOptions kubernetes(String[] args) {
+        String executor = "local", namespace = null, image = null, publicUrl = null;
+        long ttl = 3600;
+        for (int i = 0; i + 1 < args.length; i++) {
+            String v = args[i + 1];
+            switch (args[i]) {
+                case "--executor" -> executor = v;
+                case "--k8s-namespace" -> namespace = v;
+                case "--k8s-image" -> image = v;
+                case "--public-url" -> publicUrl = v;
+                case "--k8s-ttl" -> ttl = intArg("--k8s-ttl", v, 0, Integer.MAX_VALUE);
+                default -> { }
+            }
+        }
+        if (!executor.equals("local") && !executor.equals("kubernetes"))
+            throw new IllegalArgumentException("--executor must be local or kubernetes (got " + executor + ")");
+        if (executor.equals("local")) {
+            if (namespace != null || image != null) throw new IllegalArgumentException("--k8s-namespace and --k8s-image need --executor kubernetes");
+            return null;
+        }
+        if (image == null) throw new IllegalArgumentException("--executor kubernetes needs --k8s-image IMAGE (this server's image: the pods run its jar)");
+        if (publicUrl == null) throw new IllegalArgumentException("--executor kubernetes needs --public-url URL (where the pods reach this server)");
+        new JobSpecs.Template(namespace == null ? "default" : namespace, image, publicUrl, ttl, 10); // the same checks, before the cluster is asked
+        return new KubernetesOptions(namespace, image, publicUrl, ttl);
+    }
+
+    /** Reaches the cluster now (Connect.Unreachable when it cannot); the executor is built when the server is. */
+    static ExecutorFactory kubernetesExecutor(KubernetesOptions k, long stopTimeoutMs) throws Connect.Unreachable {
+        KubernetesClient client = Connect.client(k.namespace());
+        JobSpecs.Template t = new JobSpecs.Template(client.getNamespace(), k.image(), k.publicUrl(), k.ttlSeconds(), Math.max(1, stopTimeoutMs / 1000));
+        return (store, local, clock) -> new KubernetesExecutor(client, t, store, local, clock);
     }
 
     static boolean isLoopback(String host) {
@@ -106,6 +163,7 @@ public final class ServeCommand {
                 case "--auth-proxy-header" -> proxyHeader = need(a, v);
                 case "--trusted-proxy" -> trusted.add(need(a, v).trim().toLowerCase(java.util.Locale.ROOT).replaceAll("^\\[|\\]$", ""));
                 case "--proxy-role" -> proxyRole = Role.parse(need(a, v));
+                case "--executor", "--k8s-namespace", "--k8s-image", "--k8s-ttl" -> need(a, v); // kubernetes(args)
                 case "--no-auth" -> {
                     noAuth = true;
                     i--; // a flag without a value

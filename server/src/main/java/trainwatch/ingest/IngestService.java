@@ -64,11 +64,14 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
     private final RunIndex index;
     private final Clock clock;
     private volatile IngestLimits limits;
+    /** Runs whose liveness an executor watches (their pods): silence does not make them interrupted. */
+    private volatile java.util.function.Predicate<String> watched = id -> false;
     private final Map<String, RemoteRun> known = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.LongAdder rowsStored = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder recordsStored = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder batchesStored = new java.util.concurrent.atomic.LongAdder();
     private volatile java.util.function.Consumer<String> onCreated = id -> {};
+    private volatile java.util.function.Consumer<String> onAdopted = id -> {};
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "trainwatch-ingest");
         t.setDaemon(true);
@@ -104,6 +107,11 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
     /** Called with the id of each remote run created (its trainer has started). */
     public void onCreated(java.util.function.Consumer<String> listener) {
         this.onCreated = listener;
+    }
+
+    /** Called with the id of each run another executor hands to a trainer elsewhere ({@link #adopt}: a Job was made for it). */
+    public void onAdopted(java.util.function.Consumer<String> listener) {
+        this.onAdopted = listener;
     }
 
     /** Tests shorten the idle timeout or the batch limits with this. */
@@ -288,7 +296,7 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
         if (r.writer == null) {
             r.writer = store.openWriter(r.id);
             if (r.status != RunStatus.RUNNING) {
-                r.lastSeq = r.writer.status(RunStatus.RUNNING, "the remote trainer is sending again");
+                r.lastSeq = r.writer.status(RunStatus.RUNNING, r.status == RunStatus.QUEUED ? "the trainer started" : "the remote trainer is sending again");
                 r.status = RunStatus.RUNNING;
             }
         }
@@ -430,6 +438,72 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
         }
     }
 
+    /**
+     * An existing queued run becomes remote (the kubernetes executor's runs): a new key, ingest.json written, the
+     * client seq expected next kept when the run was remote already.
+     */
+    @Override
+    public String adopt(String id) {
+        String key = IngestKey.create();
+        IngestFile old = IngestFile.read(store.dir(id));
+        long next = 0;
+        Integer classes = null;
+        if (old != null) {
+            RemoteRun r = remote(id);
+            synchronized (r) {
+                next = r.next;
+                classes = r.file.classes();
+                closeQuietly(r);
+            }
+        }
+        known.remove(id);
+        long lastSeq;
+        try (RunReader rd = store.reader(id)) {
+            lastSeq = rd.lastSeq();
+        }
+        new IngestFile(IngestKey.hash(key), classes, next, lastSeq, 0).write(store.dir(id));
+        store.clearStopRequest(id); // a stop of an earlier life (before a resume) is not this trainer's
+        load(id);
+        onAdopted.accept(id);
+        return key;
+    }
+
+    @Override
+    public boolean record(String id, RunStatus status, String reason) {
+        while (true) {
+            RemoteRun r;
+            try {
+                r = remote(id);
+            } catch (IngestException e) {
+                return false; // deleted, or not remote: nothing to record
+            }
+            synchronized (r) {
+                if (known.get(id) != r) continue;
+                if (r.status != null && r.status.isFinal()) return false;
+                long now = clock.millis();
+                if (status == RunStatus.QUEUED) {
+                    if (r.status != RunStatus.QUEUED) return false;
+                    store.writeState(id, new StatusRecord(RunStatus.QUEUED, reason, now, 0, store.state(id).createdMs()));
+                } else {
+                    if (status == r.status) return false;
+                    if (r.writer == null) r.writer = store.openWriter(id);
+                    r.lastSeq = r.writer.status(status, reason);
+                    r.status = status;
+                    r.heardMs = now;
+                    if (status.isFinal()) closeQuietly(r);
+                }
+            }
+            index.touch(id);
+            LOG.info("remote run {}: {} ({})", id, status.wire(), reason);
+            return true;
+        }
+    }
+
+    @Override
+    public void watchedElsewhere(java.util.function.Predicate<String> w) {
+        this.watched = w;
+    }
+
     /** The run was deleted: forget it (a late batch then gets 404). */
     public void forget(String id) {
         RemoteRun r = known.remove(id);
@@ -454,7 +528,7 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
         long idle = limits.idleTimeoutMs();
         for (RemoteRun r : known.values()) {
             synchronized (r) {
-                if (r.status != RunStatus.RUNNING || now - r.heardMs < idle) continue;
+                if (r.status != RunStatus.RUNNING || now - r.heardMs < idle || watched.test(r.id)) continue;
                 try {
                     if (r.writer == null) r.writer = store.openWriter(r.id);
                     RunStatus s = !r.stopRequested ? RunStatus.INTERRUPTED : r.stopAs != null ? r.stopAs.status() : RunStatus.STOPPED;
