@@ -175,6 +175,7 @@ public final class TrainwatchServer implements AutoCloseable {
                 clock, trainwatch.config.DatasetCatalog.dataDir());
         ingest = new IngestService(store, index, clock, IngestLimits.DEFAULT);
         supervisor.remoteRuns(ingest);
+        ingest.onAppended(hub::nudge); // the server writes remote runs itself: it streams them at once, no polling
         if (executor != supervisor) executor.remoteRuns(ingest);
         runs.onDelete(ingest::forget);
         list = new RunListFeed(index, hub::watch, o.limits());

@@ -72,6 +72,7 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
     private final java.util.concurrent.atomic.LongAdder batchesStored = new java.util.concurrent.atomic.LongAdder();
     private volatile java.util.function.Consumer<String> onCreated = id -> {};
     private volatile java.util.function.Consumer<String> onAdopted = id -> {};
+    private volatile java.util.function.Consumer<String> onAppended = id -> {};
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "trainwatch-ingest");
         t.setDaemon(true);
@@ -112,6 +113,11 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
     /** Called with the id of each run another executor hands to a trainer elsewhere ({@link #adopt}: a Job was made for it). */
     public void onAdopted(java.util.function.Consumer<String> listener) {
         this.onAdopted = listener;
+    }
+
+    /** Called (without blocking) each time records of a run were appended and flushed: the live hub streams them at once. */
+    public void onAppended(java.util.function.Consumer<String> listener) {
+        this.onAppended = listener;
     }
 
     /** Tests shorten the idle timeout or the batch limits with this. */
@@ -349,6 +355,7 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
         batchesStored.increment();
         recordsStored.add(fresh.size());
         rowsStored.add(rows);
+        onAppended.accept(r.id);
         if (ended) {
             r.writer.close();
             r.writer = null;
@@ -494,6 +501,7 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
                 }
             }
             index.touch(id);
+            onAppended.accept(id);
             LOG.info("remote run {}: {} ({})", id, status.wire(), reason);
             return true;
         }
@@ -539,6 +547,7 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
                     r.writer.close();
                     r.writer = null;
                     index.touch(r.id);
+                    onAppended.accept(r.id);
                     LOG.info("remote run {}: {} ({})", r.id, s.wire(), why);
                 } catch (RuntimeException e) {
                     LOG.warn("remote run {}: could not mark it silent: {}", r.id, e.toString());
