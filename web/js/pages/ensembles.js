@@ -99,10 +99,13 @@ export function ensemblePage(root, id) {
       + (r.averaged_note && !r.averaged ? ' · averaged parameters ' + r.averaged_note : '')
       + ' · ' + Math.round(r.examples_per_sec) + ' member-examples/s');
     mount(curve, curveSvg(r.curve, r.best_member_val_acc));
+    const names = new Map(r.members.map((m) => [m.run + ':' + m.checkpoint, (m.name || m.run) + ' (' + m.checkpoint + ')']));
     if (!r.images) { mount(images, h('p.small', 'Not an image dataset.')); return; }
     mount(images,
-      h('h4', 'fixed by the ensemble (best member ' + r.images.best_member + ' wrong, ensemble right)'), gallery(r.images.fixed, r.images.shape, '.fixed'),
-      h('h4', 'not fixed (both wrong)'), gallery(r.images.not_fixed, r.images.shape, '.not-fixed'));
+      h('p.small', 'Best member: ' + (names.get(r.images.best_member) || r.images.best_member)
+        + '. Each image: its label, the ensemble\u2019s and the best member\u2019s prediction, and how many of the ' + r.members.length + ' members got it right.'),
+      h('h4', 'fixed by the ensemble (best member wrong, ensemble right)'), gallery(r.images.fixed, r.images.shape, '.fixed', r.members.length),
+      h('h4', 'not fixed (both wrong)'), gallery(r.images.not_fixed, r.images.shape, '.not-fixed', r.members.length));
   }
 
   async function remove() {
@@ -114,19 +117,24 @@ export function ensemblePage(root, id) {
   return () => { disposed = true; clearTimeout(timer); };
 }
 
-/** val_acc against members averaged: a small SVG line with a dot per size. */
+/**
+ * Accuracy against the number of members averaged (added best first): the ensemble's val_acc (dots),
+ * its test_acc where there is a test split (dashed), and the best single member's val_acc (grey line).
+ */
 function curveSvg(points, best) {
   const NS = 'http://www.w3.org/2000/svg';
-  const w = 420, hgt = 160, pad = 34;
-  const ys = points.map((p) => p.val_acc);
-  const lo = Math.min(...ys, best) - 0.01, hi = Math.max(...ys, best) + 0.01;
-  const x = (i) => pad + (points.length === 1 ? 0 : (i * (w - 2 * pad)) / (points.length - 1));
-  const y = (v) => hgt - pad / 2 - ((v - lo) / (hi - lo || 1)) * (hgt - pad);
+  const w = 640, hgt = 240, left = 56, right = 110, top = 14, bottom = 40;
+  const hasTest = points.some((p) => p.test_acc != null);
+  const ys = points.map((p) => p.val_acc).concat(hasTest ? points.map((p) => p.test_acc).filter((v) => v != null) : [], [best]);
+  const span = Math.max(...ys) - Math.min(...ys);
+  const lo = Math.min(...ys) - Math.max(span * 0.15, 0.002), hi = Math.max(...ys) + Math.max(span * 0.15, 0.002);
+  const x = (i) => left + (points.length === 1 ? (w - left - right) / 2 : (i * (w - left - right)) / (points.length - 1));
+  const y = (v) => top + (1 - (v - lo) / (hi - lo)) * (hgt - top - bottom);
   const svg = document.createElementNS(NS, 'svg');
   svg.setAttribute('viewBox', '0 0 ' + w + ' ' + hgt);
   svg.setAttribute('class', 'ensemble-curve');
   svg.setAttribute('role', 'img');
-  svg.setAttribute('aria-label', 'ensemble val_acc as members are added: ' + ys.map((v) => fmtPct(v)).join(', '));
+  svg.setAttribute('aria-label', 'ensemble val_acc as members are added: ' + points.map((p) => fmtPct(p.val_acc)).join(', '));
   const el = (name, attrs, text) => {
     const e = document.createElementNS(NS, name);
     for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
@@ -134,21 +142,46 @@ function curveSvg(points, best) {
     svg.appendChild(e);
     return e;
   };
-  el('line', { x1: pad, x2: w - pad, y1: y(best), y2: y(best), stroke: '#999', 'stroke-dasharray': '4 3' });
-  el('text', { x: w - pad, y: y(best) - 4, 'text-anchor': 'end', 'font-size': 10, fill: '#666' }, 'best member');
+  // axes with about four rounded ticks
+  const step = niceStep((hi - lo) / 4);
+  for (let t = Math.ceil(lo / step) * step; t <= hi; t += step) {
+    el('line', { x1: left, x2: w - right, y1: y(t), y2: y(t), stroke: '#eee' });
+    el('text', { x: left - 6, y: y(t) + 4, 'text-anchor': 'end', 'font-size': 11, fill: '#666' }, (t * 100).toFixed(step < 0.001 ? 2 : 1) + '%');
+  }
+  el('line', { x1: left, x2: left, y1: top, y2: hgt - bottom, stroke: '#999' });
+  el('line', { x1: left, x2: w - right, y1: hgt - bottom, y2: hgt - bottom, stroke: '#999' });
+  points.forEach((p, i) => el('text', { x: x(i), y: hgt - bottom + 16, 'text-anchor': 'middle', 'font-size': 11, fill: '#666' }, String(p.members)));
+  el('text', { x: (left + w - right) / 2, y: hgt - 6, 'text-anchor': 'middle', 'font-size': 11, fill: '#444' }, 'members averaged (best val_acc first)');
+  // the best single member, the ensemble's test and validation accuracy
+  el('line', { x1: left, x2: w - right, y1: y(best), y2: y(best), stroke: '#999', 'stroke-dasharray': '4 3' });
+  const lastVal = points[points.length - 1].val_acc;
+  el('text', { x: w - right - 4, y: lastVal < best ? y(best) - 5 : y(best) + 14, 'text-anchor': 'end', 'font-size': 11, fill: '#666' },
+    'best single member ' + fmtPct(best));
+  if (hasTest) {
+    const tp = points.map((p, i) => [i, p.test_acc]).filter(([, v]) => v != null);
+    el('polyline', { points: tp.map(([i, v]) => x(i) + ',' + y(v)).join(' '), fill: 'none', stroke: '#e69f00', 'stroke-width': 2, 'stroke-dasharray': '6 3' });
+    const [li, lv] = tp[tp.length - 1];
+    el('text', { x: x(li) + 8, y: y(lv) + 4, 'font-size': 11, fill: '#b07800' }, 'test_acc');
+  }
   el('polyline', { points: points.map((p, i) => x(i) + ',' + y(p.val_acc)).join(' '), fill: 'none', stroke: '#0072b2', 'stroke-width': 2 });
   points.forEach((p, i) => {
-    el('circle', { cx: x(i), cy: y(p.val_acc), r: 3, fill: '#0072b2' }).appendChild(document.createElementNS(NS, 'title')).textContent =
-      p.members + ' members (+' + p.added + '): ' + fmtPct(p.val_acc);
-    el('text', { x: x(i), y: hgt - 2, 'text-anchor': 'middle', 'font-size': 10, fill: '#666' }, String(p.members));
+    el('circle', { cx: x(i), cy: y(p.val_acc), r: 3.5, fill: '#0072b2' }).appendChild(document.createElementNS(NS, 'title')).textContent =
+      p.members + ' members (+' + p.added + '): val_acc ' + fmtPct(p.val_acc) + (p.test_acc != null ? ', test_acc ' + fmtPct(p.test_acc) : '');
   });
-  el('text', { x: 2, y: y(hi - 0.01) + 4, 'font-size': 10, fill: '#666' }, fmtPct(hi - 0.01));
-  el('text', { x: 2, y: y(lo + 0.01), 'font-size': 10, fill: '#666' }, fmtPct(lo + 0.01));
+  const last = points[points.length - 1];
+  el('text', { x: x(points.length - 1) + 8, y: y(last.val_acc) + (hasTest && last.test_acc != null && Math.abs(y(last.test_acc) - y(last.val_acc)) < 12 ? -6 : 4),
+    'font-size': 11, fill: '#0072b2' }, 'val_acc');
   return svg;
 }
 
+/** 1, 2 or 5 times a power of ten, at least {@code raw}. */
+function niceStep(raw) {
+  const p = Math.pow(10, Math.floor(Math.log10(raw)));
+  return [1, 2, 5, 10].map((m) => m * p).find((v) => v >= raw);
+}
+
 /** 28x28 grey images, upscaled nearest-neighbour, each with its label and the predictions. */
-function gallery(examples, shape, cls) {
+function gallery(examples, shape, cls, k) {
   if (!examples.length) return h('p.small', 'none among the validation examples');
   const side = shape[shape.length - 1], rows = shape[shape.length - 2];
   return h('div.gallery' + cls, examples.map((e) => {
@@ -162,7 +195,8 @@ function gallery(examples, shape, cls) {
       img.data[4 * i + 3] = 255;
     }
     ctx.putImageData(img, 0, 0);
-    return h('figure.example', c, h('figcaption.small', '#' + e.index + ' label ' + e.label + ' · ensemble ' + e.ensemble
-      + ' · best ' + e.best_member + ' · ' + e.members_right + ' right'));
+    return h('figure.example', { title: 'validation example #' + e.index }, c,
+      h('figcaption.small', h('b', 'label ' + e.label), h('br'), 'ensemble ' + e.ensemble + ' · best ' + e.best_member, h('br'),
+        e.members_right + '/' + k + ' members right'));
   }));
 }

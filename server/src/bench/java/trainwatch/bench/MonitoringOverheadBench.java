@@ -73,6 +73,7 @@ class MonitoringOverheadBench {
     Path dir;
 
     @Test
+    @org.junit.jupiter.api.Timeout(value = 90, unit = java.util.concurrent.TimeUnit.MINUTES) // the default 5 min would interrupt it
     void monitoring_overhead_against_bare_fit_and_dl4j_stats_listener() throws Exception {
         RunConfig cfg = new RunConfig("bench", "shapes", new ModelConfig("cnn", List.of(64), 8, 5),
                 new OptimizerConfig("adam", 0.001, 0.9, 0.9, 0.999, 1e-8, 0.95),

@@ -31,6 +31,7 @@ import trainwatch.train.Models;
 @Tag("bench")
 class EnsembleBench {
     @Test
+    @org.junit.jupiter.api.Timeout(value = 90, unit = java.util.concurrent.TimeUnit.MINUTES) // the default 5 min would interrupt it
     void members_times_examples_per_second_against_a_bare_output_loop() throws Exception {
         int k = Integer.getInteger("ensemble.bench.members", 5), n = Integer.getInteger("ensemble.bench.val", 2000);
         Path runs = Files.createTempDirectory("ensemble-bench");

@@ -50,6 +50,7 @@ public final class AccessRules {
             rule("DELETE", "/api/sweeps/{id}", Need.EDITOR),
             rule("POST", "/api/sweeps/{id}/stop", Need.EDITOR),
             rule("POST", "/api/sweeps/{id}/refine", Need.EDITOR),
+            rule(WS, "/api/sweeps/live", Need.VIEWER),
             rule(WS, "/api/sweeps/{id}/live", Need.VIEWER),
             // ensembles (docs/api.md "Ensembles")
             rule("GET", "/api/ensembles", Need.VIEWER),

@@ -41,10 +41,10 @@ import trainwatch.sweep.SweepStore;
  * `ensemble --eval ID [--runs DIR]` evaluates one the server created (what it launches).
  * `--seeds N` first trains N runs of the config with seeds s..s+N-1, one after another.
  * Exit codes: 0 evaluated, 1 the evaluation or a member run failed, 2 bad arguments or members
- * that do not fit (the problem names the member).
+ * that do not fit (the problem names the member), 130 a seeds run stopped by SIGINT or SIGTERM.
  */
 public final class EnsembleCommand {
-    static final int OK = 0, FAILED = 1, BAD = 2;
+    static final int OK = 0, FAILED = 1, BAD = 2, STOPPED = 130;
     static final String USAGE = "usage: ensemble [--runs DIR] [--name NAME] [--average-params] (--sweep ID --top K | --run ID --last K"
             + " | --seeds N CONFIG.json | RUN[:CHECKPOINT]...)\n       ensemble --eval ID [--runs DIR]";
 
@@ -136,7 +136,9 @@ public final class EnsembleCommand {
         EnsembleSpec.Source source = new EnsembleSpec.Source(req.kind(), req.run(), req.sweep(),
                 req.kind().equals("run") ? req.last() : req.kind().equals("sweep") ? req.top() : req.seeds());
         String label = req.name() != null ? req.name() : refs.size() + " members (" + req.kind() + ")";
-        files.create(new EnsembleSpec(id, label, now, source, refs, req.averaging()), new EnsembleState(EnsembleState.QUEUED, "", 0, now));
+        // running (this process) from the start: a server on the same runs/ must not take it for one of its queued ensembles
+        files.create(new EnsembleSpec(id, label, now, source, refs, req.averaging()),
+                new EnsembleState(EnsembleState.RUNNING, "", ProcessHandle.current().pid(), now));
         out.println("ensemble " + id + ": " + refs.size() + " members, " + files.dir(id));
         return evaluate(files, id);
     }
@@ -192,7 +194,8 @@ public final class EnsembleCommand {
             out.println("seed " + seed + ": run " + id);
             out.flush();
             int code = trainer.train(id, runsDir);
-            if (code != 0) throw new SeedsFailed(FAILED, "member run " + id + " (seed " + seed + ") ended with exit code " + code);
+            if (code != 0) // a trainer stopped by SIGINT/SIGTERM (130) stops the whole command the same way
+                throw new SeedsFailed(code == STOPPED ? STOPPED : FAILED, "member run " + id + " (seed " + seed + ") ended with exit code " + code);
             refs.add(new MemberRef(id, MemberRef.FINAL));
         }
         return refs;

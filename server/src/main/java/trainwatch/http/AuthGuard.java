@@ -110,19 +110,17 @@ final class AuthGuard {
         }
     }
 
-    static final String INGEST_RECORDS = "/api/ingest/runs/{id}/records";
-
     /** After every request: a write to the API (any method but GET/HEAD/OPTIONS on a route) gets its audit line, refused ones too. */
     void audit(Context ctx) {
         String m = ctx.method().name();
         if (m.equals("GET") || m.equals("HEAD") || m.equals("OPTIONS") || LiveRoutes.isUpgrade(ctx)) return;
         ParsedEndpoint e = endpoint(ctx);
         if (e == null) return;
-        // an accepted ingest batch is data, not an action: a line (and an fsync) per batch would cap a server at a few
-        // hundred remote trainers (docs/benchmarks.md "Ingest"); the run's creation and every refused batch are audited
-        if (ctx.statusCode() == 200 && e.endpoint.path.equals(INGEST_RECORDS)) return;
+        boolean ingest = AccessRules.need(m, e.endpoint.path) == Need.INGEST;
+        // metric batches are data, not decisions: thousands a second from remote trainers, audited only when refused
+        if (ingest && ctx.statusCode() < 400) return;
         Caller c = ctx.attribute(CALLER);
-        String who = c == null ? "anonymous" : c.name();
+        String who = c == null ? (ingest ? "run-key" : "anonymous") : c.name();
         Object target = ctx.attribute(AUDIT_TARGET);
         if (target == null) target = firstParam(e.extractPathParams(ctx.path()));
         if (target == null && ctx.statusCode() == 201) target = createdId(ctx);

@@ -237,6 +237,8 @@ public final class HttpApp {
         path("sweeps", () -> {
             get(rest::list);
             post(rest::create);
+            staticInstance().wsBeforeUpgrade(prefixPath("live"), live::beforeListUpgrade);
+            ws("live", live::list);
             path("{id}", () -> {
                 get(rest::get);
                 delete(rest::delete);

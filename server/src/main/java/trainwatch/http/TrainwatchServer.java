@@ -168,6 +168,7 @@ public final class TrainwatchServer implements AutoCloseable {
         readers = new ReaderPool(store);
         index = new RunIndex(store, readers, clock);
         runs = new RunService(store, readers, index, executor);
+        supervisor.shownStatus(id -> readers.with(id, r -> store.state(id).orNewerLogged(r.statusHistory())).status());
         AlertSink alerts = o.webhook() == null ? AlertSink.NONE : new AlertWebhook(o.webhook());
         hub = new LiveHub(store::reader, o.limits(), alerts, clock);
         runs.onDelete(hub::forget);

@@ -38,6 +38,7 @@ public final class Supervisor implements Executor {
     static final long GRACE_MS = 5_000;
 
     private final RunStore store;
+    private volatile java.util.function.Function<String, RunStatus> shownStatus;
     private final Launcher launcher;
     private final Clock clock;
     private final int maxParallel;
@@ -70,6 +71,7 @@ public final class Supervisor implements Executor {
     public Supervisor(RunStore store, Launcher launcher, Clock clock, int maxParallel, long stopTimeoutMs, DiskSpace.Probe disk) {
         if (maxParallel < 1) throw new IllegalArgumentException("max-parallel must be >= 1, got " + maxParallel);
         this.store = store;
+        this.shownStatus = id -> store.state(id).status();
         this.launcher = launcher;
         this.clock = clock;
         this.maxParallel = maxParallel;
@@ -337,13 +339,22 @@ public final class Supervisor implements Executor {
     }
 
     /** As {@link #busySlots}, but a trainer that has written its final status (it is exiting) no longer counts. */
+    /**
+     * How to read the status the pages show (status.json, or a newer change the trainer has logged): a trainer
+     * whose run reads finished frees its slot for a check although its JVM is still exiting. The server sets a
+     * reader-backed one; the default reads status.json alone.
+     */
+    public void shownStatus(java.util.function.Function<String, RunStatus> shown) {
+        this.shownStatus = shown;
+    }
+
     private int busySlotsForCheck() {
         int busy = 0;
         Set<String> trainers = new HashSet<>(children.keySet());
         trainers.addAll(attached);
         for (String id : trainers) {
             try {
-                if (!store.state(id).status().isFinal()) busy++;
+                if (!shownStatus.apply(id).isFinal()) busy++;
             } catch (RuntimeException e) {
                 busy++; // cannot tell: assume it still trains
             }

@@ -237,6 +237,24 @@ class SweeperTest {
         assertTrue(lr.min().doubleValue() > 1e-4 || lr.max().doubleValue() < 1, "narrower: " + lr);
         assertEquals(v.id(), d.spec().path("parent").asText());
         assertEquals(3, fake.runs.size() - 8, "the child starts its own trials");
+
+        // the space changed once started: a range replaced (widened), a parameter dropped; bad ones named and nothing made
+        int before = svc.list().size();
+        RunException bad = assertThrows(RunException.class,
+                () -> svc.refine(v.id(), "{\"parameters\": {\"optimizer.lr\": {\"distribution\": \"log_uniform\", \"min\": 0, \"max\": 10}}}"));
+        assertEquals("parameters.optimizer.lr.min", bad.problems().get(0).field());
+        assertEquals("parameters", assertThrows(RunException.class, () -> svc.refine(v.id(), "{\"parameters\": 3}")).problems().get(0).field());
+        assertEquals(before, svc.list().size(), "a refused refine makes no sweep");
+        JsonNode params = Json.tree(Json.write(svc.get(v.id()).spec().get("parameters")));
+        StringBuilder drop = new StringBuilder();
+        params.fieldNames().forEachRemaining(k -> { if (!k.equals("optimizer.lr")) drop.append(",\"").append(k).append("\": null"); });
+        SweepView wide = svc.refine(v.id(), "{\"trials\": 2, \"parameters\": {\"optimizer.lr\": {\"distribution\": \"log_uniform\", \"min\": 1e-5, \"max\": 5}"
+                + drop + "}}");
+        SweepDetail w = svc.get(wide.id());
+        assertEquals(1, w.params().size(), "the others dropped: " + w.params());
+        assertEquals(1e-5, w.params().get(0).min().doubleValue(), 1e-12);
+        assertEquals(5, w.params().get(0).max().doubleValue(), 1e-12);
+        assertEquals(v.id(), wide.parent());
     }
 
     @Test
