@@ -11,6 +11,7 @@ import { normalizeRun, remoteLabel, progressOf, RateTracker, fmtBytes, filtersFr
 import { DEMO_CONFIG } from '../config-fields.js';
 import { RunForm } from '../run-form.js';
 import { DiskLine } from '../disk.js';
+import { replaceViewUrl } from '../view-url.js';
 
 const PAGE = 100;
 const STATUSES = ['queued', 'running', 'finished', 'pruned', 'failed', 'diverged', 'stopped', 'interrupted'];
@@ -67,7 +68,7 @@ export function runsPage(root, params) {
   async function reload(keep = false) {
     const gen = ++st.gen;
     disk.refresh();
-    history.replaceState(null, '', hashOf(f));
+    replaceViewUrl(hashOf(f));
     const want = keep ? Math.min(1000, Math.max(PAGE, st.rows.length)) : PAGE;
     try {
       const page = await listPage(query(), { limit: want });
