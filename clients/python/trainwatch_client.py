@@ -22,6 +22,7 @@ import json
 import math
 import os
 import re
+import socket
 import sys
 import tempfile
 import threading
@@ -263,6 +264,8 @@ class Run:
             req["classes"] = int(self.classes)
         if self.description is not None:
             req["description"] = self.description
+        req["host"] = socket.gethostname()[:200]
+        req["client"] = ("trainwatch-python (Python %d.%d)" % sys.version_info[:2])[:200]
         status, text = self._post("/api/ingest/runs", self.token, json.dumps(req, allow_nan=False, default=str))
         if status == 201:
             j = json.loads(text)

@@ -22,6 +22,8 @@ export async function request(method, path, body) {
   }
   const type = res.headers.get('content-type') || '';
   const data = type.includes('json') ? await res.json().catch(() => null) : await res.text();
+  // a 401 anywhere (no session, an expired one, a revoked token) brings up the login page (js/session.js, app.js)
+  if (res.status === 401 && path !== '/api/login') window.dispatchEvent(new CustomEvent('tw:login-needed'));
   if (!res.ok) throw new ApiError(res.status, typeof data === 'object' ? data : { error: String(data).slice(0, 200) || res.statusText });
   return data;
 }

@@ -1,4 +1,4 @@
-// Hash router: #/ runs, #/run/ID, #/compare?ids=a,b&tag=loss, #/sweeps, #/sweep/ID, #/ensembles, #/ensemble/ID (every view has a shareable URL).
+// Hash router: #/ runs, #/run/ID?smooth=&log=&zoom=&fstep=, #/compare?ids=a,b&tag=loss, #/sweeps, #/sweep/ID?b.AXIS=T0,T1, #/ensembles, #/ensemble/ID (every view has a shareable URL).
 
 import { runsPage } from './pages/runs.js';
 import { runPage } from './pages/run.js';
@@ -6,6 +6,8 @@ import { comparePage } from './pages/compare.js';
 import { sweepsPage } from './pages/sweeps.js';
 import { sweepPage } from './pages/sweep.js';
 import { ensemblesPage, ensemblePage } from './pages/ensembles.js';
+import { adminPage } from './pages/admin.js';
+import { session, loadSession, needsLogin, loginPage } from './session.js';
 
 const root = document.getElementById('page');
 let cleanup = null;
@@ -18,9 +20,11 @@ function route() {
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   document.title = 'trainwatch';
   root.replaceChildren();
-  if (parts[0] === 'run' && parts[1]) cleanup = runPage(root, parts[1], params);
+  if (needsLogin()) cleanup = loginPage(root, route);
+  else if (parts[0] === 'admin') cleanup = adminPage(root);
+  else if (parts[0] === 'run' && parts[1]) cleanup = runPage(root, parts[1], params);
   else if (parts[0] === 'compare') cleanup = comparePage(root, params);
-  else if (parts[0] === 'sweep' && parts[1]) cleanup = sweepPage(root, parts[1]);
+  else if (parts[0] === 'sweep' && parts[1]) cleanup = sweepPage(root, parts[1], params);
   else if (parts[0] === 'sweeps') cleanup = sweepsPage(root, params);
   else if (parts[0] === 'ensembles') cleanup = ensemblesPage(root);
   else if (parts[0] === 'ensemble' && parts[1]) cleanup = ensemblePage(root, parts[1]);
@@ -39,5 +43,13 @@ window.addEventListener('hashchange', () => {
   lastPath = path;
   route();
 });
+// the server asked for a login (401): show the login page once, in place of whatever page this is
+window.addEventListener('tw:login-needed', () => {
+  if (document.getElementById('login-page')) return;
+  session.name = null;
+  session.authRequired = true;
+  route();
+});
 lastPath = location.hash.split('?')[0];
+await loadSession();
 route();

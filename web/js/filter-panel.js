@@ -41,7 +41,15 @@ export class FilterPanel {
     setText(this.msg, '');
   }
 
-  async load() { if (this.images) await this.show(null); }
+  /** step: a snapshot to open on (from a shared link), else the newest, followed live. */
+  async load(step = null) {
+    if (!this.images) return;
+    if (step != null) this.follow = false;
+    await this.show(step);
+  }
+
+  /** The step a shared link should reopen: null while following the newest snapshot. */
+  pinnedStep() { return this.follow ? null : this.shown ?? null; }
 
   scrub() {
     const i = Number(this.slider.value);
@@ -65,6 +73,7 @@ export class FilterPanel {
       const f = await api.filters(this.runId, step);
       if (Array.isArray(f.steps)) this.steps = f.steps.slice();
       this.shown = f.step;
+      if (this.onChange) this.onChange();
       this.current = f;
       this.updateSlider(f.step);
       await this.redraw();

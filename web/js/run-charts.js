@@ -30,6 +30,7 @@ export class RunCharts {
     this.runId = runId;
     this.series = new Map();       // tag -> TagSeries (the overview, grows live)
     this.zoom = null;              // {from, to, series: Map} while zoomed
+    this.onView = null;            // told when the zoom changes (the page keeps it in the URL)
     this.smoothing = 0.6;
     this.logLoss = false;
     this.alerts = [];
@@ -285,12 +286,14 @@ export class RunCharts {
     res.forEach((r, i) => { if (r) { const s = TagSeries.from(r); s.tag = tags[i]; series.set(tags[i], s); } });
     this.zoom = { from, to, x: [x0, x1], series };
     this.markAll();
+    if (this.onView) this.onView();
   }
 
   resetZoom() {
     if (!this.zoom) return;
     this.zoom = null;
     this.markAll();
+    if (this.onView) this.onView();
   }
 
   destroy(id) {

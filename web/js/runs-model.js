@@ -18,7 +18,16 @@ export function normalizeRun(r) {
     archived: !!r.archived,
     diskBytes: r.disk_bytes ?? 0,
     sweep: r.sweep || null,
+    tags: Array.isArray(r.tags) ? r.tags : [],
+    remote: r.remote || null,
   };
+}
+
+/** "remote · gpu-box-3" and, for its tooltip, who sent it from where: a run sent through the ingest API. */
+export function remoteLabel(remote) {
+  if (!remote) return null;
+  const from = [remote.client, remote.host ? 'on ' + remote.host : '', remote.address ? '(' + remote.address + ')' : ''].filter(Boolean).join(' ');
+  return { text: 'remote' + (remote.host ? ' · ' + remote.host : ''), title: 'trained elsewhere, sent through the ingest API' + (from ? ': ' + from : '') };
 }
 
 export function progressOf(run) {
@@ -36,7 +45,7 @@ export function fmtBytes(n) {
   return (i === 0 ? String(n) : n.toFixed(n < 10 ? 1 : 0)) + ' ' + units[i];
 }
 
-/** The list's filter and sort as they live in the URL hash (#/?q=adam&status=running&sort=name&order=asc&sweep=ID). */
+/** The list's filter and sort as they live in the URL hash (#/?q=adam&status=running&sort=name&order=asc&sweep=ID&tag=baseline). */
 export function filtersFromParams(params) {
   return {
     q: params.get('q') || '',
@@ -45,6 +54,7 @@ export function filtersFromParams(params) {
     order: params.get('order') || '',
     archived: params.get('archived') || '',
     sweep: params.get('sweep') || '',
+    tag: params.get('tag') || '',
   };
 }
 

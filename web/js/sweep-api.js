@@ -18,3 +18,5 @@ export const sweepApi = {
 };
 
 export const sweepLivePath = (id) => sweep(id) + '/live';
+/** The sweep list, live: {type: sweeps} on connect, then summary / deleted messages. */
+export const sweepListLivePath = '/api/sweeps/live';

@@ -224,6 +224,47 @@ export class ParCoords {
     this.changed(true);
   }
 
+  /**
+   * The brushes in the axes' own units, keyed by axis key, for a shareable URL: a numeric axis
+   * gives [low, high] values (not positions, so it survives axes that rescale as trials come),
+   * a categorical one the list of its chosen categories: {"optimizer.lr": [0.01, 0.3], "model.hidden": ["[50]"]}.
+   */
+  brushState() {
+    const out = {};
+    if (!this.set) return out;
+    for (const [a, [t0, t1]] of this.brushes) {
+      const axis = this.set.allAxes[a];
+      if (!axis) continue;
+      out[axis.key] = axis.kind === 'cat'
+        ? axis.cats.filter((c, i) => { const p = (i + 0.5) / axis.cats.length; return p >= t0 && p <= t1; })
+        : [axis.value(t0), axis.value(t1)];
+    }
+    return out;
+  }
+
+  /** Replaces every brush from brushState()'s shape (unknown axes and malformed ranges are skipped); redraws once. */
+  setBrushState(state) {
+    this.brushes.clear();
+    for (const [key, range] of Object.entries(state || {})) {
+      const a = this.set ? this.set.allAxes.findIndex((x) => x.key === key) : -1;
+      if (a < 0 || !Array.isArray(range) || !range.length) continue;
+      const axis = this.set.allAxes[a];
+      let ts;
+      if (axis.kind === 'cat') {
+        const idx = range.map((c) => axis.catIndex.get(String(c))).filter((i) => i != null);
+        if (!idx.length) continue;
+        const n = axis.cats.length;
+        ts = [Math.min(...idx) / n, (Math.max(...idx) + 1) / n];
+      } else {
+        if (range.length !== 2) continue;
+        ts = range.map((v) => axis.pos(v)).filter((t) => t === t);
+        if (ts.length !== 2) continue;
+      }
+      this.brushes.set(a, [Math.max(0, Math.min(...ts)), Math.min(1, Math.max(...ts))]);
+    }
+    this.changed(true);
+  }
+
   changed(now = false) {
     if (now) { cancelAnimationFrame(this.raf); this.raf = 0; this.onBrush(this.brushes); return; }
     if (this.raf) return;

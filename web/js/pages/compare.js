@@ -12,6 +12,7 @@ import { X_MODES, xAxis, mapper, mapSteps } from '../charts/x-axis.js';
 import { RunPicker } from '../run-picker.js';
 import { stepsPerEpoch } from '../config-summary.js';
 import { fmtNum } from '../format.js';
+import { teamApi, copyLinkButton } from '../team-api.js';
 
 const COMMON_TAGS = ['loss', 'val_loss', 'train_acc', 'val_acc', 'examples_per_sec'];
 
@@ -53,8 +54,11 @@ export function comparePage(root, params) {
     } catch (e) { setText(message, e.message); }
     ensembleBtn.disabled = false;
   } } }, 'Ensemble selected');
+  // what the chart shows, at full resolution: every point of the shown tag of every shown run, one CSV
+  const exportBtn = h('button#compare-export', { title: 'every point of the shown tag for each run (full resolution, NaN kept), as one CSV',
+    on: { click: () => exportShown() } }, 'Export CSV');
   mount(root,
-    h('div.toolbar', h('a.back', { href: '#/' }, '← runs'), h('h2', 'Compare runs'), h('span.spacer'), ensembleBtn),
+    h('div.toolbar', h('a.back', { href: '#/' }, '← runs'), h('h2', 'Compare runs'), h('span.spacer'), exportBtn, copyLinkButton(), ensembleBtn),
     message,
     h('div.compare-layout',
       h('section.panel', h('h3', 'Runs'), picker),
@@ -70,6 +74,31 @@ export function comparePage(root, params) {
     if (st.x !== 'step') q.set('x', st.x);
     const hash = '#/compare?' + q.toString().replace(/%2C/g, ',');
     if (location.hash !== hash) history.replaceState(null, '', hash);
+  }
+
+  async function exportShown() {
+    exportBtn.disabled = true;
+    const quote = (v) => (/[",\n]/.test(v) ? '"' + v.replace(/"/g, '""') + '"' : v);
+    const out = ['run,name,step,t,' + st.tag];
+    const missing = [];
+    try {
+      for (const id of st.ids) {
+        const res = await fetch(teamApi.exportUrl(id, 'csv', st.tag));
+        if (res.status === 404) { missing.push(id); continue; }   // this run never wrote the tag: the chart shows nothing for it either
+        if (!res.ok) throw new Error(id + ': HTTP ' + res.status);
+        const name = (st.details.get(id) || {}).name || id;
+        const prefix = quote(id) + ',' + quote(name) + ',';
+        for (const line of (await res.text()).split('\n').slice(1)) if (line) out.push(prefix + line);
+      }
+      const url = URL.createObjectURL(new Blob([out.join('\n') + '\n'], { type: 'text/csv' }));
+      const a = h('a', { href: url, download: 'compare-' + st.tag.replace(/\//g, '_') + '.csv' });
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      setText(message, missing.length ? 'Exported; without ' + missing.join(', ') + ' (no ' + st.tag + ')' : '');
+    } catch (e) { setText(message, 'Export failed: ' + e.message); }
+    exportBtn.disabled = false;
   }
 
   /** A new URL in the same tab (edited, pasted, back/forward): adopt it without a reload. */

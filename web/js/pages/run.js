@@ -10,9 +10,12 @@ import { configSummary, stepsPerEpoch, totalSteps } from '../config-summary.js';
 import { fmtBytes } from '../disk.js';
 import { X_MODES } from '../charts/x-axis.js';
 import { alertList as renderAlerts } from '../alerts.js';
-import { normalizeRun } from '../runs-model.js';
+import { normalizeRun, remoteLabel } from '../runs-model.js';
 import { listPage } from '../run-list-api.js';
 import { ensembleApi } from '../ensemble-api.js';
+import { NotesPanel } from '../notes-panel.js';
+import { TagEditor } from '../tag-editor.js';
+import { teamApi, copyLinkButton } from '../team-api.js';
 
 export function runPage(root, id, params = new URLSearchParams()) {
   const charts = new RunCharts(id);
@@ -23,6 +26,14 @@ export function runPage(root, id, params = new URLSearchParams()) {
   charts.totalLoss = params.get('total') === '1';
   if (X_MODES.some((m) => m.id === params.get('x'))) charts.xMode = params.get('x');
   const filters = new FilterPanel(id);
+  const notes = new NotesPanel(id);
+  const tagEditor = new TagEditor(id);
+  // a shared link may carry a zoom (x values of its axis: zoom=X0,X1) and a filter snapshot step (fstep=N)
+  const zoomParam = (params.get('zoom') || '').split(',').map(Number);
+  const wantZoom = zoomParam.length === 2 && zoomParam.every(Number.isFinite) && zoomParam[1] > zoomParam[0] ? zoomParam : null;
+  const fstep = params.has('fstep') && Number.isFinite(Number(params.get('fstep'))) ? Number(params.get('fstep')) : null;
+  charts.onView = () => syncUrl();
+  filters.onChange = () => syncUrl();
   const st = { run: null, status: 'queued', reason: '', step: null, total: null, alerts: [], rate: [], latest: {}, logShown: false, disposed: false };
   const checks = new ChecksPanel(id, () => reloadDetail());
 
@@ -58,6 +69,10 @@ export function runPage(root, id, params = new URLSearchParams()) {
   const deleteBtn = h('button.danger#delete-run', { hidden: true, on: { click: () => deleteRun() } }, 'Delete…');
   const resetZoom = h('button', { on: { click: () => charts.resetZoom() } }, 'Reset zoom');
   const logBtn = h('button#show-log', { on: { click: () => showLog(true, true) } }, 'Trainer log');
+  // full-fidelity downloads: every step of every tag, straight from the log (docs/export.md)
+  const exportLinks = h('span.export-links#export-links', 'export ',
+    h('a#export-csv', { href: teamApi.exportUrl(id, 'csv'), download: '' }, 'CSV'), ' · ',
+    h('a#export-jsonl', { href: teamApi.exportUrl(id, 'jsonl'), download: '' }, 'JSON lines'));
   // an interrupted or stopped run continues from its newest checkpoint (POST /api/runs/{id}/resume)
   const resumeBtn = h('button.primary#resume-run', { hidden: true, on: { click: async () => {
     resumeBtn.disabled = true;
@@ -65,6 +80,7 @@ export function runPage(root, id, params = new URLSearchParams()) {
     resumeBtn.disabled = false;
   } } }, 'Resume');
   const resumedEl = h('span.resumed.small#resumed-at');
+  const remoteEl = h('span.tag-remote#remote-origin', { hidden: true });
   // "repeat with N seeds": N new runs of this config differing only in seed, then an ensemble of them (POST /api/ensembles)
   const seedsInput = h('input#seeds-count', { type: 'number', min: 2, max: 20, value: 5, 'aria-label': 'number of seeds', style: { width: '3.5em' } });
   const seedsBtn = h('button#repeat-seeds', { title: 'start N runs of this config that differ only in seed, then evaluate their ensemble',
@@ -79,8 +95,9 @@ export function runPage(root, id, params = new URLSearchParams()) {
 
   mount(root,
     h('div.run-header',
-      h('div.title-row', h('a.back', { href: '#/' }, '← runs'), title, statusEl, reasonEl, resumedEl, resumeBtn, h('span.spacer'), indicator,
+      h('div.title-row', h('a.back', { href: '#/' }, '← runs'), title, remoteEl, statusEl, reasonEl, resumedEl, resumeBtn, h('span.spacer'), indicator,
         h('span.run-actions', cloneBtn, h('span.seeds-action', seedsInput, seedsBtn), stopBtn)),
+      tagEditor.el,
       h('div.progress-row', h('div.bar.wide', bar), progressText),
       stats, summary),
     message,
@@ -91,11 +108,11 @@ export function runPage(root, id, params = new URLSearchParams()) {
       h('label', 'x ', xSelect),
       h('span.small', 'drag on a chart to zoom (fetches full resolution)'), resetZoom,
       h('span.spacer'),
-      h('a', { href: '#/compare?ids=' + encodeURIComponent(id) }, 'compare…'), logBtn),
+      h('a', { href: '#/compare?ids=' + encodeURIComponent(id) }, 'compare…'), exportLinks, copyLinkButton(), logBtn),
     waiting,
     h('div.run-body',
       charts.el,
-      h('div.side', filters.el, checks.el, h('section.panel#alerts', h('h3', 'Alerts'), alertList))),
+      h('div.side', notes.el, filters.el, checks.el, h('section.panel#alerts', h('h3', 'Alerts'), alertList))),
     logPanel,
     h('div.danger-zone', deleteBtn));
 
@@ -105,6 +122,10 @@ export function runPage(root, id, params = new URLSearchParams()) {
     if (charts.logLoss) q.set('log', '1');
     if (charts.totalLoss) q.set('total', '1');
     if (charts.xMode !== 'step') q.set('x', charts.xMode);
+    if (charts.zoom) q.set('zoom', charts.zoom.x.map((v) => String(+v.toFixed(3))).join(','));
+    else if (wantZoom && !st.zoomApplied) q.set('zoom', wantZoom.join(','));   // not drawn yet: keep what the link asked for
+    const pinned = filters.pinnedStep() ?? (st.filtersShown ? null : fstep);
+    if (pinned != null) q.set('fstep', String(pinned));
     const hash = '#/run/' + encodeURIComponent(id) + (q.toString() ? '?' + q : '');
     if (location.hash !== hash) history.replaceState(null, '', hash);
   }
@@ -162,6 +183,10 @@ export function runPage(root, id, params = new URLSearchParams()) {
     setAlerts(run.alerts);
     checks.set(run.checks);
     setText(resumedEl, run.resumed_at.length ? 'resumed at step ' + run.resumed_at.map(fmtInt).join(', ') : '');
+    const remote = remoteLabel(run.remote);
+    remoteEl.hidden = !remote;
+    setText(remoteEl, remote ? remote.text : '');
+    remoteEl.title = remote ? remote.title : '';
     header();
     return run;
   }
@@ -303,20 +328,24 @@ export function runPage(root, id, params = new URLSearchParams()) {
         break;
       // the message IS the check ({type, seq?, t, check, outcome, summary, details}); msg.check is its name
       case 'check': checks.add(msg); break;
+      case 'note': notes.added(msg); break;
       case 'error': setText(message, msg.error); break;
     }
   }
 
   let live = null;
-  loadAll().then((seq) => {
+  loadAll().then(async (seq) => {
     if (st.disposed) return;
+    tagEditor.load();
     live = new LiveSocket(runLivePath(id), {
       after: seq,
       onMessage,
-      onState: setIndicator,
+      // on each (re)connect: notes added before the socket joined (or while it was down) come over REST; notes carry no seq
+      onState: (s) => { setIndicator(s); if (s === 'live') notes.load(); },
       onResync: () => loadAll(),
     });
-    if (st.run?.filter_steps !== 0) filters.load();   // none yet: the live `filters` notice brings the first
+    if (st.run?.filter_steps !== 0) filters.load(fstep).finally(() => { st.filtersShown = true; });   // none yet: the live `filters` notice brings the first
+    if (wantZoom) { await charts.zoomTo(wantZoom[0], wantZoom[1]); st.zoomApplied = true; syncUrl(); }
   }).catch((e) => {
     setText(message, e.status === 404 ? 'No such run: ' + id : 'Could not load run: ' + e.message);
     if (e.status === 404) { st.deleted = true; cloneBtn.hidden = true; stopBtn.hidden = true; deleteBtn.hidden = true; }

@@ -7,7 +7,7 @@ import { h, mount, setText } from '../dom.js';
 import { api, LiveSocket, listLivePath } from '../api.js';
 import { listPage, archiveRun, unarchiveRun, deleteRuns } from '../run-list-api.js';
 import { fmtNum, fmtPct, fmtTime, fmtInt, fmtDuration, FINAL } from '../format.js';
-import { normalizeRun, progressOf, RateTracker, fmtBytes, filtersFromParams, hashOf } from '../runs-model.js';
+import { normalizeRun, remoteLabel, progressOf, RateTracker, fmtBytes, filtersFromParams, hashOf } from '../runs-model.js';
 import { DEMO_CONFIG } from '../config-fields.js';
 import { RunForm } from '../run-form.js';
 import { DiskLine } from '../disk.js';
@@ -33,6 +33,8 @@ export function runsPage(root, params) {
   const search = h('input.filter#runs-search', { type: 'search', placeholder: 'search names', value: f.q, 'aria-label': 'search runs by name',
     on: { input: () => { f.q = search.value.trim(); reloadSoon(250); } } });
   const chips = h('div.status-chips#status-chips', { role: 'group', 'aria-label': 'filter by status' });
+  const tagBox = h('input.filter#runs-tag', { type: 'search', placeholder: 'tag', value: f.tag, size: 10, 'aria-label': 'show runs with this tag',
+    on: { input: () => { f.tag = tagBox.value.trim(); reloadSoon(250); } } });
   const archivedSel = h('select#runs-archived', { 'aria-label': 'archived runs', on: { change: () => { f.archived = archivedSel.value; reload(); } } },
     h('option', { value: '', selected: !f.archived }, 'hide archived'),
     h('option', { value: 'true', selected: f.archived === 'true' }, 'archived only'),
@@ -52,13 +54,13 @@ export function runsPage(root, params) {
   // kept by reference: a late refresh after the page was left must not look it up in another page's DOM
   const selectionCount = h('span.small#selection-count');
   mount(root,
-    h('div.toolbar.runs-toolbar', h('h2', 'Runs'), search, archivedSel, summary, disk.el, h('span.spacer'), newBtn),
+    h('div.toolbar.runs-toolbar', h('h2', 'Runs'), search, tagBox, archivedSel, summary, disk.el, h('span.spacer'), newBtn),
     chips,
     h('div.toolbar.selection-bar', selectionCount, compareBtn, archiveBtn, deleteBtn, h('span.spacer'), deleteMatching),
     form.el, message, body, sentinel);
 
   const rates = new RateTracker();
-  const serverFilter = () => ({ q: f.q, status: f.status, archived: f.archived || 'false', sweep: f.sweep });
+  const serverFilter = () => ({ q: f.q, status: f.status, archived: f.archived || 'false', sweep: f.sweep, tag: f.tag });
   const query = () => ({ ...serverFilter(), sort: f.sort, order: f.order || (ASC_FIRST.has(f.sort) ? 'asc' : 'desc') });
 
   /** Loads the first rows again (at least as many as are shown, so live updates keep the scroll position). */
@@ -132,7 +134,7 @@ export function runsPage(root, params) {
 
   /** The default view: every run but archived ones, so /api/live's counts are this list's counts. */
   function unfiltered() {
-    return !f.q && !f.status && !f.archived && !f.sweep;
+    return !f.q && !f.status && !f.archived && !f.sweep && !f.tag;
   }
 
   /** A change that cannot move the row or take it out of the filter is drawn in place. */
@@ -140,6 +142,7 @@ export function runsPage(root, params) {
     const old = st.byId.get(run.id)?.run;
     if (!old || old.archived !== run.archived) return false;
     if (f.status && old.status !== run.status) return false;
+    if (f.tag && !run.tags.includes(f.tag)) return false;   // untagged: it leaves this filtered list
     return f.sort === 'created' || f.sort === 'name' || (f.sort === 'status' && old.status === run.status);
   }
 
@@ -177,7 +180,7 @@ export function runsPage(root, params) {
     drawChips();
     drawSelection();
     if (!st.loaded) return;
-    const filtered = f.q || f.status || f.archived || f.sweep;
+    const filtered = f.q || f.status || f.archived || f.sweep || f.tag;
     drawSummary();
     if (!st.rows.length) {
       st.byId.clear();
@@ -232,7 +235,9 @@ export function runsPage(root, params) {
       on: { click: () => { f.status = f.status === value ? '' : value; reload(); } } }, label + ' ', h('span.count', fmtInt(n)));
     const sweepChip = f.sweep ? h('span.chip.sweep-filter#sweep-filter', 'trials of sweep ', h('a', { href: '#/sweep/' + encodeURIComponent(f.sweep) }, f.sweep), ' ',
       h('button', { type: 'button', 'aria-label': 'show every run, not only this sweep\'s', on: { click: () => { f.sweep = ''; reload(); } } }, '×')) : null;
-    mount(chips, sweepChip, chip('', 'all', all), STATUSES.filter((s) => st.counts[s] || f.status === s).map((s) => chip(s, s, st.counts[s] || 0)));
+    const tagChip = f.tag ? h('span.chip.tag-filter#tag-filter', 'tagged ', h('strong', f.tag), ' ',
+      h('button', { type: 'button', 'aria-label': 'show runs with any tag', on: { click: () => { f.tag = ''; tagBox.value = ''; reload(); } } }, '×')) : null;
+    mount(chips, sweepChip, tagChip, chip('', 'all', all), STATUSES.filter((s) => st.counts[s] || f.status === s).map((s) => chip(s, s, st.counts[s] || 0)));
   }
 
   function drawSelection() {
@@ -241,8 +246,13 @@ export function runsPage(root, params) {
     compareBtn.disabled = n < 2;
     archiveBtn.disabled = n === 0;
     deleteBtn.disabled = n === 0;
-    deleteMatching.hidden = !(f.q || f.status || f.archived || f.sweep) || st.total === 0;
+    deleteMatching.hidden = !(f.q || f.status || f.archived || f.sweep || f.tag) || st.total === 0;
     if (!deleteMatching.hidden) setText(deleteMatching, 'Delete all ' + fmtInt(st.total) + ' matching…');
+  }
+
+  function remoteTag(remote) {
+    const l = remoteLabel(remote);
+    return l ? h('span.tag-remote', { title: l.title }, l.text) : null;
   }
 
   function row(r) {
@@ -253,7 +263,10 @@ export function runsPage(root, params) {
     return h('tr', { dataset: { id: r.id, status: r.status }, class: r.archived ? 'archived' : null },
       h('td.col-pick', box),
       h('td.name', { title: r.name }, h('a', { href: '#/run/' + encodeURIComponent(r.id) }, r.name), r.archived ? h('span.tag-archived', 'archived') : null,
-        r.sweep ? h('a.tag-sweep', { href: '#/sweep/' + encodeURIComponent(r.sweep), title: 'a trial of sweep ' + r.sweep }, 'sweep') : null),
+        r.sweep ? h('a.tag-sweep', { href: '#/sweep/' + encodeURIComponent(r.sweep), title: 'a trial of sweep ' + r.sweep }, 'sweep') : null,
+        remoteTag(r.remote),
+        r.tags.map((t) => h('button.list-tag', { type: 'button', dataset: { tag: t }, title: 'show only runs tagged ' + t,
+          on: { click: () => { f.tag = t; tagBox.value = t; reload(); } } }, t))),
       h('td.status-cell', h('span', { class: 'status status-' + r.status, title: r.reason || '' }, r.status),
         r.reason && r.status !== 'finished' ? h('div.reason.small', { title: r.reason }, r.reason) : null),
       progressCell(r),

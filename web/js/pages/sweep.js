@@ -4,6 +4,7 @@
 // stop / refine / open best / compare. Everything large is drawn on canvas from columns
 // (sweep-model.js) and the table is virtualised, so 10,000 trials stay smooth.
 
+import { copyLinkButton } from '../team-api.js';
 import { h, mount, setText } from '../dom.js';
 import { api, LiveSocket } from '../api.js';
 import { sweepApi, sweepLivePath } from '../sweep-api.js';
@@ -21,7 +22,7 @@ const REDRAW_MS = 250;          // live changes are coalesced: at most 4 redraws
 export const sweepStats = { firstRenderMs: null, sinceNavigationMs: null, lastUpdateMs: null, updates: [] };
 window.twSweepStats = sweepStats;
 
-export function sweepPage(root, id) {
+export function sweepPage(root, id, params = new URLSearchParams()) {
   const t0 = performance.now();
   const st = { detail: null, set: null, mask: new Uint8Array(0), curves: new Map(), fetching: new Set(), closed: false, dirty: false };
   const title = h('h2.run-name#sweep-name', id);
@@ -50,7 +51,7 @@ export function sweepPage(root, id) {
 
   mount(root,
     h('div.toolbar', h('a.back', { href: '#/sweeps' }, '← sweeps'), title, state, liveBadge, h('span.spacer'),
-      bestLink, pickBest, compareBtn, refineTrials, refineBtn, stopBtn),
+      copyLinkButton(), bestLink, pickBest, compareBtn, refineTrials, refineBtn, stopBtn),
     h('div.run-header.sweep-header', info, counts, h('div.small', runsLink)),
     message, warnings,
     h('section.chart-box.parcoords-box',
@@ -69,6 +70,7 @@ export function sweepPage(root, id) {
     scatters = st.set.axes.map((a, k) => new ParamScatter(k, st.set.metric.tag + ' vs ' + a.label + (a.log ? ' (log)' : '')));
     mount(plotsBox, scatters.map((s) => s.el));
     summary(detail);
+    if (!st.brushesRestored) restoreBrushes();
     update('load');
     if (st.firstLoad == null) {
       // since the route was entered (fetch + parse + build + draw) and since the document's navigation began
@@ -100,7 +102,27 @@ export function sweepPage(root, id) {
 
   function drawWarnings(list) {
     warnings.hidden = !list.length;
-    mount(warnings, list.map((w) => h('li.sweep-warning', { dataset: { path: w.path } }, h('strong', 'Widen the range? '), w.message)));
+    mount(warnings, list.map((w) => {
+      const wider = widened(w);
+      return h('li.sweep-warning', { dataset: { path: w.path } }, h('strong', 'Widen the range? '), w.message, ' ',
+        wider ? h('button.widen', { type: 'button', title: 'a refined sweep (the other ranges narrowed around the best trials) with this range widened',
+          on: { click: () => refine({ parameters: { [w.path]: wider } }) } }, 'Refine with ' + w.path + ' in [' + fmtNum(wider.min, 3) + ', ' + fmtNum(wider.max, 3) + ']') : null);
+    }));
+  }
+
+  /** The warned parameter with its range widened on the warned side: x10 on a log axis, half the width on a linear one. */
+  function widened(w) {
+    const p = (st.detail.params || []).find((x) => x.path === w.path);
+    if (!p || p.min == null || p.max == null) return null;
+    let min = Number(p.min), max = Number(p.max);
+    if (p.log) { if (w.side === 'high') max *= 10; else min /= 10; }
+    else {
+      const half = (max - min) / 2;
+      if (w.side === 'high') max += half; else min = min >= 0 ? Math.max(0, min - half) : min - half;
+    }
+    if (p.distribution.startsWith('int')) { min = Math.max(p.distribution === 'int_log_uniform' ? 1 : -Infinity, Math.floor(min)); max = Math.ceil(max); }
+    if (min === Number(p.min) && max === Number(p.max)) return null;
+    return { distribution: p.distribution, min, max };
   }
 
   /** Recomputes the brush mask and redraws everything from the columns. */
@@ -130,7 +152,8 @@ export function sweepPage(root, id) {
     lap('curves');
     drawBrushes();
     drawButtons();
-    if (why !== 'load' || !st.warned) { drawWarnings(st.detail.warnings || []); st.warned = true; }
+    const warnKey = JSON.stringify(st.detail.warnings || []);   // redrawn only when they change (not on every brush)
+    if (warnKey !== st.warnKey) { drawWarnings(st.detail.warnings || []); st.warnKey = warnKey; }
     const ms = performance.now() - t;
     sweepStats.lastUpdateMs = ms;
     if (why === 'brush') { sweepStats.updates.push(ms); if (sweepStats.updates.length > 1000) sweepStats.updates.shift(); }
@@ -143,7 +166,31 @@ export function sweepPage(root, id) {
     st.timer = setTimeout(() => { st.dirty = false; update('live'); }, REDRAW_MS);
   }
 
+  /**
+   * The brushes live in the URL (b.AXIS=T0,T1 in axis units [0, 1], AXIS the parameter's path or __metric),
+   * so a copied link reopens the same selection for a teammate.
+   */
+  function restoreBrushes() {
+    st.brushesRestored = true;
+    const keys = st.set.allAxes.map((a) => a.key);
+    for (const [k, v] of params) {
+      if (!k.startsWith('b.')) continue;
+      const a = keys.indexOf(k.slice(2));
+      const r = v.split(',').map(Number);
+      if (a >= 0 && r.length === 2 && r.every((x) => Number.isFinite(x) && x >= 0 && x <= 1)) parcoords.brushes.set(a, [Math.min(...r), Math.max(...r)]);
+    }
+  }
+
+  function syncUrl() {
+    if (!st.set || st.closed) return;
+    const q = new URLSearchParams();
+    for (const [a, [t0, t1]] of parcoords.brushes) q.set('b.' + st.set.allAxes[a].key, +t0.toFixed(4) + ',' + +t1.toFixed(4));
+    const hash = '#/sweep/' + encodeURIComponent(id) + (q.toString() ? '?' + q.toString().replace(/%2C/g, ',') : '');
+    if (location.hash !== hash) history.replaceState(null, '', hash);
+  }
+
   function drawBrushes() {
+    syncUrl();
     const set = st.set;
     const chips = [...parcoords.brushes].map(([a, [t0, t1]]) => {
       const axis = set.allAxes[a];
@@ -202,10 +249,10 @@ export function sweepPage(root, id) {
     location.hash = '#/compare?ids=' + ids.map(encodeURIComponent).join(',') + '&tag=' + encodeURIComponent(st.set.metric.tag);
   }
 
-  async function refine() {
+  async function refine(extra = {}) {
     refineBtn.disabled = true;
     setText(message, '');
-    const body = {};
+    const body = { ...extra };
     if (refineTrials.value.trim()) body.trials = Number(refineTrials.value);
     try {
       const res = await sweepApi.refine(id, body);
@@ -223,33 +270,41 @@ export function sweepPage(root, id) {
     try { summary(await sweepApi.stop(id)); } catch (e) { setText(message, 'Could not stop: ' + e.message); }
   }
 
-  let live = null;
+  let live = null, checked = false;
   const connect = () => new LiveSocket(sweepLivePath(id), {
     onMessage: (msg) => {
-      // the connect message repeats what REST gave: swap the data in, redraw with the next live batch
-      if (msg.type === 'sweep' && msg.sweep && !st.set) load(msg.sweep);
-      else if (msg.type === 'sweep' && msg.sweep) { st.set.reset(msg.sweep); st.detail = msg.sweep; summary(msg.sweep); redrawSoon(); }
-      else if (msg.type === 'trial' && msg.trial && st.set) { st.set.upsert(msg.trial); redrawSoon(); }
+      // the first message (and the first after a reconnect) is the whole sweep, its trials as columns
+      if (msg.type === 'sweep' && msg.sweep && msg.trials) {
+        const detail = fromColumns(msg);
+        if (!st.set) load(detail);
+        else { st.set.reset(detail); st.detail = detail; summary(detail); redrawSoon(); }
+      } else if (msg.type === 'trial' && msg.trial && st.set) { st.set.upsert(msg.trial); redrawSoon(); }
       else if (msg.type === 'summary' && msg.sweep) {
         summary(msg.sweep);
-        if (msg.sweep.warnings) st.detail.warnings = msg.sweep.warnings;
+        if (msg.sweep.warnings && st.detail) st.detail.warnings = msg.sweep.warnings;
         redrawSoon();
       } else if (msg.type === 'error') setText(message, msg.error);
     },
-    onState: (s) => { setText(liveBadge, s); liveBadge.className = 'live-indicator state-' + s; },
+    onState: (s) => {
+      setText(liveBadge, s);
+      liveBadge.className = 'live-indicator state-' + s;
+      if (s === 'reconnecting' && !st.set && !checked) whyNot();
+    },
   });
 
-  // REST draws at once (and says so when there is no such sweep); then the socket keeps it live
-  (async () => {
+  // The socket alone loads the page (the data comes once). When it cannot connect before any
+  // data came, REST says why: a 404 ends it with a message, anything else keeps it retrying.
+  async function whyNot() {
+    checked = true;
     try {
-      load(await sweepApi.get(id));
-      if (!st.closed) live = connect();
+      const d = await sweepApi.get(id);
+      if (!st.set && !st.closed) load(d);
     } catch (e) {
       setText(message, e.status === 404 ? 'No sweep ' + id + ' (deleted, or never made).' : 'Could not load the sweep: ' + e.message);
-      setText(liveBadge, 'closed');
-      if (e.status !== 404 && !st.closed) live = connect();
+      if (e.status === 404 || e.status === 400) { if (live) live.close(); setText(liveBadge, 'closed'); liveBadge.className = 'live-indicator state-closed'; }
     }
-  })();
+  }
+  live = connect();
   const onResize = () => redrawSoon();
   window.addEventListener('resize', onResize);
   // for the browser tests and the benchmark: brush an axis by index in [0, 1] units
@@ -259,6 +314,9 @@ export function sweepPage(root, id) {
     size: () => (st.set ? st.set.size : 0),
     visible: () => table.view ? table.view.length : 0,
     axes: () => (st.set ? st.set.allAxes.map((a) => a.key) : []),
+    // the brushes in axis units by axis key (a shareable URL keeps them): see ParCoords.brushState
+    brushes: () => parcoords.brushState(),
+    setBrushes: (state) => parcoords.setBrushState(state),
   };
   return () => {
     st.closed = true;
@@ -267,6 +325,18 @@ export function sweepPage(root, id) {
     window.removeEventListener('resize', onResize);
     delete window.twSweep;
   };
+}
+
+/** The live socket's first message (docs/api.md) as a detail whose trials are objects, as GET /api/sweeps/{id} gives. */
+export function fromColumns(msg) {
+  const c = msg.trials, size = c.n.length, paths = Object.keys(c.values || {});
+  const trials = new Array(size);
+  for (let i = 0; i < size; i++) {
+    const values = {};
+    for (const p of paths) { const v = c.values[p][i]; if (v != null) values[p] = v; }
+    trials[i] = { n: c.n[i], run: c.run[i], status: c.status[i], values, value: c.value[i], epochs: c.epochs[i], reason: c.reason[i], retry_of: c.retry_of[i] };
+  }
+  return { ...msg.sweep, spec: msg.spec, params: msg.params, warnings: msg.warnings, trials };
 }
 
 /** The planned trial count: a summary's `trials`; in the detail `trials` is the list, and the count is the spec's. */

@@ -1,43 +1,54 @@
 // Sweeps page (#/sweeps): every sweep, newest first, with its progress and best value
-// (refreshed every few seconds while open), the New-sweep form (#/sweeps?new=1, or
-// #/sweeps?from=RUN to start from a run's config) and delete.
+// (live over /api/sweeps/live: the list on connect, then a summary per change and a
+// deleted message; no polling), the New-sweep form (#/sweeps?new=1, or #/sweeps?from=RUN
+// to start from a run's config) and delete.
 
 import { h, mount, setText } from '../dom.js';
-import { sweepApi } from '../sweep-api.js';
+import { LiveSocket } from '../api.js';
+import { sweepApi, sweepListLivePath } from '../sweep-api.js';
 import { SweepForm } from '../sweep-form.js';
 import { fmtNum, fmtInt, fmtTime } from '../format.js';
 
-const REFRESH_MS = 3000;
+const REDRAW_MS = 250;   // changes are coalesced: at most 4 redraws a second
 const ENDED = ['finished', 'pruned', 'failed', 'diverged', 'stopped', 'interrupted'];
 
 export function sweepsPage(root, params) {
-  let timer = null, closed = false;
+  let timer = null, closed = false, live = null;
+  const byId = new Map();
   const form = new SweepForm({ onCreated: (id) => { location.hash = '#/sweep/' + encodeURIComponent(id); } });
   const message = h('div.page-message');
+  const liveBadge = h('span.live-indicator#sweeps-live', 'connecting');
   const body = h('div.runs-body#sweeps-body');
   mount(root,
-    h('div.toolbar', h('h2', 'Sweeps'), h('span.small', 'hyperparameter searches: every trial is a run'), h('span.spacer'),
+    h('div.toolbar', h('h2', 'Sweeps'), h('span.small', 'hyperparameter searches: every trial is a run'), liveBadge, h('span.spacer'),
       h('button.primary#new-sweep', { on: { click: () => form.toggle() } }, 'New sweep')),
     form.el, message, body);
 
-  async function refresh() {
-    clearTimeout(timer);
-    try {
-      const res = await sweepApi.list();
-      if (closed) return;
-      draw(res.sweeps || []);
-      setText(message, '');
-    } catch (e) {
-      if (!closed) setText(message, 'Could not load sweeps: ' + e.message);
-    }
-    if (!closed) timer = setTimeout(refresh, REFRESH_MS);
+  function redrawSoon() {
+    if (timer) return;
+    timer = setTimeout(() => { timer = null; if (!closed) draw([...byId.values()].sort((a, b) => b.created - a.created || (b.id > a.id ? 1 : -1))); }, REDRAW_MS);
   }
+
+  live = new LiveSocket(sweepListLivePath, {
+    onMessage: (msg) => {
+      if (msg.type === 'sweeps') {
+        byId.clear();
+        for (const s of msg.sweeps || []) byId.set(s.id, s);
+        clearTimeout(timer); timer = null;
+        draw(msg.sweeps || []);
+        setText(message, '');
+      } else if (msg.type === 'summary' && msg.sweep) { byId.set(msg.sweep.id, msg.sweep); redrawSoon(); }
+      else if (msg.type === 'deleted') { byId.delete(msg.id); redrawSoon(); }
+      else if (msg.type === 'error') setText(message, msg.error);
+    },
+    onState: (st) => { setText(liveBadge, st); liveBadge.className = 'live-indicator state-' + st; },
+  });
 
   function draw(sweeps) {
     if (!sweeps.length) {
       mount(body, h('div.empty#no-sweeps', h('h3', 'No sweeps yet'),
         h('p', 'A sweep searches a run config\'s hyperparameters (grid, random or TPE), stops hopeless trials early and shows what it learned.'),
-        h('button.primary', { on: { click: () => form.toggle(true) } }, 'New sweep')));
+        h('button.primary.write', { on: { click: () => form.toggle(true) } }, 'New sweep')));
       return;
     }
     mount(body, h('table.runs#sweeps-table',
@@ -67,13 +78,16 @@ export function sweepsPage(root, params) {
         } } }, 'Delete')));
   }
 
+  /** Applies the answer at once (the socket says the same a moment later). */
   async function act(fn) {
-    try { await fn(); } catch (e) { setText(message, e.message); }
-    refresh();
+    try {
+      const r = await fn();
+      if (r && r.deleted) byId.delete(r.deleted); else if (r && r.id && r.state) byId.set(r.id, r);
+      redrawSoon();
+    } catch (e) { setText(message, e.message); }
   }
 
-  refresh();
   if (params.get('from')) form.startFrom(params.get('from'));
   else if (params.has('new')) form.toggle(true);
-  return () => { closed = true; clearTimeout(timer); };
+  return () => { closed = true; clearTimeout(timer); if (live) live.close(); };
 }

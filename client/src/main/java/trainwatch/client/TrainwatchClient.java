@@ -41,6 +41,7 @@ public final class TrainwatchClient implements AutoCloseable {
         private Map<String, ?> config;
         private Integer classes;
         private String description;
+        private String clientName = "trainwatch-java";
         private Path spoolDir;
         private long flushIntervalMs = 1000;
         private int maxBatch = 5000;
@@ -76,6 +77,12 @@ public final class TrainwatchClient implements AutoCloseable {
 
         public Builder description(String d) {
             this.description = d;
+            return this;
+        }
+
+        /** What the run's page shows as the sending client (default "trainwatch-java"; the DL4J listener says so). */
+        public Builder clientName(String c) {
+            if (c != null && !c.isBlank()) this.clientName = c.length() > 200 ? c.substring(0, 200) : c;
             return this;
         }
 
@@ -346,12 +353,26 @@ public final class TrainwatchClient implements AutoCloseable {
         }
     }
 
+    /** This machine's name, shown with the run (where it comes from); "" when it cannot be told. */
+    static String hostName() {
+        String env = System.getenv("HOSTNAME");
+        try {
+            String h = java.net.InetAddress.getLocalHost().getHostName();
+            if (h != null && !h.isBlank()) return h.length() > 200 ? h.substring(0, 200) : h;
+        } catch (IOException | RuntimeException e) {
+            // no name resolution here: fall back to the environment
+        }
+        return env == null ? "" : env.length() > 200 ? env.substring(0, 200) : env;
+    }
+
     private void createRun() throws IOException {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", opts.name);
         if (opts.config != null) body.put("config", opts.config);
         if (opts.classes != null) body.put("classes", opts.classes);
         if (opts.description != null) body.put("description", opts.description);
+        body.put("host", hostName());
+        body.put("client", opts.clientName);
         HttpResponse<String> r = post("/api/ingest/runs", opts.token, JsonText.value(body));
         if (r.statusCode() == 201) {
             key = JsonText.stringField(r.body(), "key");

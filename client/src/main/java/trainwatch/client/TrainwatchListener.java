@@ -45,12 +45,15 @@ public class TrainwatchListener extends BaseTrainingListener implements AutoClos
     private long lastIterationNanos;
     private boolean stopped;
 
+    /** How the run's page names this client. */
+    static final String CLIENT = "trainwatch-java (DL4J listener)";
+
     public TrainwatchListener(String url, String name) {
-        this(TrainwatchClient.create(url, name), 25);
+        this(TrainwatchClient.builder(url, name).clientName(CLIENT).start(), 25);
     }
 
     public TrainwatchListener(String url, String name, String token) {
-        this(TrainwatchClient.create(url, name, token), 25);
+        this(TrainwatchClient.builder(url, name).token(token).clientName(CLIENT).start(), 25);
     }
 
     /** A listener sending through a client set up with {@link TrainwatchClient#builder}; filter snapshots every {@code filtersEvery} steps (0: never). */

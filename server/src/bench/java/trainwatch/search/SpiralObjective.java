@@ -100,19 +100,39 @@ final class SpiralObjective {
             }
         };
         MemoryRunWriter out = new MemoryRunWriter(checkpoints);
-        TrainOutcome o;
-        try {
-            o = Trainer.train(cfg, data, out, ProgressObserver.NONE, () -> pruned[0], List.of(monitor));
-        } finally {
-            // the trial's network is dropped. A first 10-repeat run spent more CPU per trial repeat after repeat (docs/benchmarks.md);
-            // this was tried against that and was not shown to help: the cause is still open
-            Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread();
-        }
+        TrainOutcome o = Trainer.train(cfg, data, out, ProgressObserver.NONE, () -> pruned[0], List.of(monitor));
+        cleanUp();
         if (o.status() == RunStatus.FAILED) throw new IllegalStateException("trial " + trialId + " failed: " + o.reason());
         boolean ok = o.status() == RunStatus.FINISHED || (pruned[0] && o.status() == RunStatus.STOPPED);
         double spent = (double) o.iterations() / perEpoch;
         if (!ok || !Double.isFinite(best[0])) return new Result(Double.NaN, epochsDone[0], spent, false, true);
         return new Result(best[0], epochsDone[0], spent, pruned[0], false);
+    }
+
+    /**
+     * How a long run in one JVM keeps its cost per trial flat (TrialDriftBench; docs/benchmarks.md). Each
+     * trial leaves its ND4J arrays' native memory to be freed only when the garbage collector finds
+     * their Java objects unreachable. The Java heap barely grows (~26 MB live), so the collector
+     * hardly ever runs, native memory piles up, and once it nears JavaCPP's limit (-Xmx) every
+     * allocation calls System.gc() and sleeps: the old runs slowed down repeat after repeat.
+     * Destroying the thread's workspaces after every trial (tried before) makes ND4J call
+     * System.gc() once per trial: a full collection per trial, 0.3-0.5 s on the loaded box.
+     * A collection every {@code GC_EVERY} trials keeps native memory bounded at a fraction of that.
+     * {@code -Dsearch.bench.cleanup=gc} (default), {@code workspaces} (the old per-trial destroy) or {@code none}.
+     */
+    static final String CLEANUP = System.getProperty("search.bench.cleanup", "gc");
+    static final int GC_EVERY = Integer.getInteger("search.bench.gcEvery", 25);
+    private static int trialsRun;
+
+    private static void cleanUp() {
+        trialsRun++;
+        switch (CLEANUP) {
+            case "workspaces" -> Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread();
+            case "gc" -> {
+                if (trialsRun % GC_EVERY == 0) System.gc();
+            }
+            default -> { }
+        }
     }
 
     static Assignment assignment(Map<String, Object> values) {

@@ -9,6 +9,7 @@ import java.util.Map;
 
 import trainwatch.client.TrainwatchClient;
 import trainwatch.event.RunStatus;
+import trainwatch.ingest.IngestService;
 import trainwatch.store.RunWriter;
 
 /**
@@ -51,6 +52,8 @@ final class RemoteRunWriter implements RunWriter {
 
     @Override
     public long alert(long step, String kind, String tag, String message, String advice) {
+        // the server computes these on the scalars it receives, as for any remote run: sending them too would store each twice
+        if (IngestService.SERVER_ALERT_KINDS.contains(kind)) return seq;
         client.alert(step, kind, tag, message, advice);
         return seq++;
     }

@@ -36,8 +36,12 @@ import trainwatch.train.TrainOutcome;
  */
 final class RemoteTrain {
     static final String KEY_ENV = "TRAINWATCH_INGEST_KEY";
+    /** A token (docs/auth.md) for servers that require one: editor to create the run, viewer to read an existing run's config. */
+    static final String TOKEN_ENV = "TRAINWATCH_TOKEN";
+    /** The run's config as JSON, when given (a Kubernetes Job's Secret); otherwise it is read from the server. */
+    static final String CONFIG_ENV = "TRAINWATCH_RUN_CONFIG";
     /** Keys a remote run's stored config adds to the trainer's own (docs/api.md "Ingest"). */
-    private static final String[] INGEST_KEYS = {"remote", "classes", "description"};
+    private static final String[] INGEST_KEYS = {"remote", "classes", "description", "origin"};
 
     private final Training training;
     private final PrintStream out;
@@ -63,12 +67,17 @@ final class RemoteTrain {
             key = env.get(KEY_ENV);
             if (key == null || key.isBlank())
                 return fail(TrainCommand.BAD_CONFIG, "train --remote URL --run ID needs the run's ingest key in the environment variable " + KEY_ENV);
-            try {
-                json = remoteConfig(url, a.runId());
-            } catch (IOException e) {
-                return fail(TrainCommand.FAILED, "cannot read run " + a.runId() + " from " + url + ": " + TrainCommand.oneLine(e));
+            String given = env.get(CONFIG_ENV); // the kubernetes executor hands the config over with the key (no token needed to read it)
+            if (given != null && !given.isBlank()) {
+                json = given;
+            } else {
+                try {
+                    json = remoteConfig(url, a.runId());
+                } catch (IOException e) {
+                    return fail(TrainCommand.FAILED, "cannot read run " + a.runId() + " from " + url + ": " + TrainCommand.oneLine(e));
+                }
+                if (json == null) return fail(TrainCommand.BAD_CONFIG, "no run " + a.runId() + " on " + url);
             }
-            if (json == null) return fail(TrainCommand.BAD_CONFIG, "no run " + a.runId() + " on " + url);
         } else {
             try {
                 json = Files.readString(a.configFile());
@@ -84,7 +93,8 @@ final class RemoteTrain {
         } catch (ConfigException | DatasetException e) {
             return fail(TrainCommand.BAD_CONFIG, e.getMessage());
         }
-        TrainwatchClient.Builder b = TrainwatchClient.builder(url, config.name());
+        TrainwatchClient.Builder b = TrainwatchClient.builder(url, config.name()).clientName("trainwatch train --remote");
+        if (env.get(TOKEN_ENV) != null && !env.get(TOKEN_ENV).isBlank()) b.token(env.get(TOKEN_ENV).trim());
         if (a.runId() != null) b.attach(a.runId(), key);
         else b.config(Json.MAPPER.convertValue(Json.tree(ConfigParser.toJson(config)), Map.class)).classes(data.numClasses());
         TrainwatchClient client = b.spoolDir(a.runsDir().resolve(".spool")).flushIntervalMs(500).finishTimeoutMs(120_000).start();
@@ -116,12 +126,14 @@ final class RemoteTrain {
     }
 
     /** The run's config as the server stores it, without the keys the ingest API added; null for an unknown run. */
-    private static String remoteConfig(String url, String id) throws IOException {
+    private String remoteConfig(String url, String id) throws IOException {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         HttpResponse<String> r;
         try {
-            r = http.send(HttpRequest.newBuilder(URI.create(url + "/api/runs/" + id)).timeout(Duration.ofSeconds(30)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url + "/api/runs/" + id)).timeout(Duration.ofSeconds(30)).GET();
+            String token = env.get(TOKEN_ENV);
+            if (token != null && !token.isBlank()) req.header("Authorization", "Bearer " + token.trim());
+            r = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);

@@ -103,13 +103,19 @@ public final class SweepCommand {
             return fail(NONE_FINISHED, "cannot create " + runs + ": " + TrainCommand.oneLine(e));
         }
         RunStore store = new RunStore(runs, clock);
-        SweepPrinter printer = new SweepPrinter(out, terminal, spec.tag());
+        int[] size = SweepPrinter.terminalSize(System.getenv());
+        List<String> paths = spec.space().list().stream().map(p -> p.path()).toList();
+        SweepPrinter printer = new SweepPrinter(out, terminal, spec.tag(), spec.goal(), paths, size[0], size[1], System::nanoTime);
         try (Supervisor supervisor = new Supervisor(store, launchers.apply(runs), clock, spec.parallel(), 10_000);
              SweepService sweeps = new SweepService(new SweepStore(runs, clock),
                      new StoreTrials(store, supervisor, StoreTrials.opening(store), id -> { }, store::delete), clock, dataDir)) {
             supervisor.watch();
-            sweeps.onChange(printer::onChange);
+            String[] mine = {null}; // the service also tells changes of other sweeps on this runs/ (a server's): not ours to print
+            sweeps.onChange(c -> {
+                if (mine[0] == null || mine[0].equals(c.sweep())) printer.onChange(c);
+            });
             SweepView v = sweeps.create(spec);
+            mine[0] = v.id();
             out.println("sweep " + v.id() + " (" + spec.name() + "): " + spec.trials() + " trials, " + spec.parallel() + " at once, runs in " + runs);
             out.flush();
             sweeps.startTicking(SweepService.TICK_MS);
@@ -119,6 +125,7 @@ public final class SweepCommand {
                     stopped = true;
                     sweeps.stop(v.id());
                 }
+                printer.refresh();
                 Thread.sleep(POLL_MS);
             }
             SweepView end = sweeps.summary(v.id());

@@ -29,7 +29,7 @@ import trainwatch.config.RunConfig.ScheduleConfig;
 public final class ConfigParser {
     static final List<String> KEYS = List.of("name", "dataset", "model", "optimizer", "schedule", "l2", "dropout",
             "batchSize", "epochs", "seed", "trainSize", "valSize", "evalEvery", "filtersEvery", "maxIterations", "stopOnDivergence",
-            "checkpoints", "averaging");
+            "checkpoints", "averaging", "resources");
     static final int MAX_STOP_EVALUATIONS = 1_000_000;
     static final int MAX_NAME = 100;
     static final long MAX_SEED = (1L << 53) - 1; // survives a trip through JavaScript numbers
@@ -88,6 +88,7 @@ public final class ConfigParser {
         cp.rejectUnknown(List.of("keep"));
         int keep = (int) cp.integer("keep", RunConfig.DEFAULT_KEEP_CHECKPOINTS, 1, 1_000);
         double averaging = averaging(f.object("averaging"), f.has("averaging"));
+        Resources resources = resources(f.object("resources"));
         if ("lbfgs".equals(optimizer.type())) checkFullBatch(f, dropout, batchSize, trainSize);
         if ("plateau".equals(schedule.type()) && schedule.minLr() >= optimizer.lr())
             f.error("schedule.minLr", "must be below optimizer.lr with schedule.type plateau, or a plateau would raise the rate (got "
@@ -96,7 +97,28 @@ public final class ConfigParser {
         String name = rawName.isBlank() ? ds.id() + "-" + model.type() + "-" + optimizer.type() : rawName;
         if (name.codePointCount(0, name.length()) > MAX_NAME) name = name.substring(0, name.offsetByCodePoints(0, MAX_NAME));
         return new RunConfig(name, ds.id(), model, optimizer, schedule, l2, dropout, batchSize, epochs, seed,
-                trainSize, valSize, evalEvery, filtersEvery, maxIterations, stopOnDivergence, keep, averaging);
+                trainSize, valSize, evalEvery, filtersEvery, maxIterations, stopOnDivergence, keep, averaging, resources);
+    }
+
+    /** {"cpu": "2", "memory": "4Gi"}: a Kubernetes Job's requests and limits; each key optional, quantities as Kubernetes writes them. */
+    private static Resources resources(Fields f) {
+        f.rejectUnknown(List.of("cpu", "memory"));
+        String cpu = quantity(f, "cpu", Resources::validCpu, "must be a positive CPU quantity such as \"2\", \"0.5\" or \"500m\"");
+        String memory = quantity(f, "memory", Resources::validMemory,
+                "must be a positive memory quantity such as \"4Gi\", \"512Mi\" or \"1G\"");
+        return cpu == null && memory == null ? Resources.NONE : new Resources(cpu, memory);
+    }
+
+    /** A quantity given as a string (or, for convenience, a plain positive number); null when absent or invalid (error recorded). */
+    private static String quantity(Fields f, String key, java.util.function.Predicate<String> ok, String rule) {
+        if (!f.has(key)) return null;
+        JsonNode v = f.raw(key);
+        String text = v.isNumber() ? v.asText() : v.isTextual() ? v.textValue().trim() : null;
+        if (text == null || !ok.test(text)) {
+            f.error(key, rule + " (got " + Got.of(v) + ")");
+            return null;
+        }
+        return text;
     }
 
     /** {"evaluations": N}: end the run as diverged after N evaluations in a row with an exploded loss. Absent = off (0). */

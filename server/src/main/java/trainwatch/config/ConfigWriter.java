@@ -78,6 +78,11 @@ final class ConfigWriter {
         if (c.stopOnDivergence() > 0) root.putObject("stopOnDivergence").put("evaluations", c.stopOnDivergence());
         root.putObject("checkpoints").put("keep", c.keepCheckpoints());
         if (c.averaging()) root.putObject("averaging").put("decay", c.averagingDecay());
+        if (!c.resources().isEmpty()) {
+            ObjectNode res = root.putObject("resources");
+            if (c.resources().cpu() != null) res.put("cpu", c.resources().cpu());
+            if (c.resources().memory() != null) res.put("memory", c.resources().memory());
+        }
         return root;
     }
 }

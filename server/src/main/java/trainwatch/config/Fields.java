@@ -35,6 +35,11 @@ final class Fields {
         return node.has(key);
     }
 
+    /** The value as written (null when absent), for keys with their own rules. */
+    JsonNode raw(String key) {
+        return node.get(key);
+    }
+
     void error(String key, String message) {
         errors.add(new FieldError(path(key), message));
     }

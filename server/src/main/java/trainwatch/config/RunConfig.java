@@ -25,8 +25,21 @@ public record RunConfig(
         int maxIterations,       // 0 = no cap beyond epochs
         int stopOnDivergence,    // evaluations in a row with an exploded loss that end the run as diverged; 0 = off
         int keepCheckpoints,     // checkpoints.keep: newest epoch checkpoints kept (besides final and best)
-        double averagingDecay    // averaging.decay: Polyak average of the parameters, NaN = off
+        double averagingDecay,   // averaging.decay: Polyak average of the parameters, NaN = off
+        Resources resources      // resources: a Kubernetes Job's cpu/memory, Resources.NONE = not set
 ) {
+    public RunConfig {
+        if (resources == null) resources = Resources.NONE;
+    }
+
+    /** No resources key (every executor but kubernetes ignores it anyway). */
+    public RunConfig(String name, String dataset, ModelConfig model, OptimizerConfig optimizer, ScheduleConfig schedule,
+                     double l2, double dropout, int batchSize, int epochs, long seed, int trainSize, int valSize,
+                     int evalEvery, int filtersEvery, int maxIterations, int stopOnDivergence, int keepCheckpoints, double averagingDecay) {
+        this(name, dataset, model, optimizer, schedule, l2, dropout, batchSize, epochs, seed, trainSize, valSize,
+                evalEvery, filtersEvery, maxIterations, stopOnDivergence, keepCheckpoints, averagingDecay, Resources.NONE);
+    }
+
     /** No parameter averaging (the default). */
     public RunConfig(String name, String dataset, ModelConfig model, OptimizerConfig optimizer, ScheduleConfig schedule,
                      double l2, double dropout, int batchSize, int epochs, long seed, int trainSize, int valSize,
@@ -43,7 +56,7 @@ public record RunConfig(
     /** The same config with another seed (a seeds ensemble's members differ only in it). */
     public RunConfig withSeed(long newSeed) {
         return new RunConfig(name, dataset, model, optimizer, schedule, l2, dropout, batchSize, epochs, newSeed, trainSize,
-                valSize, evalEvery, filtersEvery, maxIterations, stopOnDivergence, keepCheckpoints, averagingDecay);
+                valSize, evalEvery, filtersEvery, maxIterations, stopOnDivergence, keepCheckpoints, averagingDecay, resources);
     }
 
     public static final int DEFAULT_KEEP_CHECKPOINTS = 3;

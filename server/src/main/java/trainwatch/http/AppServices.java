@@ -2,10 +2,12 @@ package trainwatch.http;
 
 import java.nio.file.Path;
 
+import trainwatch.auth.AuthService;
 import trainwatch.ensemble.EnsembleService;
 import trainwatch.ingest.IngestService;
 import trainwatch.live.LiveHub;
 import trainwatch.live.RunListFeed;
+import trainwatch.metrics.ServerMetrics;
 import trainwatch.run.RunService;
 import trainwatch.sweep.SweepService;
 import trainwatch.team.TeamService;
@@ -26,6 +28,8 @@ public final class AppServices {
     IngestService ingest;
     EnsembleService ensembles;
     SweepService sweeps;
+    ServerMetrics metrics;
+    AuthService auth;
     TeamService team;
 
     /** webDir: a directory to serve at / (dev), or null to serve the jar's web/ resources when present. */
@@ -57,9 +61,21 @@ public final class AppServices {
         return this;
     }
 
+    /** The server's figures behind /metrics. */
+    public AppServices metrics(ServerMetrics metrics) {
+        this.metrics = metrics;
+        return this;
+    }
+
     /** The sweep service behind /api/sweeps. */
     public AppServices sweeps(SweepService sweeps) {
         this.sweeps = sweeps;
+        return this;
+    }
+
+    /** Tokens, sessions, login throttling and the audit log (docs/auth.md); null = no access control at all (embedding only). */
+    public AppServices auth(AuthService auth) {
+        this.auth = auth;
         return this;
     }
 }

@@ -64,6 +64,31 @@ public final class HttpApp {
         public long internalErrors() {
             return internalErrors.get();
         }
+
+        private final AtomicLong webSockets = new AtomicLong();
+        private final AtomicLong slowClosed = new AtomicLong();
+
+        void webSocketOpened() {
+            webSockets.incrementAndGet();
+        }
+
+        void webSocketClosed() {
+            webSockets.decrementAndGet();
+        }
+
+        void slowClientClosed() {
+            slowClosed.incrementAndGet();
+        }
+
+        /** Live WebSocket connections open now (run streams and the run list). */
+        public long webSocketClients() {
+            return webSockets.get();
+        }
+
+        /** Clients closed with 4008 because they fell too far behind. */
+        public long slowClientsClosed() {
+            return slowClosed.get();
+        }
     }
 
     /** The app: every route of docs/api.md, the error mapping and the static front end. */
@@ -71,8 +96,10 @@ public final class HttpApp {
         ResponseCounts stats = s.stats;
         RunRoutes rest = new RunRoutes(s.runs);
         RunListRoutes runList = new RunListRoutes(s.runs);
-        LiveRoutes live = new LiveRoutes(s.runs, s.hub, s.list, s.hub.limits().pingMs());
-        return Javalin.create(cfg -> {
+        LiveRoutes live = new LiveRoutes(s.runs, s.hub, s.list, s.hub.limits().pingMs(), stats);
+        AuthGuard guard = s.auth == null ? null : new AuthGuard(s.auth);
+        List<String> hostNames = s.auth == null ? List.of() : s.auth.hostNames();
+        Javalin app = Javalin.create(cfg -> {
             cfg.jetty.host = s.host;
             cfg.jetty.port = s.port;
             cfg.startup.showJavalinBanner = false;
@@ -82,7 +109,7 @@ public final class HttpApp {
             cfg.jetty.modifyServer(server -> {
                 server.setErrorHandler(errors);
                 server.insertHandler(new PathGuard());
-                if (HostGuard.boundToLoopback(s.host)) server.insertHandler(new HostGuard());
+                server.insertHandler(new HostGuard(s.host, hostNames));
             });
             cfg.jetty.modifyWebSocketServletFactory(ws -> {
                 ws.setMaxTextMessageSize(LiveRoutes.MAX_FRAME_BYTES);
@@ -91,9 +118,16 @@ public final class HttpApp {
             cfg.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new ServletJsonErrorHandler(stats)));
             staticFiles(cfg, s.webDir);
 
+            if (guard != null) {
+                // access rules first (docs/auth.md): one table, checked before every route and WebSocket upgrade
+                cfg.routes.before(guard::http);
+                cfg.routes.wsBeforeUpgrade(guard::upgrade);
+            }
             cfg.routes.apiBuilder(() -> {
                 before("/api/*", Csrf::checkStateChange);
+                if (s.metrics != null) metricsRoutes(new MetricsRoutes(s.metrics));
                 path("/api", () -> {
+                    if (guard != null) authRoutes(new AuthRoutes(s.auth));
                     runRoutes(rest, runList, live);
                     if (s.sweeps != null) sweepRoutes(new SweepRoutes(s.sweeps), new SweepLive(s.sweeps, s.hub.limits()));
                     if (s.ensembles != null) ensembleRoutes(new EnsembleRoutes(s.ensembles));
@@ -105,6 +139,7 @@ public final class HttpApp {
                 });
             });
             cfg.routes.after(ctx -> stats.record(ctx.statusCode()));
+            if (guard != null) cfg.routes.after(guard::audit);
 
             cfg.routes.exception(RunException.class, (e, ctx) -> error(ctx, e.status(), ErrorBodies.of(e.problems())));
             cfg.routes.exception(IngestException.class, (e, ctx) -> error(ctx, e.status(), IngestRoutes.errorBody(e)));
@@ -115,6 +150,8 @@ public final class HttpApp {
             });
             cfg.routes.exception(Exception.class, (e, ctx) -> internal(ctx, stats, e));
         });
+        if (guard != null) guard.attach(app);
+        return app;
     }
 
     // One method per route group (inside path("/api")): every nested route lambda in the one big
@@ -145,6 +182,19 @@ public final class HttpApp {
         });
     }
 
+    /** /api/session, /api/login, /api/logout, /api/tokens, /api/audit (docs/api.md "Authentication"). */
+    private static void authRoutes(AuthRoutes a) {
+        get("session", a::session);
+        post("login", a::login);
+        post("logout", a::logout);
+        path("tokens", () -> {
+            get(a::tokens);
+            post(a::createToken);
+            delete("{name}", a::revokeToken);
+        });
+        get("audit", a::audit);
+    }
+
     /** /api/runs/{id}/notes, /tags, /export (docs/api.md "Notes, tags and export"). */
     private static void teamRoutes(TeamRoutes team) {
         path("runs/{id}", () -> {
@@ -154,6 +204,11 @@ public final class HttpApp {
             post("tags", team::changeTags);
             get("export", team::export);
         });
+    }
+
+    /** /metrics (docs/api.md "Metrics"): Prometheus text format. */
+    private static void metricsRoutes(MetricsRoutes m) {
+        get("/metrics", m::scrape);
     }
 
     /** /api/ensembles (docs/api.md "Ensembles"). */
@@ -182,6 +237,8 @@ public final class HttpApp {
         path("sweeps", () -> {
             get(rest::list);
             post(rest::create);
+            staticInstance().wsBeforeUpgrade(prefixPath("live"), live::beforeListUpgrade);
+            ws("live", live::list);
             path("{id}", () -> {
                 get(rest::get);
                 delete(rest::delete);

@@ -29,11 +29,12 @@ final class IngestRoutes {
     record SeqConflict(String error, List<ErrorBodies.FieldMessage> errors, long expected) {}
 
     void create(Context ctx) {
-        ctx.status(201).json(ingest.create(body(ctx)));
+        ctx.status(201).json(ingest.create(body(ctx), ctx.ip()));
     }
 
     void records(Context ctx) {
-        ctx.json(ingest.append(ctx.pathParam("id"), ctx.header("Authorization"), () -> body(ctx)));
+        boolean editor = Boolean.TRUE.equals(ctx.attribute(AuthGuard.INGEST_TRUSTED)); // an editor's token, not the run's key
+        ctx.json(ingest.append(ctx.pathParam("id"), ctx.header("Authorization"), editor, () -> body(ctx)));
     }
 
     static String errorBody(IngestException e) {

@@ -24,6 +24,7 @@ import trainwatch.event.RunStatus;
 import trainwatch.event.Scalars;
 import trainwatch.json.Json;
 import trainwatch.run.Problem;
+import trainwatch.run.RemoteOrigin;
 import trainwatch.run.RemoteRuns;
 import trainwatch.run.RunException;
 import trainwatch.run.RunIndex;
@@ -33,6 +34,7 @@ import trainwatch.store.RunNotFoundException;
 import trainwatch.store.RunReader;
 import trainwatch.store.RunStore;
 import trainwatch.store.StatusRecord;
+import trainwatch.store.StopRequest;
 
 /**
  * Runs trained elsewhere, written by this server (docs/api.md "Ingest"): the server is the single
@@ -48,6 +50,9 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
     static final int MAX_NAME = 200;
     static final int MAX_DESCRIPTION = 4096;
     static final double INITIAL_LOSS_TOLERANCE = 0.25;
+    static final int MAX_ORIGIN = 200;
+    /** Alert kinds the server computes on a remote run's scalars (a trainer that computes them too should not send them). */
+    public static final List<String> SERVER_ALERT_KINDS = ServerAlerts.KINDS;
 
     /** 201 answer of POST /api/ingest/runs: the key is shown this once. */
     public record Created(String id, String key) {}
@@ -59,7 +64,15 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
     private final RunIndex index;
     private final Clock clock;
     private volatile IngestLimits limits;
+    /** Runs whose liveness an executor watches (their pods): silence does not make them interrupted. */
+    private volatile java.util.function.Predicate<String> watched = id -> false;
     private final Map<String, RemoteRun> known = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.LongAdder rowsStored = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder recordsStored = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder batchesStored = new java.util.concurrent.atomic.LongAdder();
+    private volatile java.util.function.Consumer<String> onCreated = id -> {};
+    private volatile java.util.function.Consumer<String> onAdopted = id -> {};
+    private volatile java.util.function.Consumer<String> onAppended = id -> {};
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "trainwatch-ingest");
         t.setDaemon(true);
@@ -75,6 +88,36 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
 
     public IngestLimits limits() {
         return limits;
+    }
+
+    /** Scalars rows stored since the server started (a counter for /metrics). */
+    public long rowsStored() {
+        return rowsStored.sum();
+    }
+
+    /** Records of every type stored since the server started. */
+    public long recordsStored() {
+        return recordsStored.sum();
+    }
+
+    /** Batches that stored at least one record. */
+    public long batchesStored() {
+        return batchesStored.sum();
+    }
+
+    /** Called with the id of each remote run created (its trainer has started). */
+    public void onCreated(java.util.function.Consumer<String> listener) {
+        this.onCreated = listener;
+    }
+
+    /** Called with the id of each run another executor hands to a trainer elsewhere ({@link #adopt}: a Job was made for it). */
+    public void onAdopted(java.util.function.Consumer<String> listener) {
+        this.onAdopted = listener;
+    }
+
+    /** Called (without blocking) each time records of a run were appended and flushed: the live hub streams them at once. */
+    public void onAppended(java.util.function.Consumer<String> listener) {
+        this.onAppended = listener;
     }
 
     /** Tests shorten the idle timeout or the batch limits with this. */
@@ -98,12 +141,22 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
     // --- creating a remote run
 
     public Created create(byte[] body) {
+        return create(body, "");
+    }
+
+    /** address: where the request came from (shown with the run as its origin). */
+    public Created create(byte[] body, String address) {
         JsonNode req = BatchParser.object(body);
         List<Problem> problems = new ArrayList<>();
         for (Iterator<String> it = req.fieldNames(); it.hasNext(); ) {
             String f = it.next();
-            if (!List.of("name", "config", "classes", "description").contains(f))
-                problems.add(new Problem(BatchParser.clip(f), "is not a field of a remote run (name, config, classes, description)"));
+            if (!List.of("name", "config", "classes", "description", "host", "client").contains(f))
+                problems.add(new Problem(BatchParser.clip(f), "is not a field of a remote run (name, config, classes, description, host, client)"));
+        }
+        for (String f : List.of("host", "client")) {
+            JsonNode v = req.get(f);
+            if (v != null && !v.isNull() && (!v.isTextual() || v.asText().length() > MAX_ORIGIN))
+                problems.add(new Problem(f, "must be a string of at most " + MAX_ORIGIN + " characters"));
         }
         JsonNode name = req.get("name");
         if (name == null || !name.isTextual() || name.asText().isBlank() || name.asText().length() > MAX_NAME)
@@ -125,6 +178,10 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
         Integer numClasses = classes == null || classes.isNull() ? null : classes.asInt();
         if (numClasses != null) cfg.put("classes", numClasses);
         if (description != null && !description.isNull()) cfg.put("description", description.asText());
+        ObjectNode origin = cfg.putObject(RemoteOrigin.CONFIG_KEY);
+        origin.put("host", text(req.get("host")));
+        origin.put("client", text(req.get("client")));
+        origin.put("address", address == null ? "" : address);
         if (config != null && config.isObject())
             config.fields().forEachRemaining(e -> {
                 if (!cfg.has(e.getKey())) cfg.set(e.getKey(), e.getValue());
@@ -158,8 +215,10 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
             r.lastStep = -1;
             r.status = RunStatus.RUNNING;
             r.heardMs = clock.millis();
+            r.alerts = ServerAlerts.forConfig(cfg);
         }
         index.touch(id);
+        onCreated.accept(id);
         return new Created(id, key);
     }
 
@@ -170,7 +229,16 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
      * expected seq are acknowledged and skipped; a batch starting above it is refused (409 with the seq).
      */
     public Ack append(String id, String authorization, Supplier<byte[]> body) {
-        authorize(remote(id), authorization);
+        return append(id, authorization, false, body);
+    }
+
+    /**
+     * {@code trusted}: the caller proved an editor role (token, session or proxy), which may write any remote
+     * run; otherwise the Authorization header must carry this run's own ingest key.
+     */
+    public Ack append(String id, String authorization, boolean trusted, Supplier<byte[]> body) {
+        RemoteRun checked = remote(id);
+        if (!trusted) authorize(checked, authorization);
         Batch batch = BatchParser.parse(body.get(), limits);
         while (true) {
             RemoteRun r = remote(id);
@@ -234,7 +302,7 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
         if (r.writer == null) {
             r.writer = store.openWriter(r.id);
             if (r.status != RunStatus.RUNNING) {
-                r.lastSeq = r.writer.status(RunStatus.RUNNING, "the remote trainer is sending again");
+                r.lastSeq = r.writer.status(RunStatus.RUNNING, r.status == RunStatus.QUEUED ? "the trainer started" : "the remote trainer is sending again");
                 r.status = RunStatus.RUNNING;
             }
         }
@@ -243,10 +311,14 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
         long now = clock.millis();
         Double step0Loss = null, step0Reg = null;
         boolean ended = false;
+        int rows = 0;
         for (IngestRecord rec : fresh) {
             if (rec instanceof IngestRecord.ScalarsRow s) {
-                r.lastSeq = r.writer.scalars(s.step(), s.t() < 0 ? now : s.t(), s.tags(), s.values());
+                long t = s.t() < 0 ? now : s.t();
+                r.lastSeq = r.writer.scalars(s.step(), t, s.tags(), s.values());
                 r.lastStep = s.step();
+                r.alerts.onScalars(s.step(), t, s.tags(), s.values());
+                rows++;
                 if (s.step() == 0) {
                     Scalars row = new Scalars(0, 0, 0, s.tags(), s.values());
                     if (row.value("loss") != null) step0Loss = row.value("loss");
@@ -260,9 +332,12 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
                 r.lastSeq = r.writer.check(c.check(), c.outcome(), c.summary(), c.detailsJson());
                 if (c.check().equals("initial_loss")) r.initialLossJudged = true;
             } else if (rec instanceof IngestRecord.StatusRow st) {
-                r.lastSeq = r.writer.status(st.status(), st.reason());
-                r.status = st.status();
-                ended = st.status().isFinal();
+                // a stop that asked for another final status (a sweep prunes a trial): the trainer's "stopped" is that status
+                boolean as = st.status() == RunStatus.STOPPED && r.stopAs != null && r.stopAs.status() != RunStatus.STOPPED;
+                RunStatus status = as ? r.stopAs.status() : st.status();
+                r.lastSeq = r.writer.status(status, as ? r.stopAs.reason() : st.reason());
+                r.status = status;
+                ended = status.isFinal();
             }
             r.next++;
         }
@@ -273,8 +348,14 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
             r.lastSeq = r.writer.check("initial_loss", v.outcome(), v.summary(), v.detailsJson());
         }
         if (r.lastStep >= 0) r.initialLossJudged = true; // judged on step 0 only, like a launched run
+        for (ServerAlerts.Raised a : r.alerts.drain())
+            r.lastSeq = r.writer.alert(a.step(), a.t(), a.kind(), a.tag(), a.message(), a.advice());
         r.writer.flush();
         r.heardMs = clock.millis();
+        batchesStored.increment();
+        recordsStored.add(fresh.size());
+        rowsStored.add(rows);
+        onAppended.accept(r.id);
         if (ended) {
             r.writer.close();
             r.writer = null;
@@ -317,6 +398,9 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
                 r.lastStep = latest == null ? -1 : latest.step();
                 r.status = store.state(id).orNewerLogged(rd.statusHistory()).status();
                 r.initialLossJudged = r.lastStep >= 0 || rd.checks().stream().map(CheckResult::check).anyMatch("initial_loss"::equals);
+                r.alerts = ServerAlerts.forConfig(Json.tree(rd.configJson()));
+                r.stopAs = store.stopRequest(id);
+                r.stopRequested = r.stopAs != null;
             } catch (RunNotFoundException e) {
                 throw IngestException.of(404, "", "no run with id " + id);
             }
@@ -336,6 +420,15 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
     /** Delivered with the next acknowledgement ("stop": true): the client ends its run and sends status stopped. */
     @Override
     public void stop(String id) {
+        stop(id, null);
+    }
+
+    /**
+     * as: the final status the stop asks for (a sweep's pruned), null for a plain stop. The request is stored in the
+     * run (stop.json) before it is answered, so a server restart still delivers it.
+     */
+    @Override
+    public void stop(String id, StopRequest as) {
         RemoteRun r;
         try {
             r = remote(id);
@@ -345,8 +438,78 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
         synchronized (r) {
             if (r.status != null && r.status.isFinal())
                 throw RunException.conflict("run " + id + " is not running (status " + r.status.wire() + ")");
+            StopRequest req = as != null ? as : new StopRequest(RunStatus.STOPPED, "stop requested");
+            store.requestStop(id, req);
+            r.stopAs = req;
             r.stopRequested = true;
         }
+    }
+
+    /**
+     * An existing queued run becomes remote (the kubernetes executor's runs): a new key, ingest.json written, the
+     * client seq expected next kept when the run was remote already.
+     */
+    @Override
+    public String adopt(String id) {
+        String key = IngestKey.create();
+        IngestFile old = IngestFile.read(store.dir(id));
+        long next = 0;
+        Integer classes = null;
+        if (old != null) {
+            RemoteRun r = remote(id);
+            synchronized (r) {
+                next = r.next;
+                classes = r.file.classes();
+                closeQuietly(r);
+            }
+        }
+        known.remove(id);
+        long lastSeq;
+        try (RunReader rd = store.reader(id)) {
+            lastSeq = rd.lastSeq();
+        }
+        new IngestFile(IngestKey.hash(key), classes, next, lastSeq, 0).write(store.dir(id));
+        store.clearStopRequest(id); // a stop of an earlier life (before a resume) is not this trainer's
+        load(id);
+        onAdopted.accept(id);
+        return key;
+    }
+
+    @Override
+    public boolean record(String id, RunStatus status, String reason) {
+        while (true) {
+            RemoteRun r;
+            try {
+                r = remote(id);
+            } catch (IngestException e) {
+                return false; // deleted, or not remote: nothing to record
+            }
+            synchronized (r) {
+                if (known.get(id) != r) continue;
+                if (r.status != null && r.status.isFinal()) return false;
+                long now = clock.millis();
+                if (status == RunStatus.QUEUED) {
+                    if (r.status != RunStatus.QUEUED) return false;
+                    store.writeState(id, new StatusRecord(RunStatus.QUEUED, reason, now, 0, store.state(id).createdMs()));
+                } else {
+                    if (status == r.status) return false;
+                    if (r.writer == null) r.writer = store.openWriter(id);
+                    r.lastSeq = r.writer.status(status, reason);
+                    r.status = status;
+                    r.heardMs = now;
+                    if (status.isFinal()) closeQuietly(r);
+                }
+            }
+            index.touch(id);
+            onAppended.accept(id);
+            LOG.info("remote run {}: {} ({})", id, status.wire(), reason);
+            return true;
+        }
+    }
+
+    @Override
+    public void watchedElsewhere(java.util.function.Predicate<String> w) {
+        this.watched = w;
     }
 
     /** The run was deleted: forget it (a late batch then gets 404). */
@@ -373,10 +536,10 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
         long idle = limits.idleTimeoutMs();
         for (RemoteRun r : known.values()) {
             synchronized (r) {
-                if (r.status != RunStatus.RUNNING || now - r.heardMs < idle) continue;
+                if (r.status != RunStatus.RUNNING || now - r.heardMs < idle || watched.test(r.id)) continue;
                 try {
                     if (r.writer == null) r.writer = store.openWriter(r.id);
-                    RunStatus s = r.stopRequested ? RunStatus.STOPPED : RunStatus.INTERRUPTED;
+                    RunStatus s = !r.stopRequested ? RunStatus.INTERRUPTED : r.stopAs != null ? r.stopAs.status() : RunStatus.STOPPED;
                     String why = r.stopRequested ? "stopped on request (the remote trainer went silent before confirming)"
                             : "no data from the remote trainer for " + idle / 1000 + " s";
                     r.lastSeq = r.writer.status(s, why);
@@ -384,6 +547,7 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
                     r.writer.close();
                     r.writer = null;
                     index.touch(r.id);
+                    onAppended.accept(r.id);
                     LOG.info("remote run {}: {} ({})", r.id, s.wire(), why);
                 } catch (RuntimeException e) {
                     LOG.warn("remote run {}: could not mark it silent: {}", r.id, e.toString());
@@ -392,6 +556,10 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
                 }
             }
         }
+    }
+
+    private static String text(JsonNode n) {
+        return n == null || n.isNull() ? "" : n.asText();
     }
 
     private static void closeQuietly(RemoteRun r) {

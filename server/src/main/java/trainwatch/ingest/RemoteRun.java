@@ -4,6 +4,7 @@ import java.nio.file.Path;
 
 import trainwatch.event.RunStatus;
 import trainwatch.store.RunWriter;
+import trainwatch.store.StopRequest;
 
 /** What the ingest service keeps in memory about one remote run; guarded by the object's own lock. */
 final class RemoteRun {
@@ -22,6 +23,10 @@ final class RemoteRun {
     long heardMs;
     boolean initialLossJudged;
     volatile boolean stopRequested;
+    /** The status a stop asks for (stop.json: survives a restart); null when no stop was asked for. */
+    StopRequest stopAs;
+    /** The launched trainer's alerts, computed on what this run sends. */
+    ServerAlerts alerts;
 
     RemoteRun(String id, Path dir) {
         this.id = id;

@@ -52,8 +52,13 @@ public final class AlertRules implements RunMonitor {
      * steps, so the update-ratio rule (which blames the learning rate) is off there.
      */
     public static AlertRules forConfig(RunConfig config) {
+        return forOptimizer(config.optimizer().type());
+    }
+
+    /** The rules for a run trained with this optimizer type (null when unknown: every rule on). */
+    public static AlertRules forOptimizer(String optimizerType) {
         Settings d = Settings.defaults();
-        if (!"lbfgs".equals(config.optimizer().type())) return new AlertRules(d);
+        if (!"lbfgs".equals(optimizerType)) return new AlertRules(d);
         return new AlertRules(new Settings(d.fastBeta(), d.slowBeta(), d.explodeFactor(), d.ratioLow(), d.ratioHigh(),
                 Integer.MAX_VALUE, d.overfitGap(), d.overfitEvals(), d.plateauImprovement(), d.plateauMinSteps()));
     }

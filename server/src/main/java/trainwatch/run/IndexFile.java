@@ -27,7 +27,7 @@ import trainwatch.json.Json;
  */
 final class IndexFile {
     private static final Logger LOG = LoggerFactory.getLogger(IndexFile.class);
-    static final int VERSION = 1;
+    static final int VERSION = 2; // 2: entries carry "remote"
 
     record Line(Fingerprint fp, RunEntry run) {}
 

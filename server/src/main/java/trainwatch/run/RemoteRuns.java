@@ -1,9 +1,15 @@
 package trainwatch.run;
 
+import java.util.function.Predicate;
+
+import trainwatch.event.RunStatus;
+
 /**
  * Runs whose writer is this server itself (trained elsewhere, sent over the ingest API): the
  * supervisor neither adopts nor settles them (their trainer is not a process here) and hands a
- * stop request to their owner, which delivers it to the remote trainer.
+ * stop request to their owner, which delivers it to the remote trainer. An executor that starts
+ * trainers elsewhere (kubernetes) turns its runs into remote runs with {@link #adopt} and records
+ * what it sees of them with {@link #record}.
  */
 public interface RemoteRuns {
     RemoteRuns NONE = new RemoteRuns() {
@@ -22,4 +28,29 @@ public interface RemoteRuns {
 
     /** Asks the remote trainer to stop; throws RunException (409) when the run is not running. */
     void stop(String id);
+
+    /**
+     * Makes an existing run (queued) one a trainer elsewhere writes through the ingest API, with a new
+     * ingest key, returned this once (it replaces any earlier key of the run).
+     */
+    default String adopt(String id) {
+        throw new UnsupportedOperationException("no ingest service to adopt run " + id);
+    }
+
+    /**
+     * Records a status its trainer cannot report (its pod is pending, was evicted, is gone), unless the run
+     * already has a final status: the trainer's own word wins. {@code queued} only replaces {@code queued}
+     * (a reason such as "Unschedulable"). True when it was written.
+     */
+    default boolean record(String id, RunStatus status, String reason) {
+        return false;
+    }
+
+    /** The runs for which {@code watched} holds are watched by an executor: never timed out for being silent. */
+    default void watchedElsewhere(Predicate<String> watched) {}
+
+    /** A stop that ends the run with another final status (a sweep prunes a trial); as null = a plain stop. */
+    default void stop(String id, trainwatch.store.StopRequest as) {
+        stop(id);
+    }
 }

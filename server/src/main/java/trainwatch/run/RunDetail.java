@@ -11,7 +11,8 @@ import trainwatch.json.CheckView;
 /**
  * GET /api/runs/{id}: one run in full. {@code config} is the run's config as stored (its keys are
  * the config format's, docs/config.md); {@code latest} maps each tag to its newest value;
- * {@code resumedAt} the steps it was resumed from, oldest first; {@code hasLog} whether a trainer log exists.
+ * {@code resumedAt} the steps it was resumed from, oldest first; {@code hasLog} whether a trainer log exists;
+ * {@code remote} where a run sent through the ingest API comes from (null for a launched run).
  */
 public record RunDetail(
         String id,
@@ -33,7 +34,8 @@ public record RunDetail(
         List<AlertView> alerts,
         long diskBytes,
         List<Long> resumedAt,
-        boolean hasLog) {
+        boolean hasLog,
+        RemoteOrigin remote) {
 
     /** total = planned iterations when the config tells them, else null. */
     public record Progress(long step, Long total) {}

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  * a few hundred bytes whatever the run's length, so thousands of finished runs cost the
  * server a small map, not open readers. Null where a run has no value yet; loss and
  * val_acc may be NaN/Infinity (sent as strings). Equal entries mean "nothing changed".
+ * {@code remote}: where a run sent through the ingest API comes from, null for a launched run.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record RunEntry(
@@ -32,7 +33,8 @@ public record RunEntry(
         String owner,
         String sweep,
         boolean archived,
-        long diskBytes) {
+        long diskBytes,
+        RemoteOrigin remote) {
 
     public RunEntry {
         name = name == null ? "" : name;
@@ -47,6 +49,6 @@ public record RunEntry(
 
     RunEntry withArchived(boolean a) {
         return new RunEntry(id, name, dataset, status, reason, configDigest, created, updated, step, totalSteps, seq, loss, valAcc,
-                bestValAcc, bestValAccStep, tags, owner, sweep, a, diskBytes);
+                bestValAcc, bestValAccStep, tags, owner, sweep, a, diskBytes, remote);
     }
 }

@@ -10,7 +10,7 @@ import java.util.List;
 public final class RunException extends RuntimeException {
     /** What went wrong, with its HTTP status. */
     public enum Kind {
-        INVALID(400), FORBIDDEN(403), NOT_FOUND(404), CONFLICT(409), UNSUPPORTED_MEDIA_TYPE(415),
+        INVALID(400), UNAUTHORIZED(401), FORBIDDEN(403), NOT_FOUND(404), CONFLICT(409), UNSUPPORTED_MEDIA_TYPE(415), TOO_MANY_REQUESTS(429),
         /** the disk under runs/ is too full to start or resume a run */
         INSUFFICIENT_STORAGE(507);
 

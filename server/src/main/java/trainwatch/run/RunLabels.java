@@ -27,6 +27,7 @@ public final class RunLabels {
 
     /** The run's tags in the order they were added; empty when it has none (or the file is unreadable). */
     public static List<String> read(Path dir) {
+        if (!Files.isRegularFile(dir.resolve(FILE))) return List.of(); // most runs: one stat, no exception (the index reads 10,000 at start)
         try {
             JsonNode n = Json.tree(Files.readString(dir.resolve(FILE), StandardCharsets.UTF_8));
             List<String> out = new ArrayList<>();

@@ -183,7 +183,7 @@ public record RunQuery(int limit, String cursor, String sort, boolean desc, Set<
     private static RunEntry stub(String id, String name, String status, long created, long updated, long step, Double best, Double valAcc,
                                  Double loss, long disk) {
         return new RunEntry(id, name, "", status, "", null, created, updated, step, null, 0, loss, valAcc, best, null, List.of(), null,
-                null, false, disk);
+                null, false, disk, null);
     }
 
     private static Double finite(Double v) {

@@ -39,11 +39,11 @@ public final class RunService {
     private final RunStore store;
     private final ReaderPool readers;
     private final RunIndex index;
-    private final Supervisor supervisor;
+    private final Executor supervisor;
     private final List<java.util.function.Consumer<String>> deleteListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final DiskUse disk;
 
-    public RunService(RunStore store, ReaderPool readers, RunIndex index, Supervisor supervisor) {
+    public RunService(RunStore store, ReaderPool readers, RunIndex index, Executor supervisor) {
         this.store = store;
         this.readers = readers;
         this.index = index;
@@ -138,7 +138,7 @@ public final class RunService {
     public RunDetail get(String id) {
         requireRun(id);
         // the page asks for /log only when there is one: a run trained elsewhere has none, which is no error
-        boolean hasLog = Files.isRegularFile(store.dir(id).resolve(ChildJvm.TRAINER_LOG));
+        boolean hasLog = Files.isRegularFile(store.dir(id).resolve(ChildJvm.TRAINER_LOG)) || supervisor.hasTrainerLog(id);
         long diskBytes = disk.bytes(store.dir(id));
         return read(id, r -> RunViews.detail(id, r, state(id).orNewerLogged(r.statusHistory()), diskBytes, hasLog));
     }
@@ -184,6 +184,8 @@ public final class RunService {
     /** The end of the trainer's own output (stdout + stderr), at most 512 KB. */
     public String log(String id) {
         requireRun(id);
+        String elsewhere = supervisor.trainerLog(id, LOG_TAIL_BYTES); // a pod's log, for a run on the kubernetes executor
+        if (elsewhere != null) return elsewhere;
         Path log = store.dir(id).resolve(ChildJvm.TRAINER_LOG);
         if (!Files.isRegularFile(log)) throw RunException.notFound("run " + id + " has no trainer log (it was not started by this server)");
         try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {

@@ -41,7 +41,7 @@ final class RunViews {
         return new RunDetail(id, sum.name(), sum.status(), sum.reason(), sum.created(), sum.updated(), s.pid(), sum.seq(), config,
                 new RunDetail.Progress(sum.step(), totalSteps(config)), values, sum.bestValAcc(), sum.bestValAccStep(), r.tags(),
                 r.filterSteps().size(), checks(r.checks()), alerts(r.alerts()), diskBytes,
-                r.resumes().stream().map(Resumed::fromStep).toList(), hasLog);
+                r.resumes().stream().map(Resumed::fromStep).toList(), hasLog, RemoteOrigin.of(config));
     }
 
     static List<AlertView> alerts(List<Alert> alerts) {

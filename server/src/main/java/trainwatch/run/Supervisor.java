@@ -30,14 +30,15 @@ import trainwatch.store.StatusRecord;
  * A check process takes a --max-parallel slot like a trainer, and so does a job (an ensemble
  * evaluation), which waits in the same first-come queue as the runs. When status.json cannot be
  * rewritten (a full disk), the interrupted state is kept in memory by the store and written
- * when it can; its reason then says the disk is full.
+ * when it can; its reason then says the disk is full. This is the {@code local} executor.
  */
-public final class Supervisor implements AutoCloseable {
+public final class Supervisor implements Executor {
     private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
     /** A run found 'running' without a lock is left alone this long after its last status write (a trainer may be starting up). */
     static final long GRACE_MS = 5_000;
 
     private final RunStore store;
+    private volatile java.util.function.Function<String, RunStatus> shownStatus;
     private final Launcher launcher;
     private final Clock clock;
     private final int maxParallel;
@@ -70,6 +71,7 @@ public final class Supervisor implements AutoCloseable {
     public Supervisor(RunStore store, Launcher launcher, Clock clock, int maxParallel, long stopTimeoutMs, DiskSpace.Probe disk) {
         if (maxParallel < 1) throw new IllegalArgumentException("max-parallel must be >= 1, got " + maxParallel);
         this.store = store;
+        this.shownStatus = id -> store.state(id).status();
         this.launcher = launcher;
         this.clock = clock;
         this.maxParallel = maxParallel;
@@ -77,7 +79,13 @@ public final class Supervisor implements AutoCloseable {
         this.disk = disk;
     }
 
+    @Override
+    public String name() {
+        return "local";
+    }
+
     /** Server start: re-attach live trainers, mark dead ones interrupted, queue what never started; then watch every 500 ms. */
+    @Override
     public void start() {
         synchronized (this) {
             // one status read per run (thousands of runs): queued ones in the order store.ids() gives, newest first
@@ -110,15 +118,24 @@ public final class Supervisor implements AutoCloseable {
     }
 
     /** Runs written by this server for a remote trainer (ingest): never adopted or settled here; their stop goes to the owner. */
+    @Override
     public void remoteRuns(RemoteRuns r) {
         this.remote = r;
     }
+
+    /** Called with a run's id each time a trainer is started for it (/metrics counts starts). */
+    public void onTrainerStart(java.util.function.Consumer<String> listener) {
+        this.onTrainerStart = listener;
+    }
+
+    private volatile java.util.function.Consumer<String> onTrainerStart = id -> {};
 
     /**
      * Told a run's id after this supervisor wrote its status, or when a trainer it started exits (its final
      * status is on disk then), so the run list shows it without waiting for a poll. Called under this
      * supervisor's lock or on the JDK's process reaper: must not block.
      */
+    @Override
     public void onStatusChange(java.util.function.Consumer<String> listener) {
         statusListeners.add(listener);
     }
@@ -133,11 +150,13 @@ public final class Supervisor implements AutoCloseable {
         }
     }
 
+    @Override
     public void useDiskProbe(DiskSpace.Probe probe) {
         this.disk = probe;
     }
 
     /** A new run (status queued already on disk) waits for a slot. */
+    @Override
     public synchronized void submit(String id) {
         queue.add(id);
         launchWhileSlotsFree();
@@ -169,6 +188,7 @@ public final class Supervisor implements AutoCloseable {
     }
 
     /** True while the run is queued here or has a live trainer this server knows of. */
+    @Override
     public synchronized boolean isActive(String id) {
         return queue.contains(id) || children.containsKey(id) || attached.contains(id);
     }
@@ -177,6 +197,7 @@ public final class Supervisor implements AutoCloseable {
      * Waits (outside the lock) for the trainer of a run whose final status is written to exit and
      * release its lock, then settles it; true when nothing of the run is active any more.
      */
+    @Override
     public boolean awaitGone(String id, long timeoutMs) {
         Process child;
         synchronized (this) {
@@ -193,6 +214,7 @@ public final class Supervisor implements AutoCloseable {
         return !isActive(id);
     }
 
+    @Override
     public synchronized boolean checkRunning(String id, String check) {
         Process p = checks.get(id + "/" + check);
         return p != null && p.isAlive();
@@ -203,6 +225,7 @@ public final class Supervisor implements AutoCloseable {
      * status.json is read before anything else: a trainer that has written its final status may
      * still be exiting (alive, holding its lock), and there is nothing left to stop then (409).
      */
+    @Override
     public synchronized void stop(String id) {
         stop(id, null);
     }
@@ -212,11 +235,12 @@ public final class Supervisor implements AutoCloseable {
      * is stored in the run (stop.json) before the trainer is signalled, and the trainer writes that status and
      * reason; a run still queued, or a trainer that has to be killed, gets it from here. null = a plain stop.
      */
+    @Override
     public synchronized void stop(String id, trainwatch.store.StopRequest as) {
         StatusRecord state = store.state(id);
         if (state.status().isFinal()) throw RunException.conflict("run " + id + " is not running (status " + state.status().wire() + ")");
         if (remote.owns(id)) {
-            remote.stop(id); // its trainer is elsewhere: never signal a process here (the writer's pid is this server's)
+            remote.stop(id, as); // its trainer is elsewhere: never signal a process here (the writer's pid is this server's)
             return;
         }
         if (queue.remove(id)) {
@@ -236,6 +260,7 @@ public final class Supervisor implements AutoCloseable {
     }
 
     /** Starts a check process; it takes a --max-parallel slot, so with every slot busy it is refused (409). */
+    @Override
     public synchronized void startCheck(String id, String check) {
         String key = id + "/" + check;
         Process running = checks.get(key);
@@ -256,6 +281,7 @@ public final class Supervisor implements AutoCloseable {
      * Ends the check processes of a run (before it is deleted, so none writes its checks/ directory back) and waits
      * for them to exit; false when one is still alive after the timeout.
      */
+    @Override
     public boolean stopChecks(String id, long timeoutMs) {
         List<Process> mine = new java.util.ArrayList<>();
         synchronized (this) {
@@ -282,6 +308,7 @@ public final class Supervisor implements AutoCloseable {
      * Queues an interrupted or stopped run to continue: its trainer (train --run ID) finds the newest checkpoint and
      * resumes from it. Status becomes queued with the reason saying so.
      */
+    @Override
     public synchronized void resume(String id) {
         StatusRecord state = store.state(id);
         RunStatus s = state.status();
@@ -312,13 +339,22 @@ public final class Supervisor implements AutoCloseable {
     }
 
     /** As {@link #busySlots}, but a trainer that has written its final status (it is exiting) no longer counts. */
+    /**
+     * How to read the status the pages show (status.json, or a newer change the trainer has logged): a trainer
+     * whose run reads finished frees its slot for a check although its JVM is still exiting. The server sets a
+     * reader-backed one; the default reads status.json alone.
+     */
+    public void shownStatus(java.util.function.Function<String, RunStatus> shown) {
+        this.shownStatus = shown;
+    }
+
     private int busySlotsForCheck() {
         int busy = 0;
         Set<String> trainers = new HashSet<>(children.keySet());
         trainers.addAll(attached);
         for (String id : trainers) {
             try {
-                if (!store.state(id).status().isFinal()) busy++;
+                if (!shownStatus.apply(id).isFinal()) busy++;
             } catch (RuntimeException e) {
                 busy++; // cannot tell: assume it still trains
             }
@@ -464,6 +500,7 @@ public final class Supervisor implements AutoCloseable {
                 if (!store.exists(id) || store.state(id).status() != RunStatus.QUEUED) continue; // deleted or stopped meanwhile
                 Process child = launcher.startTrainer(id);
                 children.put(id, child);
+                onTrainerStart.accept(id);
                 String run = id;
                 child.onExit().thenRun(() -> statusChanged(run)); // its final status is written by now
             } catch (Exception e) {

@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import trainwatch.event.RunStatus;
 import trainwatch.json.Json;
 import trainwatch.run.RunException;
-import trainwatch.run.Supervisor;
+import trainwatch.run.Executor;
 import trainwatch.search.Goal;
 import trainwatch.store.Best;
 import trainwatch.store.RunNotFoundException;
@@ -36,13 +36,13 @@ public final class StoreTrials implements Trials {
     }
 
     private final RunStore store;
-    private final Supervisor supervisor;
+    private final Executor supervisor;
     private final Reads reads;
     private final Consumer<String> created;
     private final Consumer<String> deleter;
 
     /** {@code created} is told of each new run (the run index lists it at once); {@code deleter} deletes an ended run. */
-    public StoreTrials(RunStore store, Supervisor supervisor, Reads reads, Consumer<String> created, Consumer<String> deleter) {
+    public StoreTrials(RunStore store, Executor supervisor, Reads reads, Consumer<String> created, Consumer<String> deleter) {
         this.store = store;
         this.supervisor = supervisor;
         this.reads = reads;

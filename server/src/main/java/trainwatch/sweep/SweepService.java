@@ -63,6 +63,7 @@ public final class SweepService implements AutoCloseable {
                 LOG.warn("sweep {}: cannot be loaded: {}", id, e.toString());
             }
         }
+        watchOthers(); // notes the other sweeps on disk: from now on a change of theirs is told
         tick();
         startTicking(tickMs);
     }
@@ -84,11 +85,70 @@ public final class SweepService implements AutoCloseable {
             Sweeper s = it.next().getValue();
             try {
                 s.tick();
-                if (s.done()) it.remove();
+                if (s.done()) {
+                    it.remove();
+                    released(s); // shown from now on as its files say
+                }
             } catch (RuntimeException e) {
                 LOG.warn("sweep {}: tick failed: {}", s.id, e.toString());
             }
         }
+        if (++ticks % WATCH_EVERY_TICKS == 0) watchOthers();
+    }
+
+    /** Sweeps run by another process are looked at every this many ticks. */
+    static final int WATCH_EVERY_TICKS = 4;
+    private long ticks;
+    private boolean watched;
+    /** What the watcher last told of each sweep not run here: the events' size then, and its trials. */
+    private final Map<String, Seen> seen = new ConcurrentHashMap<>();
+
+    private record Seen(long size, Map<Integer, TrialView> trials) {}
+
+    /**
+     * Sweeps another process runs on the same runs/ (a `sweep` command): when one appears or its
+     * events.jsonl grows, it is replayed and its changes are told like this service's own (each
+     * trial that changed, then the summary), so the pages follow it live. The first look only
+     * takes note of what is there. Its own record ({@link #seen}), not the read cache: a GET that
+     * replayed the sweep first must not hide the change.
+     */
+    synchronized void watchOthers() {
+        List<String> ids = store.ids();
+        seen.keySet().retainAll(new java.util.HashSet<>(ids));
+        for (String id : ids) {
+            if (owned.containsKey(id)) continue;
+            try {
+                long size = store.eventsSize(id);
+                Seen before = seen.get(id);
+                if (before != null && before.size() == size) continue;
+                Sweeper now = sweeper(id);
+                SweepView summary;
+                Map<Integer, TrialView> trials = new java.util.HashMap<>();
+                synchronized (now) {
+                    summary = SweepViews.summary(now);
+                    for (SweepLedger.TrialState t : now.ledger.trials()) trials.put(t.n, t.view());
+                }
+                seen.put(id, new Seen(size, trials));
+                if (!watched) continue;
+                if (before != null)
+                    for (TrialView t : trials.values()) if (!t.equals(before.trials().get(t.n()))) fire(new SweepChange(id, t, summary));
+                fire(new SweepChange(id, null, summary));
+            } catch (RuntimeException e) {
+                LOG.warn("sweep {}: cannot be read: {}", id, e.toString());
+            }
+        }
+        watched = true;
+    }
+
+    /** A sweep this service ran is done: from now on the watcher compares it with how it ended here. */
+    private void released(Sweeper s) {
+        Map<Integer, TrialView> trials = new java.util.HashMap<>();
+        synchronized (s) {
+            for (SweepLedger.TrialState t : s.ledger.trials()) trials.put(t.n, t.view());
+        }
+        long size = store.eventsSize(s.id);
+        seen.put(s.id, new Seen(size, trials));
+        viewed.put(s.id, new Viewed(s, size));
     }
 
     public void onChange(Consumer<SweepChange> listener) {
@@ -130,6 +190,14 @@ public final class SweepService implements AutoCloseable {
         }
     }
 
+    /** The detail with its trials as columns (the live socket's first message). */
+    public SweepColumns columns(String id) {
+        Sweeper s = sweeper(require(id));
+        synchronized (s) {
+            return SweepColumns.of(SweepViews.summary(s), SweepViews.detail(s));
+        }
+    }
+
     /** POST /api/sweeps/{id}/stop: no new trial starts, running ones are stopped. 409 when it is not running. */
     public SweepView stop(String id) {
         Sweeper s = sweeper(require(id));
@@ -140,8 +208,10 @@ public final class SweepService implements AutoCloseable {
     }
 
     /**
-     * POST /api/sweeps/{id}/refine, body {} or {"trials": N, "name": "..."}: a new sweep over the ranges narrowed around
-     * the best trials (docs/search.md "Coarse to fine"), its parent this one. 409 without a finished trial.
+     * POST /api/sweeps/{id}/refine, body {} or {"trials": N, "name": "...", "parameters": {...}}: a new sweep over the ranges
+     * narrowed around the best trials (docs/search.md "Coarse to fine"), its parent this one; {@code parameters} replaces
+     * (or, with null, drops) some of them: the way to change a search space once started, e.g. to widen a range an edge
+     * warning names. 409 without a finished trial.
      */
     public SweepView refine(String id, String bodyJson) {
         Sweeper s = sweeper(require(id));
@@ -156,7 +226,15 @@ public final class SweepService implements AutoCloseable {
         }
         ObjectNode spec = ((ObjectNode) s.spec.raw()).deepCopy();
         spec.remove("parent");
-        spec.set("parameters", SpaceJson.of(narrowed));
+        ObjectNode parameters = SpaceJson.of(narrowed);
+        if (body.has("parameters")) { // the caller changes the space: a range replaced (widened), a parameter added, or removed with null
+            for (Iterator<Map.Entry<String, JsonNode>> it = body.get("parameters").fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (e.getValue().isNull()) parameters.remove(e.getKey());
+                else parameters.set(e.getKey(), e.getValue());
+            }
+        }
+        spec.set("parameters", parameters);
         if (body.has("name")) spec.set("name", body.get("name"));
         else spec.put("name", refinedName(s.spec.name()));
         if (body.has("trials")) spec.set("trials", body.get("trials"));
@@ -182,8 +260,11 @@ public final class SweepService implements AutoCloseable {
         if (body == null || !body.isObject()) throw RunException.invalid("", "body must be a JSON object: {} or {\"trials\": 30, \"name\": \"...\"}");
         for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
             String k = it.next();
-            if (!k.equals("trials") && !k.equals("name")) throw RunException.invalid(k, "unknown key (known: trials, name)");
+            if (!k.equals("trials") && !k.equals("name") && !k.equals("parameters"))
+                throw RunException.invalid(k, "unknown key (known: trials, name, parameters)");
         }
+        if (body.has("parameters") && !body.get("parameters").isObject())
+            throw RunException.invalid("parameters", "must be an object: path -> a parameter as in a spec, or null to drop it");
         return body;
     }
 
@@ -201,6 +282,7 @@ public final class SweepService implements AutoCloseable {
         owned.remove(id);
         viewed.remove(id);
         store.delete(id);
+        fire(SweepChange.deleted(id));
         return new DeleteResult(id, deleted);
     }
 

@@ -25,6 +25,7 @@ import trainwatch.config.ConfigException;
 import trainwatch.config.ConfigParser;
 import trainwatch.config.FieldError;
 import trainwatch.event.RunStatus;
+import trainwatch.auth.AuthSettings;
 import trainwatch.run.Launcher;
 import trainwatch.store.RunWriter;
 
@@ -181,8 +182,9 @@ class HardeningTest {
     }
 
     @Test
-    void a_server_bound_to_every_interface_accepts_any_host_and_keeps_the_origin_rule(@TempDir Path other) throws Exception {
-        try (TrainwatchServer shared = new TrainwatchServer(options("0.0.0.0", other)).start()) {
+    void a_server_bound_to_every_interface_accepts_its_allowed_names_refuses_others_and_keeps_the_origin_rule(@TempDir Path other) throws Exception {
+        AuthSettings open = AuthSettings.defaults().withNoAuth(true).withAllowedHosts(List.of("team-box.example"));
+        try (TrainwatchServer shared = new TrainwatchServer(options("0.0.0.0", other), open).start()) {
             int p = shared.port();
             String team = "team-box.example:" + p;
             RawHttp.Res list = RawHttp.get(p, "/api/runs", team);
@@ -193,6 +195,8 @@ class HardeningTest {
             RawHttp.Res foreign = RawHttp.request(p, "POST", "/api/runs", team,
                     Map.of("Content-Type", "application/json", "Origin", "http://evil.example"), "{\"epochs\":0}");
             assertJsonError(403, "Origin", foreign.status(), foreign.contentType(), foreign.json(), foreign.body());
+            RawHttp.Res rebound = RawHttp.get(p, "/api/runs", "evil.example:" + p);
+            assertJsonError(403, "Host", rebound.status(), rebound.contentType(), rebound.json(), rebound.body());
             assertEquals(0, shared.stats.count(500, 600));
         }
     }

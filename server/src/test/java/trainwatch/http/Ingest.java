@@ -27,6 +27,11 @@ final class Ingest {
         return new Ingest(api, j.get("id").asText(), j.get("key").asText());
     }
 
+    /** A run created earlier (e.g. before a server restart), with its key. */
+    static Ingest attach(Api api, String id, String key) {
+        return new Ingest(api, id, key);
+    }
+
     Api.Res send(long first, String recordsJson) {
         return sendAs(key, first, recordsJson);
     }

@@ -135,7 +135,23 @@ class SweepRoutesTest {
         WsProbe live = WsProbe.open(api.base, "/api/sweeps/" + id + "/live", true);
         Api.await("the sweep message", Duration.ofSeconds(30), () -> !live.ofType("sweep").isEmpty());
         assertEquals("sweep", live.messages.get(0).get("type").asText());
-        assertEquals(12, live.ofType("sweep").get(0).get("sweep").get("trials").size());
+        JsonNode first = live.ofType("sweep").get(0);
+        assertEquals(id, first.get("sweep").get("id").asText());
+        assertEquals(List.of(), ApiDocs.undocumented(first, ApiDocs.load().shape("## WebSocket `/api/sweeps/{id}/live`", "sweep"), "sweep"),
+                "keys of the sweep message that docs/api.md does not name");
+        JsonNode cols = first.get("trials");
+        assertEquals(12, cols.get("n").size(), "the trials as columns: " + first);
+        for (String c : List.of("run", "status", "value", "epochs", "reason", "retry_of")) assertEquals(12, cols.get(c).size(), c);
+        // the columns hold what the REST detail's trial objects hold, trial by trial
+        JsonNode rest = api.get("/api/sweeps/" + id).json().get("trials");
+        for (int i = 0; i < 12; i++) {
+            JsonNode t = rest.get(i);
+            assertEquals(t.get("run").asText(), cols.get("run").get(i).asText());
+            assertEquals(t.get("status").asText(), cols.get("status").get(i).asText());
+            assertEquals(t.get("value"), cols.get("value").get(i));
+            assertEquals(t.get("values").get("optimizer.lr"), cols.get("values").get("optimizer.lr").get(i));
+            assertEquals(t.get("values").get("model.hidden"), cols.get("values").get("model.hidden").get(i));
+        }
         live.send("{\"type\":\"ping\"}");
         Api.await("a pong", Duration.ofSeconds(30), () -> !live.ofType("pong").isEmpty());
         live.send("not json at all");
@@ -168,6 +184,43 @@ class SweepRoutesTest {
         assertEquals(id, del.json().get("deleted").asText());
         assertEquals(0, del.json().get("runs_deleted").asInt());
         assertEquals(404, api.get("/api/sweeps/" + id).status());
+        live.abort();
+    }
+
+    @Test
+    void the_sweep_list_is_live_a_sweep_another_process_writes_appears_and_a_deleted_one_goes() throws Exception {
+        Api api = fixture.api;
+        SweepFiles first = SweepFiles.write(fixture.runs, "list-first", 3, false);
+        WsProbe live = WsProbe.open(api.base, "/api/sweeps/live", true);
+        Api.await("the list", Duration.ofSeconds(30), () -> !live.ofType("sweeps").isEmpty());
+        JsonNode list = live.messages.get(0);
+        assertEquals("sweeps", list.get("type").asText());
+        assertTrue(stream(list.get("sweeps")).anyMatch(s -> s.get("id").asText().equals(first.id)), list.toString());
+        ApiDocs docs = ApiDocs.load();
+        String heading = "## WebSocket `/api/sweeps/live`";
+        assertEquals(List.of(), ApiDocs.undocumented(list, docs.shape(heading, "sweeps"), "sweeps"));
+
+        // a sweep that another process (a `sweep` command) writes on the same runs/ is announced
+        SweepFiles second = SweepFiles.write(fixture.runs, "list-second", 4, false);
+        Api.await("a summary of the new sweep", Duration.ofSeconds(60), () -> live.ofType("summary").stream()
+                .anyMatch(m -> m.get("sweep").get("id").asText().equals(second.id)));
+        JsonNode summary = live.ofType("summary").stream().filter(m -> m.get("sweep").get("id").asText().equals(second.id)).findFirst().orElseThrow();
+        assertEquals("finished", summary.get("sweep").get("state").asText());
+        assertEquals(4, summary.get("sweep").get("trials").asInt());
+        assertEquals(List.of(), ApiDocs.undocumented(summary, docs.shape(heading, "summary"), "summary"));
+
+        assertEquals(200, api.delete("/api/sweeps/" + first.id).status());
+        Api.await("the deleted message", Duration.ofSeconds(30), () -> live.ofType("deleted").stream().anyMatch(m -> m.get("id").asText().equals(first.id)));
+        assertEquals(List.of(), ApiDocs.undocumented(live.ofType("deleted").get(0), docs.shape(heading, "deleted"), "deleted"));
+
+        live.send("{\"type\":\"ping\"}");
+        Api.await("a pong", Duration.ofSeconds(30), () -> !live.ofType("pong").isEmpty());
+        live.send("garbage");
+        Api.await("an error", Duration.ofSeconds(30), () -> !live.ofType("error").isEmpty());
+        assertFalse(live.closed.isDone());
+        int port = fixture.server.port();
+        RawHttp.Res evil = RawHttp.upgrade(port, "/api/sweeps/live", "127.0.0.1:" + port, "http://evil.example");
+        assertEquals(403, evil.status(), evil.body());
         live.abort();
     }
 

@@ -237,6 +237,52 @@ class SweeperTest {
         assertTrue(lr.min().doubleValue() > 1e-4 || lr.max().doubleValue() < 1, "narrower: " + lr);
         assertEquals(v.id(), d.spec().path("parent").asText());
         assertEquals(3, fake.runs.size() - 8, "the child starts its own trials");
+
+        // the space changed once started: a range replaced (widened), a parameter dropped; bad ones named and nothing made
+        int before = svc.list().size();
+        RunException bad = assertThrows(RunException.class,
+                () -> svc.refine(v.id(), "{\"parameters\": {\"optimizer.lr\": {\"distribution\": \"log_uniform\", \"min\": 0, \"max\": 10}}}"));
+        assertEquals("parameters.optimizer.lr.min", bad.problems().get(0).field());
+        assertEquals("parameters", assertThrows(RunException.class, () -> svc.refine(v.id(), "{\"parameters\": 3}")).problems().get(0).field());
+        assertEquals(before, svc.list().size(), "a refused refine makes no sweep");
+        JsonNode params = Json.tree(Json.write(svc.get(v.id()).spec().get("parameters")));
+        StringBuilder drop = new StringBuilder();
+        params.fieldNames().forEachRemaining(k -> { if (!k.equals("optimizer.lr")) drop.append(",\"").append(k).append("\": null"); });
+        SweepView wide = svc.refine(v.id(), "{\"trials\": 2, \"parameters\": {\"optimizer.lr\": {\"distribution\": \"log_uniform\", \"min\": 1e-5, \"max\": 5}"
+                + drop + "}}");
+        SweepDetail w = svc.get(wide.id());
+        assertEquals(1, w.params().size(), "the others dropped: " + w.params());
+        assertEquals(1e-5, w.params().get(0).min().doubleValue(), 1e-12);
+        assertEquals(5, w.params().get(0).max().doubleValue(), 1e-12);
+        assertEquals(v.id(), wide.parent());
+    }
+
+    @Test
+    void a_server_tells_the_changes_of_a_sweep_another_process_runs_even_after_a_read_replayed_it() {
+        SweepService server = new SweepService(new SweepStore(runs, clock), fake, clock, runs);
+        services.add(server);
+        List<SweepChange> told = new ArrayList<>();
+        server.onChange(told::add);
+        server.watchOthers(); // the first look only takes note
+        SweepService cli = service(); // a `sweep` command on the same runs/
+        SweepView v = cli.create(spec("random", 2, 1, ""));
+        server.get(v.id()); // a page read it first (and the read cache replayed it)
+        server.watchOthers();
+        assertTrue(told.stream().anyMatch(c -> c.trial() == null && c.summary().id().equals(v.id())), "a new sweep is announced: " + told);
+        told.clear();
+        FakeTrials.Run first = fake.trial(0);
+        fake.epoch(first.id, 0.8);
+        fake.end(first.id, RunStatus.FINISHED, "");
+        cli.tick();
+        server.get(v.id());
+        server.watchOthers();
+        assertTrue(told.stream().anyMatch(c -> c.trial() != null && c.trial().n() == 0 && c.trial().status().equals("finished")),
+                "the trial that ended is told: " + told);
+        assertTrue(told.stream().anyMatch(c -> c.trial() != null && c.trial().n() == 1), "and the one started after it: " + told);
+        assertTrue(told.stream().noneMatch(c -> !c.sweep().equals(v.id())));
+        told.clear();
+        server.watchOthers();
+        assertEquals(List.of(), told, "nothing new, nothing told");
     }
 
     @Test

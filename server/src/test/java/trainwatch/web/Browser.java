@@ -54,12 +54,27 @@ final class Browser implements AutoCloseable {
     }
 
     /**
+     * What the page showed when a wait gave up (its URL and the start of its text), so a failure
+     * on a loaded CI machine can be told apart from a wrong page without rerunning it.
+     */
+    private String seenNow() {
+        try {
+            Object text = ((JavascriptExecutor) driver).executeScript(
+                    "const p = document.getElementById('page') || document.body; return p ? p.innerText : '';");
+            String t = String.valueOf(text).replaceAll("\\s+", " ").strip();
+            return " (page " + driver.getCurrentUrl() + " showed: " + (t.length() > 600 ? t.substring(0, 600) + "..." : t) + ")";
+        } catch (RuntimeException e) {
+            return " (page state unreadable: " + e.getClass().getSimpleName() + ")";
+        }
+    }
+
+    /**
      * Waits up to 90 s for a condition (never a fixed sleep). Live pages re-render while a
      * condition reads them, so an element that went stale just means "look again".
      */
     <T> T await(String what, Function<WebDriver, T> condition) {
         return new WebDriverWait(driver, Duration.ofSeconds(90))
-                .withMessage(what)
+                .withMessage(() -> what + seenNow())
                 .pollingEvery(Duration.ofMillis(200))
                 .ignoring(StaleElementReferenceException.class)
                 .until(condition);
@@ -72,7 +87,7 @@ final class Browser implements AutoCloseable {
      */
     void click(String what, By by) {
         new WebDriverWait(driver, Duration.ofSeconds(90))
-                .withMessage("click " + what)
+                .withMessage(() -> "click " + what + seenNow())
                 .pollingEvery(Duration.ofMillis(200))
                 .ignoring(StaleElementReferenceException.class)
                 .ignoring(ElementClickInterceptedException.class)

@@ -129,8 +129,27 @@ class SweepBrowserTest {
             double lr = Double.parseDouble(row.cells().get(5));
             assertTrue(inRange(lr, lo * 0.99, hi * 1.01), "row " + row + " is outside " + lo + ".." + hi);
         }
+        // the brushes as state (what a shareable URL keeps): cleared, then set back, the same trials match
+        String state = (String) browser.js("return JSON.stringify(twSweep.brushes())");
+        assertTrue(state.startsWith("{\"optimizer.lr\":["), state);
+        browser.js("twSweep.clear()");
+        browser.await("cleared", d -> text("#trial-count").equals(N + " trials"));
+        browser.js("twSweep.setBrushes(JSON.parse(arguments[0]))", state);
+        browser.await("the same brush set back", d -> text("#trial-count").startsWith(shown + " of " + N));
         new Actions(browser.driver).doubleClick(canvas).perform();
         browser.await("the brush cleared", d -> text("#trial-count").equals(N + " trials") && d.findElements(By.cssSelector(".brush-chip")).isEmpty());
+        assertEquals(List.of(), browser.consoleErrors());
+    }
+
+    @Test
+    void the_sweeps_list_shows_a_new_sweep_without_a_reload() {
+        browser.driver.get(server.url() + "#/sweeps");
+        browser.await("the list, live", d -> !d.findElements(By.cssSelector("#sweeps-table tr[data-id='" + sweep.id + "']")).isEmpty()
+                && text("#sweeps-live").equals("live"));
+        SweepFiles other = SweepFiles.write(server.runs(), "fixture-pushed", 5, false); // as a `sweep` command on the same runs/ would
+        browser.await("the new sweep listed (pushed: the page does not poll)",
+                d -> !d.findElements(By.cssSelector("#sweeps-table tr[data-id='" + other.id + "']")).isEmpty());
+        assertTrue(text("#sweeps-table tr[data-id='" + other.id + "']").contains("fixture-pushed"));
         assertEquals(List.of(), browser.consoleErrors());
     }
 
