@@ -47,6 +47,13 @@ class IngestBench {
         int seconds = Integer.getInteger("bench.seconds", 60);
         int watched = Math.min(trainers, Integer.getInteger("bench.watched", 20));
         Path runs = Files.createTempDirectory("tw-ingest-bench");
+        String jfrFile = System.getProperty("bench.jfr"); // a JFR recording of the whole run, for finding where the time goes
+        jdk.jfr.Recording jfr = null;
+        if (jfrFile != null) {
+            jfr = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+            jfr.setDestination(Path.of(jfrFile));
+            jfr.start();
+        }
         try (TrainwatchServer server = new TrainwatchServer(TrainwatchServer.Options.defaults().withPort(0).withRuns(runs).withMaxParallel(1)).start()) {
             String base = "http://127.0.0.1:" + server.port();
             HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(4)).connectTimeout(Duration.ofSeconds(10)).build();
@@ -110,6 +117,11 @@ class IngestBench {
                     pct(lat, 50), pct(lat, 95), pct(lat, 99), lat.isEmpty() ? -1 : lat.get(lat.size() - 1), heap >> 20, cores,
                     server.stats.count(500, 600));
             System.out.println("\n===== RESULTS =====\n" + out);
+        } finally {
+            if (jfr != null) {
+                jfr.stop();
+                jfr.close();
+            }
         }
     }
 

@@ -68,7 +68,9 @@ public final class AccessRules {
             rule("GET", "/api/tokens", Need.ADMIN),
             rule("POST", "/api/tokens", Need.ADMIN),
             rule("DELETE", "/api/tokens/{name}", Need.ADMIN),
-            rule("GET", "/api/audit", Need.ADMIN)
+            rule("GET", "/api/audit", Need.ADMIN),
+            // the server's own figures (docs/api.md "Metrics"): public to the same roles as the dashboard
+            rule("GET", "/metrics", Need.VIEWER)
             // add new routes' lines above this one
     );
 

@@ -7,6 +7,7 @@ import trainwatch.ensemble.EnsembleService;
 import trainwatch.ingest.IngestService;
 import trainwatch.live.LiveHub;
 import trainwatch.live.RunListFeed;
+import trainwatch.metrics.ServerMetrics;
 import trainwatch.run.RunService;
 import trainwatch.sweep.SweepService;
 import trainwatch.team.TeamService;
@@ -27,6 +28,7 @@ public final class AppServices {
     IngestService ingest;
     EnsembleService ensembles;
     SweepService sweeps;
+    ServerMetrics metrics;
     AuthService auth;
     TeamService team;
 
@@ -56,6 +58,12 @@ public final class AppServices {
     /** Notes, tags and exports: /api/runs/{id}/notes, /tags, /export. */
     public AppServices team(TeamService team) {
         this.team = team;
+        return this;
+    }
+
+    /** The server's figures behind /metrics. */
+    public AppServices metrics(ServerMetrics metrics) {
+        this.metrics = metrics;
         return this;
     }
 

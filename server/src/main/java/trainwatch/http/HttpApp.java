@@ -64,6 +64,31 @@ public final class HttpApp {
         public long internalErrors() {
             return internalErrors.get();
         }
+
+        private final AtomicLong webSockets = new AtomicLong();
+        private final AtomicLong slowClosed = new AtomicLong();
+
+        void webSocketOpened() {
+            webSockets.incrementAndGet();
+        }
+
+        void webSocketClosed() {
+            webSockets.decrementAndGet();
+        }
+
+        void slowClientClosed() {
+            slowClosed.incrementAndGet();
+        }
+
+        /** Live WebSocket connections open now (run streams and the run list). */
+        public long webSocketClients() {
+            return webSockets.get();
+        }
+
+        /** Clients closed with 4008 because they fell too far behind. */
+        public long slowClientsClosed() {
+            return slowClosed.get();
+        }
     }
 
     /** The app: every route of docs/api.md, the error mapping and the static front end. */
@@ -71,7 +96,7 @@ public final class HttpApp {
         ResponseCounts stats = s.stats;
         RunRoutes rest = new RunRoutes(s.runs);
         RunListRoutes runList = new RunListRoutes(s.runs);
-        LiveRoutes live = new LiveRoutes(s.runs, s.hub, s.list, s.hub.limits().pingMs());
+        LiveRoutes live = new LiveRoutes(s.runs, s.hub, s.list, s.hub.limits().pingMs(), stats);
         AuthGuard guard = s.auth == null ? null : new AuthGuard(s.auth);
         List<String> hostNames = s.auth == null ? List.of() : s.auth.hostNames();
         Javalin app = Javalin.create(cfg -> {
@@ -100,6 +125,7 @@ public final class HttpApp {
             }
             cfg.routes.apiBuilder(() -> {
                 before("/api/*", Csrf::checkStateChange);
+                if (s.metrics != null) metricsRoutes(new MetricsRoutes(s.metrics));
                 path("/api", () -> {
                     if (guard != null) authRoutes(new AuthRoutes(s.auth));
                     runRoutes(rest, runList, live);
@@ -178,6 +204,11 @@ public final class HttpApp {
             post("tags", team::changeTags);
             get("export", team::export);
         });
+    }
+
+    /** /metrics (docs/api.md "Metrics"): Prometheus text format. */
+    private static void metricsRoutes(MetricsRoutes m) {
+        get("/metrics", m::scrape);
     }
 
     /** /api/ensembles (docs/api.md "Ensembles"). */

@@ -10,9 +10,16 @@ import trainwatch.live.ClientSink;
 /** The hub's view of a Jetty WebSocket session: asynchronous sends whose completion we count. */
 final class JettySink implements ClientSink {
     private final Session session;
+    private final HttpApp.ResponseCounts counts;
 
     JettySink(Session session) {
+        this(session, null);
+    }
+
+    /** counts: where a slow client's 4008 close is counted (/metrics). */
+    JettySink(Session session, HttpApp.ResponseCounts counts) {
         this.session = session;
+        this.counts = counts;
     }
 
     @Override
@@ -22,6 +29,7 @@ final class JettySink implements ClientSink {
 
     @Override
     public void close(int code, String reason) {
+        if (code == trainwatch.live.LiveClient.LAGGING && counts != null) counts.slowClientClosed();
         session.close(code, reason, Callback.NOOP);
     }
 

@@ -30,12 +30,16 @@ final class LiveRoutes {
     private final LiveHub hub;
     private final RunListFeed list;
     private final long pingMs;
+    private final HttpApp.ResponseCounts counts;
+    /** Set while a connection is counted among the open WebSocket clients (close and error may both come). */
+    static final String COUNTED = "trainwatch.counted";
 
-    LiveRoutes(RunService runs, LiveHub hub, RunListFeed list, long pingMs) {
+    LiveRoutes(RunService runs, LiveHub hub, RunListFeed list, long pingMs, HttpApp.ResponseCounts counts) {
         this.runs = runs;
         this.hub = hub;
         this.list = list;
         this.pingMs = pingMs;
+        this.counts = counts;
     }
 
     /** Refused before the upgrade (plain JSON errors): foreign Origin, bad id, unknown run, bad after. */
@@ -53,7 +57,8 @@ final class LiveRoutes {
         ws.onConnect(ctx -> {
             ctx.enableAutomaticPings(pingMs, TimeUnit.MILLISECONDS);
             Long after = ctx.queryParam("after") == null ? null : ctx.queryParamAsClass("after", Long.class).get();
-            ctx.attribute(CLIENT, hub.connect(ctx.pathParam("id"), new JettySink(ctx.session), after));
+            opened(ctx);
+            ctx.attribute(CLIENT, hub.connect(ctx.pathParam("id"), new JettySink(ctx.session, counts), after));
         });
         ws.onMessage(LiveRoutes::message);
         ws.onBinaryMessage(LiveRoutes::binary);
@@ -64,7 +69,8 @@ final class LiveRoutes {
     void runList(WsConfig ws) {
         ws.onConnect(ctx -> {
             ctx.enableAutomaticPings(pingMs, TimeUnit.MILLISECONDS);
-            ctx.attribute(CLIENT, list.connect(new JettySink(ctx.session)));
+            opened(ctx);
+            ctx.attribute(CLIENT, list.connect(new JettySink(ctx.session, counts)));
         });
         ws.onMessage(LiveRoutes::message);
         ws.onBinaryMessage(LiveRoutes::binary);
@@ -99,7 +105,18 @@ final class LiveRoutes {
         return ctx.header("Sec-WebSocket-Version") != null;
     }
 
+    private void opened(WsContext ctx) {
+        ctx.attribute(COUNTED, Boolean.TRUE);
+        counts.webSocketOpened();
+    }
+
     private void leave(WsContext ctx, boolean run) {
+        synchronized (ctx.session) {
+            if (Boolean.TRUE.equals(ctx.attribute(COUNTED))) {
+                ctx.attribute(COUNTED, Boolean.FALSE);
+                counts.webSocketClosed();
+            }
+        }
         LiveClient c = ctx.attribute(CLIENT);
         if (c == null) return;
         if (run) hub.disconnect(ctx.pathParam("id"), c);

@@ -19,6 +19,7 @@ import trainwatch.live.AlertWebhook;
 import trainwatch.live.LiveHub;
 import trainwatch.live.LiveLimits;
 import trainwatch.live.RunListFeed;
+import trainwatch.metrics.ServerMetrics;
 import trainwatch.run.ChildJvm;
 import trainwatch.run.Executor;
 import trainwatch.run.ExecutorFactory;
@@ -140,6 +141,8 @@ public final class TrainwatchServer implements AutoCloseable {
     public final EnsembleService ensembles;
     /** Notes, tags and exports (docs/export.md). */
     public final TeamService team;
+    /** /metrics: another executor adds its name through {@link ServerMetrics#executorOf} and {@link ServerMetrics#runStarted}. */
+    public final ServerMetrics metrics;
     private final Javalin app;
 
     /** The auth layer (docs/auth.md): tokens, sessions, audit log. */
@@ -173,6 +176,7 @@ public final class TrainwatchServer implements AutoCloseable {
                 clock, trainwatch.config.DatasetCatalog.dataDir());
         ingest = new IngestService(store, index, clock, IngestLimits.DEFAULT);
         supervisor.remoteRuns(ingest);
+        ingest.onAppended(hub::nudge); // the server writes remote runs itself: it streams them at once, no polling
         if (executor != supervisor) executor.remoteRuns(ingest);
         runs.onDelete(ingest::forget);
         list = new RunListFeed(index, hub::watch, o.limits());
@@ -182,8 +186,9 @@ public final class TrainwatchServer implements AutoCloseable {
         ensembles.useSweeps((sweep, k) -> trainwatch.ensemble.SweepMembers.top(sweeps, sweep, k));
         team = new TeamService(store, runs, index, clock);
         team.onNote((id, note) -> hub.send(id, new Note.Message(note))); // open run pages show it at once
+        metrics = metrics(index, supervisor, executor, ingest, stats);
         app = HttpApp.create(new AppServices(o.host(), o.port(), o.webDir(), runs, hub, list, stats)
-                .ingest(ingest).ensembles(ensembles).sweeps(sweeps).team(team).auth(auth));
+                .ingest(ingest).ensembles(ensembles).sweeps(sweeps).team(team).auth(auth).metrics(metrics));
     }
 
     /** Listens, then recovers the runs on disk (re-attach / interrupted / re-queue) and checks the run index in the background. */
@@ -203,6 +208,31 @@ public final class TrainwatchServer implements AutoCloseable {
         sweeps.start(SweepService.TICK_MS); // after the supervisor: running sweeps continue with their trial runs recovered
         ensembles.start();
         return this;
+    }
+
+    /** What /metrics reads: runs from the index, starts from the supervisor and the ingest service, the web app's counts. */
+    private static ServerMetrics metrics(RunIndex index, Supervisor supervisor, Executor executor, IngestService ingest,
+                                         HttpApp.ResponseCounts stats) {
+        ServerMetrics m = new ServerMetrics(index::entries);
+        supervisor.onTrainerStart(id -> m.runStarted(ServerMetrics.LOCAL));
+        ingest.onCreated(id -> m.runStarted(ServerMetrics.REMOTE));
+        if (executor != supervisor) {
+            // another executor's runs are launched here (no "remote" origin) but written through the ingest service
+            var fallback = m.executorOf();
+            m.executorOf(e -> e.remote() == null && ingest.owns(e.id()) ? executor.name() : fallback.apply(e));
+            ingest.onAdopted(id -> m.runStarted(executor.name()));
+        }
+        m.counter("trainwatch.ingest.rows", "Scalars rows stored from remote trainers (rate() = rows per second)", ingest::rowsStored);
+        m.counter("trainwatch.ingest.records", "Records of every type stored from remote trainers", ingest::recordsStored);
+        m.counter("trainwatch.ingest.batches", "Ingest batches that stored records", ingest::batchesStored);
+        m.gauge("trainwatch.websocket.clients", "Open live WebSocket connections (run streams and the run list)", stats::webSocketClients);
+        m.counter("trainwatch.websocket.slow.closed", "Live clients closed with 4008 because they fell too far behind", stats::slowClientsClosed);
+        m.counter("trainwatch.http.internal.errors", "Server faults answered 500 (each logged with its id)", stats::internalErrors);
+        for (int c = 1; c <= 5; c++) {
+            int from = c * 100;
+            m.counter("trainwatch.http.responses", "HTTP responses by status class", () -> stats.count(from, from + 100), "status", c + "xx");
+        }
+        return m;
     }
 
     /** The sweep facade, for the sweep routes. */
@@ -233,6 +263,7 @@ public final class TrainwatchServer implements AutoCloseable {
     public void close() {
         sweeps.close();
         app.stop();
+        metrics.close();
         ensembles.close();
         list.close();
         hub.close();

@@ -67,6 +67,12 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
     /** Runs whose liveness an executor watches (their pods): silence does not make them interrupted. */
     private volatile java.util.function.Predicate<String> watched = id -> false;
     private final Map<String, RemoteRun> known = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.LongAdder rowsStored = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder recordsStored = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder batchesStored = new java.util.concurrent.atomic.LongAdder();
+    private volatile java.util.function.Consumer<String> onCreated = id -> {};
+    private volatile java.util.function.Consumer<String> onAdopted = id -> {};
+    private volatile java.util.function.Consumer<String> onAppended = id -> {};
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "trainwatch-ingest");
         t.setDaemon(true);
@@ -82,6 +88,36 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
 
     public IngestLimits limits() {
         return limits;
+    }
+
+    /** Scalars rows stored since the server started (a counter for /metrics). */
+    public long rowsStored() {
+        return rowsStored.sum();
+    }
+
+    /** Records of every type stored since the server started. */
+    public long recordsStored() {
+        return recordsStored.sum();
+    }
+
+    /** Batches that stored at least one record. */
+    public long batchesStored() {
+        return batchesStored.sum();
+    }
+
+    /** Called with the id of each remote run created (its trainer has started). */
+    public void onCreated(java.util.function.Consumer<String> listener) {
+        this.onCreated = listener;
+    }
+
+    /** Called with the id of each run another executor hands to a trainer elsewhere ({@link #adopt}: a Job was made for it). */
+    public void onAdopted(java.util.function.Consumer<String> listener) {
+        this.onAdopted = listener;
+    }
+
+    /** Called (without blocking) each time records of a run were appended and flushed: the live hub streams them at once. */
+    public void onAppended(java.util.function.Consumer<String> listener) {
+        this.onAppended = listener;
     }
 
     /** Tests shorten the idle timeout or the batch limits with this. */
@@ -187,6 +223,7 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
             r.alerts = ServerAlerts.forConfig(cfg);
         }
         index.touch(id);
+        onCreated.accept(id);
         return new Created(id, key);
     }
 
@@ -279,12 +316,14 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
         long now = clock.millis();
         Double step0Loss = null, step0Reg = null;
         boolean ended = false;
+        int rows = 0;
         for (IngestRecord rec : fresh) {
             if (rec instanceof IngestRecord.ScalarsRow s) {
                 long t = s.t() < 0 ? now : s.t();
                 r.lastSeq = r.writer.scalars(s.step(), t, s.tags(), s.values());
                 r.lastStep = s.step();
                 r.alerts.onScalars(s.step(), t, s.tags(), s.values());
+                rows++;
                 if (s.step() == 0) {
                     Scalars row = new Scalars(0, 0, 0, s.tags(), s.values());
                     if (row.value("loss") != null) step0Loss = row.value("loss");
@@ -318,6 +357,10 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
             r.lastSeq = r.writer.alert(a.step(), a.t(), a.kind(), a.tag(), a.message(), a.advice());
         r.writer.flush();
         r.heardMs = clock.millis();
+        batchesStored.increment();
+        recordsStored.add(fresh.size());
+        rowsStored.add(rows);
+        onAppended.accept(r.id);
         if (ended) {
             r.writer.close();
             r.writer = null;
@@ -431,7 +474,9 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
             lastSeq = rd.lastSeq();
         }
         new IngestFile(IngestKey.hash(key), classes, next, lastSeq, 0).write(store.dir(id));
+        store.clearStopRequest(id); // a stop of an earlier life (before a resume) is not this trainer's
         load(id);
+        onAdopted.accept(id);
         return key;
     }
 
@@ -461,6 +506,7 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
                 }
             }
             index.touch(id);
+            onAppended.accept(id);
             LOG.info("remote run {}: {} ({})", id, status.wire(), reason);
             return true;
         }
@@ -506,6 +552,7 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
                     r.writer.close();
                     r.writer = null;
                     index.touch(r.id);
+                    onAppended.accept(r.id);
                     LOG.info("remote run {}: {} ({})", r.id, s.wire(), why);
                 } catch (RuntimeException e) {
                     LOG.warn("remote run {}: could not mark it silent: {}", r.id, e.toString());

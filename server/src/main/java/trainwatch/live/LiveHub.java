@@ -37,6 +37,11 @@ public final class LiveHub implements AutoCloseable {
     private volatile Set<String> watched = Set.of();
     private final ScheduledExecutorService tailer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "trainwatch-live-tailer"));
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "trainwatch-live-timers"));
+    /** Runs whose writer (this server's ingest service) said it appended: polled at once, not at the next tick. */
+    private final Set<String> nudged = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicBoolean drainQueued = new java.util.concurrent.atomic.AtomicBoolean();
+    /** A pushed feed is still polled this often by the tick, in case a nudge was missed. */
+    static final long PUSHED_POLL_MS = 1000;
 
     /** The sizes and timings this hub was built with (the routes read the ping interval). */
     public LiveLimits limits() {
@@ -63,6 +68,36 @@ public final class LiveHub implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.debug("run {}: cannot watch yet: {}", id, e.toString());
             }
+        }
+    }
+
+    /**
+     * The run's writer is this server (a remote run's ingest) and it has just appended and flushed: the run is polled
+     * now on the tailer thread instead of at the next tick, and from then on the tick polls it only as a fallback
+     * (once a second, its status file every few seconds). With a thousand remote runs, polling every log every tick
+     * was most of the tailer's work and of the ingest-to-browser latency.
+     */
+    public void nudge(String id) {
+        nudged.add(id);
+        if (drainQueued.compareAndSet(false, true)) {
+            try {
+                tailer.execute(this::drainNudged);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                drainQueued.set(false); // shutting down
+            }
+        }
+    }
+
+    private void drainNudged() {
+        drainQueued.set(false);
+        long now = clock.millis();
+        for (java.util.Iterator<String> it = nudged.iterator(); it.hasNext(); ) {
+            String id = it.next();
+            it.remove();
+            RunFeed f = feeds.get(id);
+            if (f == null) continue;
+            f.pushed();
+            pollOne(f, now);
         }
     }
 
@@ -112,17 +147,26 @@ public final class LiveHub implements AutoCloseable {
     private void tick() {
         long now = clock.millis();
         for (RunFeed f : feeds.values()) {
-            try {
-                f.poll(now);
-                f.failures = 0;
-            } catch (RunNotFoundException e) {
-                if (feeds.remove(f.id, f)) f.close(1001, "run deleted");
-                continue;
-            } catch (RuntimeException e) {
-                if (f.failures++ % 500 == 0) LOG.warn("run {}: live tail failed ({} times in a row): {}", f.id, f.failures, e.toString());
+            if (!f.isPushed() || now - f.lastPollMs >= PUSHED_POLL_MS) {
+                if (!pollOne(f, now)) continue;
             }
             if (!watched.contains(f.id) && now - f.idleSince(now) > IDLE_CLOSE_MS && feeds.remove(f.id, f)) f.close(1001, "idle");
         }
+    }
+
+    /** false when the run is gone (its feed closed). */
+    private boolean pollOne(RunFeed f, long now) {
+        try {
+            f.poll(now);
+            f.lastPollMs = now;
+            f.failures = 0;
+        } catch (RunNotFoundException e) {
+            if (feeds.remove(f.id, f)) f.close(1001, "run deleted");
+            return false;
+        } catch (RuntimeException e) {
+            if (f.failures++ % 500 == 0) LOG.warn("run {}: live tail failed ({} times in a row): {}", f.id, f.failures, e.toString());
+        }
+        return true;
     }
 
     /** Wraps the socket so a client closed for lagging is dropped outright if it never reads its close frame. */

@@ -46,6 +46,13 @@ final class RunFeed {
     private boolean closed;
     /** Consecutive failed polls (touched by the tailer thread only). */
     int failures;
+    /** When the tailer last polled this feed (tailer thread only). */
+    long lastPollMs;
+    /** Its writer tells the hub when it appends (LiveHub.nudge): status and checks files are read rarely. */
+    private volatile boolean pushed;
+    private long statePollMs = STATE_POLL_MS;
+    private long checksPollMs = CHECKS_POLL_MS;
+    private static final long PUSHED_FILES_POLL_MS = 5000;
 
     RunFeed(String id, RunReader reader, LiveLimits limits, AlertSink alerts, long nowMs) {
         this.id = id;
@@ -61,6 +68,18 @@ final class RunFeed {
         this.idleSinceMs = nowMs;
     }
 
+    /** The run's writer (this server) announces its appends; its status changes come through the log. */
+    synchronized void pushed() {
+        if (pushed) return;
+        pushed = true;
+        statePollMs = PUSHED_FILES_POLL_MS;
+        checksPollMs = PUSHED_FILES_POLL_MS;
+    }
+
+    boolean isPushed() {
+        return pushed;
+    }
+
     /** Reads what was appended since the last poll and sends it; called by the hub's single tailer thread. */
     synchronized void poll(long nowMs) {
         if (closed) return;
@@ -73,7 +92,7 @@ final class RunFeed {
             if (!fresh.isEmpty()) publish(fresh);
             if (b.events().size() < limits.maxReadPerTick()) break;
         }
-        if (nowMs - lastStatePoll >= STATE_POLL_MS) {
+        if (nowMs - lastStatePoll >= statePollMs) {
             lastStatePoll = nowMs;
             StatusRecord s = reader.state();
             if (s.status() != status) {
@@ -81,7 +100,7 @@ final class RunFeed {
                 broadcast(Wire.status(s.updatedMs(), s.status(), s.reason()));
             }
         }
-        if (nowMs - lastChecksPoll >= CHECKS_POLL_MS) {
+        if (nowMs - lastChecksPoll >= checksPollMs) {
             lastChecksPoll = nowMs;
             // a check process killed before writing its result is pushed as failed, as the REST view shows it
             for (CheckResult c : reader.checks()) {

@@ -123,6 +123,13 @@ public final class Supervisor implements Executor {
         this.remote = r;
     }
 
+    /** Called with a run's id each time a trainer is started for it (/metrics counts starts). */
+    public void onTrainerStart(java.util.function.Consumer<String> listener) {
+        this.onTrainerStart = listener;
+    }
+
+    private volatile java.util.function.Consumer<String> onTrainerStart = id -> {};
+
     /**
      * Told a run's id after this supervisor wrote its status, or when a trainer it started exits (its final
      * status is on disk then), so the run list shows it without waiting for a poll. Called under this
@@ -493,6 +500,7 @@ public final class Supervisor implements Executor {
                 if (!store.exists(id) || store.state(id).status() != RunStatus.QUEUED) continue; // deleted or stopped meanwhile
                 Process child = launcher.startTrainer(id);
                 children.put(id, child);
+                onTrainerStart.accept(id);
                 String run = id;
                 child.onExit().thenRun(() -> statusChanged(run)); // its final status is written by now
             } catch (Exception e) {

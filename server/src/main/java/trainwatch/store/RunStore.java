@@ -260,6 +260,15 @@ public final class RunStore {
         return StopRequest.read(existing(id).dir());
     }
 
+    /** Forgets a stop asked for in an earlier life of the run (it is about to train again). */
+    public void clearStopRequest(String id) {
+        try {
+            java.nio.file.Files.deleteIfExists(existing(id).dir().resolve(StopRequest.FILE));
+        } catch (java.io.IOException e) {
+            throw IoErrors.unchecked(e, existing(id).dir(), ops);
+        }
+    }
+
     /** True while a live process holds the run's trainer lock. */
     public boolean trainerAlive(String id) {
         return TrainerLock.held(existing(id).lock());
