@@ -13,6 +13,7 @@ import { RunPicker } from '../run-picker.js';
 import { stepsPerEpoch } from '../config-summary.js';
 import { fmtNum } from '../format.js';
 import { teamApi, copyLinkButton } from '../team-api.js';
+import { replaceViewUrl } from '../view-url.js';
 
 const COMMON_TAGS = ['loss', 'val_loss', 'train_acc', 'val_acc', 'examples_per_sec'];
 
@@ -73,7 +74,7 @@ export function comparePage(root, params) {
     if (st.log) q.set('log', '1');
     if (st.x !== 'step') q.set('x', st.x);
     const hash = '#/compare?' + q.toString().replace(/%2C/g, ',');
-    if (location.hash !== hash) history.replaceState(null, '', hash);
+    replaceViewUrl(hash);
   }
 
   async function exportShown() {

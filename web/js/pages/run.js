@@ -16,6 +16,7 @@ import { ensembleApi } from '../ensemble-api.js';
 import { NotesPanel } from '../notes-panel.js';
 import { TagEditor } from '../tag-editor.js';
 import { teamApi, copyLinkButton } from '../team-api.js';
+import { replaceViewUrl } from '../view-url.js';
 
 export function runPage(root, id, params = new URLSearchParams()) {
   const charts = new RunCharts(id);
@@ -127,7 +128,7 @@ export function runPage(root, id, params = new URLSearchParams()) {
     const pinned = filters.pinnedStep() ?? (st.filtersShown ? null : fstep);
     if (pinned != null) q.set('fstep', String(pinned));
     const hash = '#/run/' + encodeURIComponent(id) + (q.toString() ? '?' + q : '');
-    if (location.hash !== hash) history.replaceState(null, '', hash);
+    replaceViewUrl(hash);
   }
 
   async function setX(mode) {

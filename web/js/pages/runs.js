@@ -11,6 +11,7 @@ import { normalizeRun, remoteLabel, progressOf, RateTracker, fmtBytes, filtersFr
 import { DEMO_CONFIG } from '../config-fields.js';
 import { RunForm } from '../run-form.js';
 import { DiskLine } from '../disk.js';
+import { replaceViewUrl } from '../view-url.js';
 
 const PAGE = 100;
 const STATUSES = ['queued', 'running', 'finished', 'pruned', 'failed', 'diverged', 'stopped', 'interrupted'];
@@ -33,7 +34,7 @@ export function runsPage(root, params) {
   const search = h('input.filter#runs-search', { type: 'search', placeholder: 'search names', value: f.q, 'aria-label': 'search runs by name',
     on: { input: () => { f.q = search.value.trim(); reloadSoon(250); } } });
   const chips = h('div.status-chips#status-chips', { role: 'group', 'aria-label': 'filter by status' });
-  const tagBox = h('input.filter#runs-tag', { type: 'search', placeholder: 'tag', value: f.tag, size: 10, 'aria-label': 'show runs with this tag',
+  const tagBox = h('input.filter#runs-tag', { type: 'search', placeholder: 'tag', value: f.tag, 'aria-label': 'show runs with this tag', style: { width: '9em' },
     on: { input: () => { f.tag = tagBox.value.trim(); reloadSoon(250); } } });
   const archivedSel = h('select#runs-archived', { 'aria-label': 'archived runs', on: { change: () => { f.archived = archivedSel.value; reload(); } } },
     h('option', { value: '', selected: !f.archived }, 'hide archived'),
@@ -67,7 +68,7 @@ export function runsPage(root, params) {
   async function reload(keep = false) {
     const gen = ++st.gen;
     disk.refresh();
-    history.replaceState(null, '', hashOf(f));
+    replaceViewUrl(hashOf(f));
     const want = keep ? Math.min(1000, Math.max(PAGE, st.rows.length)) : PAGE;
     try {
       const page = await listPage(query(), { limit: want });
@@ -265,8 +266,8 @@ export function runsPage(root, params) {
       h('td.name', { title: r.name }, h('a', { href: '#/run/' + encodeURIComponent(r.id) }, r.name), r.archived ? h('span.tag-archived', 'archived') : null,
         r.sweep ? h('a.tag-sweep', { href: '#/sweep/' + encodeURIComponent(r.sweep), title: 'a trial of sweep ' + r.sweep }, 'sweep') : null,
         remoteTag(r.remote),
-        r.tags.map((t) => h('button.list-tag', { type: 'button', dataset: { tag: t }, title: 'show only runs tagged ' + t,
-          on: { click: () => { f.tag = t; tagBox.value = t; reload(); } } }, t))),
+        r.tags.length ? h('div.row-tags', r.tags.map((t) => h('button.list-tag', { type: 'button', dataset: { tag: t }, title: 'show only runs tagged ' + t,
+          on: { click: () => { f.tag = t; tagBox.value = t; reload(); } } }, t))) : null),
       h('td.status-cell', h('span', { class: 'status status-' + r.status, title: r.reason || '' }, r.status),
         r.reason && r.status !== 'finished' ? h('div.reason.small', { title: r.reason }, r.reason) : null),
       progressCell(r),

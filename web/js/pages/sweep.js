@@ -13,6 +13,7 @@ import { ParCoords } from '../charts/parcoords.js';
 import { ParamScatter, BestSoFar, CurveOverlay } from '../charts/sweep-plots.js';
 import { TrialTable } from '../trial-table.js';
 import { fmtNum, fmtInt, fmtTime } from '../format.js';
+import { replaceViewUrl } from '../view-url.js';
 
 const CURVES_TOP = 20;          // the overlay shows the best visible trials, the selected and the running ones
 const CURVE_POINTS = 100;
@@ -186,7 +187,7 @@ export function sweepPage(root, id, params = new URLSearchParams()) {
     const q = new URLSearchParams();
     for (const [a, [t0, t1]] of parcoords.brushes) q.set('b.' + st.set.allAxes[a].key, +t0.toFixed(4) + ',' + +t1.toFixed(4));
     const hash = '#/sweep/' + encodeURIComponent(id) + (q.toString() ? '?' + q.toString().replace(/%2C/g, ',') : '');
-    if (location.hash !== hash) history.replaceState(null, '', hash);
+    replaceViewUrl(hash);
   }
 
   function drawBrushes() {

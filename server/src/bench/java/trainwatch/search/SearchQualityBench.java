@@ -36,7 +36,8 @@ import org.junit.jupiter.api.Timeout;
  * [1e-7, 1e-5] does not, after 81 steps); a 4 x 4 grid tries 4 learning rates, 16 random
  * trials try 16.
  *
- * <p>{@code -Dsearch.bench.repeats=N} (default 10), {@code -Dsearch.bench.parts=main,one}. A trial that fails
+ * <p>{@code -Dsearch.bench.repeats=N} (default 10), {@code -Dsearch.bench.parts=main,one}, {@code -Dsearch.bench.from=R},
+ * {@code -Dsearch.bench.methods=grid,random,tpe,random+asha,tpe+asha}; {@code -Dsearch.bench.cleanup=gc} (SpiralObjective). A trial that fails
  * (an exception, not a divergence) ends the bench: it would be a broken measurement, not a bad configuration.
  */
 @Tag("bench")
@@ -46,6 +47,8 @@ class SearchQualityBench {
     private static final int FROM = Integer.getInteger("search.bench.from", 0);
     private static final int N = REPEATS - FROM;
     private static final Set<String> PARTS = Set.of(System.getProperty("search.bench.parts", "main,one").split(","));
+    /** The main part's methods to run (the others print NaN): e.g. only the cheap ASHA searches of earlier repeats again. */
+    private static final Set<String> METHODS = Set.of(System.getProperty("search.bench.methods", "grid,random,tpe,random+asha,tpe+asha").split(","));
     private static final int TRAIN = 900, VAL = 600, BATCH = 100, EPOCHS = 9;
     private static final double LR_MIN = 1e-4, LR_MAX = 10;
 
@@ -97,15 +100,19 @@ class SearchQualityBench {
         double[][][] epochs = new double[methods.length][budgets.length][N];
         for (int rr = 0; rr < N; rr++) {
             int r = FROM + rr;
-            long t0 = System.nanoTime();
+            long t0 = System.nanoTime(), cpu0 = cpu.getCurrentThreadCpuTime();
+            int costs0 = costs.size();
             SpiralObjective obj = new SpiralObjective(TRAIN, VAL, BATCH, EPOCHS, r + 1, dir);
             long samplerSeed = 1000 + r;
-            for (int b = 0; b < budgets.length; b++) {
+            for (double[][] m : best) for (double[] b : m) b[rr] = Double.NaN;
+            for (double[][] m : epochs) for (double[] b : m) b[rr] = Double.NaN;
+            for (int b = 0; b < budgets.length && METHODS.contains("grid"); b++) {
                 List<SpiralObjective.Result> g = search(new GridSampler(b == 0 ? GRID_16 : GRID_48), obj, samplerSeed, budgets[b], EarlyStop::none);
                 best[0][b][rr] = bestOf(g, budgets[b]);
                 epochs[0][b][rr] = spentOf(g, budgets[b]);
             }
             for (int m = 1; m < methods.length; m++) {
+                if (!METHODS.contains(methods[m])) continue;
                 String method = methods[m].replace("+asha", "");
                 boolean asha = methods[m].endsWith("+asha");
                 List<SpiralObjective.Result> res = search(Sampler.of(method, MAIN, Goal.MAX), obj, samplerSeed, 48,
@@ -115,7 +122,10 @@ class SearchQualityBench {
                     epochs[m][b][rr] = spentOf(res, budgets[b]);
                 }
             }
-            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "repeat %d (%.0f s):", r, (System.nanoTime() - t0) / 1e9));
+            double trained = costs.subList(costs0, costs.size()).stream().mapToDouble(x -> x[2]).sum(), cpuS = (cpu.getCurrentThreadCpuTime() - cpu0) / 1e9;
+            // CPU per epoch trained stays flat repeat after repeat when the JVM does not slow down (TrialDriftBench)
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "repeat %d (%.0f s, training thread CPU %.0f s = %.1f ms per epoch trained):",
+                    r, (System.nanoTime() - t0) / 1e9, cpuS, 1000 * cpuS / Math.max(1, trained)));
             for (int m = 0; m < methods.length; m++)
                 line.append(String.format(Locale.ROOT, " %s %.3f/%.3f (%.0f/%.0f ep)", methods[m], best[m][0][rr], best[m][1][rr], epochs[m][0][rr], epochs[m][1][rr]));
             System.out.println(line);

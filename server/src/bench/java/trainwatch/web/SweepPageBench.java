@@ -46,8 +46,8 @@ class SweepPageBench {
         long t0 = System.nanoTime();
         SweepFiles sweep = SweepFiles.write(root.resolve("runs"), "bench-10k", TRIALS, false);
         System.out.printf("wrote a %d-trial sweep in %.1f s%n", TRIALS, (System.nanoTime() - t0) / 1e9);
-        // the screenshot's sweep: 300 trials, each a run with its val_acc curve
-        SweepFiles shot = SweepFiles.write(root.resolve("runs"), "spiral-lr-l2-dropout", 300, true);
+        // the screenshot's sweep: 1,000 trials, each a run with its val_acc curve
+        SweepFiles shot = SweepFiles.write(root.resolve("runs"), "spiral-lr-l2-dropout", Integer.getInteger("bench.sweep.shot", 1000), true);
         try (ServerProcess server = new ServerProcess(root.resolve("runs")).start(); Browser b = new Browser()) {
             List<Double> first = new ArrayList<>(), route = new ArrayList<>(), sync = new ArrayList<>(), frame = new ArrayList<>();
             Map<String, List<Double>> parts = new java.util.TreeMap<>();
@@ -83,7 +83,7 @@ class SweepPageBench {
         }
     }
 
-    /** docs/screenshots/sweep-page.png: the 300-trial sweep with optimizer.lr brushed and the best 5 selected. */
+    /** docs/screenshots/sweep-page.png: the 1,000-trial sweep with optimizer.lr brushed and the best 5 selected. */
     static void screenshot(Browser b, String url) throws Exception {
         b.driver.manage().window().setSize(new org.openqa.selenium.Dimension(1400, 1950));
         b.driver.get("about:blank");

@@ -149,14 +149,14 @@ final class SweepPrinter {
         List<TrialView> shown = pick(all, bestTrial, last);
         int[] w = new int[paths.size()];
         for (int i = 0; i < w.length; i++) w[i] = Math.min(16, Math.max(10, paths.get(i).length()));
-        int mw = Math.max(9, tag.length());
+        int mw = Math.max(9, tag.length()), bw = Math.max(11, mw);
         List<String> lines = new ArrayList<>();
-        StringBuilder h = new StringBuilder(String.format(Locale.ROOT, "%6s  %-11s %" + mw + "s %" + mw + "s %6s", "trial", "status", tag, "best so far", "epochs"));
+        StringBuilder h = new StringBuilder(String.format(Locale.ROOT, "%6s  %-11s %" + mw + "s %" + bw + "s %6s", "trial", "status", tag, "best so far", "epochs"));
         for (int i = 0; i < w.length; i++) h.append("  ").append(pad(cut(paths.get(i), w[i]), w[i]));
         lines.add(h.toString());
         for (TrialView t : shown) {
             Double bs = bestSoFar.get(t.n());
-            StringBuilder r = new StringBuilder(String.format(Locale.ROOT, "%6s  %-11s %" + mw + "s %" + mw + "s %6s", (t == bestTrial ? "*" : "") + t.n(),
+            StringBuilder r = new StringBuilder(String.format(Locale.ROOT, "%6s  %-11s %" + mw + "s %" + bw + "s %6s", (t == bestTrial ? "*" : "") + t.n(),
                     t.status(), t.value() == null ? "-" : num(t.value()), bs == null ? "-" : num(bs),
                     t.status().equals("queued") ? "-" : String.valueOf(t.epochs())));
             for (int i = 0; i < w.length; i++) {

@@ -87,7 +87,7 @@ public final class SweepService implements AutoCloseable {
                 s.tick();
                 if (s.done()) {
                     it.remove();
-                    viewed.put(s.id, new Viewed(s, store.eventsSize(s.id))); // shown from now on as its files say
+                    released(s); // shown from now on as its files say
                 }
             } catch (RuntimeException e) {
                 LOG.warn("sweep {}: tick failed: {}", s.id, e.toString());
@@ -100,42 +100,55 @@ public final class SweepService implements AutoCloseable {
     static final int WATCH_EVERY_TICKS = 4;
     private long ticks;
     private boolean watched;
+    /** What the watcher last told of each sweep not run here: the events' size then, and its trials. */
+    private final Map<String, Seen> seen = new ConcurrentHashMap<>();
+
+    private record Seen(long size, Map<Integer, TrialView> trials) {}
 
     /**
      * Sweeps another process runs on the same runs/ (a `sweep` command): when one appears or its
      * events.jsonl grows, it is replayed and its changes are told like this service's own (each
      * trial that changed, then the summary), so the pages follow it live. The first look only
-     * takes note of what is there.
+     * takes note of what is there. Its own record ({@link #seen}), not the read cache: a GET that
+     * replayed the sweep first must not hide the change.
      */
     synchronized void watchOthers() {
-        for (String id : store.ids()) {
+        List<String> ids = store.ids();
+        seen.keySet().retainAll(new java.util.HashSet<>(ids));
+        for (String id : ids) {
             if (owned.containsKey(id)) continue;
             try {
                 long size = store.eventsSize(id);
-                Viewed v = viewed.get(id);
-                if (v != null && v.size() == size) continue;
-                Sweeper now = load(id);
-                viewed.put(id, new Viewed(now, size));
-                if (!watched) continue;
+                Seen before = seen.get(id);
+                if (before != null && before.size() == size) continue;
+                Sweeper now = sweeper(id);
                 SweepView summary;
-                List<TrialView> trials;
+                Map<Integer, TrialView> trials = new java.util.HashMap<>();
                 synchronized (now) {
                     summary = SweepViews.summary(now);
-                    trials = now.ledger.trials().stream().map(SweepLedger.TrialState::view).toList();
+                    for (SweepLedger.TrialState t : now.ledger.trials()) trials.put(t.n, t.view());
                 }
-                if (v != null) {
-                    Map<Integer, TrialView> before = new java.util.HashMap<>();
-                    synchronized (v.sweeper()) {
-                        for (SweepLedger.TrialState t : v.sweeper().ledger.trials()) before.put(t.n, t.view());
-                    }
-                    for (TrialView t : trials) if (!t.equals(before.get(t.n()))) fire(new SweepChange(id, t, summary));
-                }
+                seen.put(id, new Seen(size, trials));
+                if (!watched) continue;
+                if (before != null)
+                    for (TrialView t : trials.values()) if (!t.equals(before.trials().get(t.n()))) fire(new SweepChange(id, t, summary));
                 fire(new SweepChange(id, null, summary));
             } catch (RuntimeException e) {
                 LOG.warn("sweep {}: cannot be read: {}", id, e.toString());
             }
         }
         watched = true;
+    }
+
+    /** A sweep this service ran is done: from now on the watcher compares it with how it ended here. */
+    private void released(Sweeper s) {
+        Map<Integer, TrialView> trials = new java.util.HashMap<>();
+        synchronized (s) {
+            for (SweepLedger.TrialState t : s.ledger.trials()) trials.put(t.n, t.view());
+        }
+        long size = store.eventsSize(s.id);
+        seen.put(s.id, new Seen(size, trials));
+        viewed.put(s.id, new Viewed(s, size));
     }
 
     public void onChange(Consumer<SweepChange> listener) {

@@ -47,7 +47,12 @@ class EnsembleEvaluatorTest {
 
     @Test
     void averaging_two_checkpoints_parameters_is_their_element_wise_mean() throws Exception {
-        MultiLayerNetwork a = ModelSerializer.restoreMultiLayerNetwork(runs.resolve(spiralA).resolve("checkpoints/epoch-0001.zip").toFile(), false);
+        // the earliest epoch checkpoint kept: which epochs are saved depends on time (a 10 s throttle) and rotation
+        Path first;
+        try (var files = java.nio.file.Files.list(runs.resolve(spiralA).resolve("checkpoints"))) {
+            first = files.filter(f -> f.getFileName().toString().matches("epoch-\\d+\\.zip")).sorted().findFirst().orElseThrow();
+        }
+        MultiLayerNetwork a = ModelSerializer.restoreMultiLayerNetwork(first.toFile(), false);
         MultiLayerNetwork b = ModelSerializer.restoreMultiLayerNetwork(runs.resolve(spiralA).resolve("checkpoints/final.zip").toFile(), false);
         float[] pa = a.params().dup().toFloatVector(), pb = b.params().dup().toFloatVector();
         float[] avg = EnsembleEvaluator.averageParameters(List.of(a, b)).params().dup().toFloatVector();
@@ -58,7 +63,8 @@ class EnsembleEvaluatorTest {
         }
         assertTrue(differ, "the two checkpoints hold different weights");
 
-        EnsembleResult r = evaluate(true, spiralA + ":epoch-1", spiralA + ":final");
+        int firstEpoch = Integer.parseInt(first.getFileName().toString().replaceAll("\\D", ""));
+        EnsembleResult r = evaluate(true, spiralA + ":epoch-" + firstEpoch, spiralA + ":final");
         assertNotNull(r.averaged(), r.averagedNote());
         assertTrue(r.averaged().valAcc() > 0 && Double.isFinite(r.averaged().valLoss()));
     }

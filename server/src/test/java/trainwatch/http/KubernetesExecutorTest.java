@@ -49,9 +49,12 @@ class KubernetesExecutorTest {
     static final String AGENT = "trainwatch-executor-under-test";
     /** Every (resource, verb) the executor called, over all tests: the Role must grant each, and each of its rules must be used. */
     static final java.util.Set<String> CALLED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    static final java.util.concurrent.atomic.AtomicInteger TESTS_DONE = new java.util.concurrent.atomic.AtomicInteger();
 
-    KubernetesMockServer server;
-    KubernetesClient client;
+    // one mock API server for the class (starting one costs seconds on a loaded machine); each test has its own runs/
+    // and looks only at the Jobs of its own runs
+    static KubernetesMockServer server;
+    static KubernetesClient client;
     Path runs;
     TrainwatchServer tw;
     Api api;
@@ -86,6 +89,7 @@ class KubernetesExecutorTest {
             assertTrue(granted.contains(call), "the executor called " + call + " (" + req.getRequestLine() + "), which K8sAccess.RULES does not grant");
             CALLED.add(call);
         }
+        TESTS_DONE.incrementAndGet();
         Api.assertNo5xx();
         assertEquals(0, tw.stats.count(500, 600), "the server answered a 5xx");
     }
@@ -238,6 +242,72 @@ class KubernetesExecutorTest {
         assertNull(job(id));
     }
 
+    // --- sweeps
+
+    @Test
+    void a_sweep_with_parallel_3_keeps_3_jobs_alive_and_a_pruned_trials_job_is_deleted() throws Exception {
+        String spec = """
+                {"name": "k8s-sweep", "base": {"dataset": "spiral", "epochs": 2, "trainSize": 100, "valSize": 30, "batchSize": 100,
+                                               "evalEvery": 1, "model": {"type": "mlp", "hidden": [8]}},
+                 "method": "random", "metric": {"tag": "val_acc", "goal": "max"},
+                 "parameters": {"optimizer.lr": {"values": [0.1, 0.2, 0.3, 0.4]}},
+                 "trials": 4, "parallel": 3, "seed": 1,
+                 "earlyStop": {"type": "asha", "minEpochs": 1, "reductionFactor": 2}}""";
+        Api.Res created = api.post("/api/sweeps", spec);
+        assertEquals(201, created.status(), created.body());
+        String sweep = created.json().get("id").asText();
+        Api.await("3 trial Jobs", WAIT, () -> jobs().size() == 3);
+        List<String> first = trialRuns(sweep);
+        assertEquals(3, first.size(), "parallel: 3 trials at once");
+        for (String run : first) awaitJob(run);
+        assertEquals(3, liveJobs(), "one Job per running trial, no more");
+
+        // trial 2 reports a non-finite val_acc after its first epoch: ASHA prunes it at once, and its Job goes
+        String pruned = first.get(1);
+        assertEquals(200, ingest(pruned, key(pruned), 0, "[{\"type\":\"scalars\",\"step\":0,\"t\":1,\"values\":{\"loss\":1.0,\"val_acc\":\"NaN\"}}]").status());
+        Api.await("the pruned trial's Job is deleted", WAIT, () -> job(pruned) == null);
+        awaitStatus(pruned, "pruned", "rung 0");
+        // the fourth trial takes its place: 3 Jobs alive again
+        Api.await("the 4th trial's Job", WAIT, () -> trialRuns(sweep).size() == 4 && job(trialRuns(sweep).get(3)) != null);
+        List<String> rest = new java.util.ArrayList<>(trialRuns(sweep));
+        rest.remove(pruned);
+        for (String run : rest) awaitJob(run);
+        assertEquals(3, liveJobs(), "the sweep keeps 3 Jobs alive while trials remain");
+
+        // the three trainers finish (equal val_acc: ASHA keeps ties), their Jobs complete
+        for (String run : rest) {
+            assertEquals(200, ingest(run, key(run), 0, "[{\"type\":\"scalars\",\"step\":0,\"t\":1,\"values\":{\"loss\":1.0,\"val_acc\":0.6}},"
+                    + "{\"type\":\"scalars\",\"step\":1,\"t\":2,\"values\":{\"loss\":0.9,\"val_acc\":0.6}},"
+                    + "{\"type\":\"status\",\"status\":\"finished\",\"reason\":\"\"}]").status());
+            jobCondition(run, "Complete", null, null);
+        }
+        Api.await("the sweep finished", WAIT, () -> api.get("/api/sweeps/" + sweep).json().path("state").asText().equals("finished"));
+        assertEquals(0, liveJobs());
+        assertEquals(3, jobs().size(), "4 trials, 4 Jobs made, the pruned one deleted; never a second Job for a trial");
+    }
+
+    /** The Jobs of this test's runs (the mock server is shared by the class). */
+    List<Job> jobs() {
+        return client.batch().v1().jobs().inNamespace(NS).list().getItems().stream().filter(j -> ours(j.getMetadata())).toList();
+    }
+
+    boolean ours(io.fabric8.kubernetes.api.model.ObjectMeta m) {
+        String run = JobSpecs.runOf(m);
+        return run != null && Files.isDirectory(runs.resolve(run));
+    }
+
+    /** Jobs whose run has not ended. */
+    long liveJobs() {
+        return jobs().stream().map(j -> j.getMetadata().getAnnotations().get(JobSpecs.RUN_ANNOTATION))
+                .filter(run -> !List.of("finished", "failed", "diverged", "stopped", "interrupted", "pruned").contains(api.status(run))).count();
+    }
+
+    List<String> trialRuns(String sweep) {
+        List<String> out = new java.util.ArrayList<>();
+        for (var t : api.get("/api/sweeps/" + sweep).json().path("trials")) if (t.hasNonNull("run")) out.add(t.get("run").asText());
+        return out;
+    }
+
     // --- restart
 
     @Test
@@ -255,8 +325,8 @@ class KubernetesExecutorTest {
 
         tw.close();
         tw = startServer();
-        assertEquals(2, client.batch().v1().jobs().inNamespace(NS).list().getItems().size(), "no duplicate Job");
-        assertEquals(2, client.secrets().inNamespace(NS).list().getItems().size());
+        assertEquals(2, jobs().size(), "no duplicate Job");
+        assertEquals(2, client.secrets().inNamespace(NS).list().getItems().stream().filter(x -> ours(x.getMetadata())).count());
         assertEquals("running", api.status(a));
         assertTrue(tw.executor.isActive(a) && tw.executor.isActive(b), "both re-attached");
         // the trainer goes on sending with the same key; the informer still maps its pod
@@ -267,11 +337,13 @@ class KubernetesExecutorTest {
         pb.getStatus().setMessage("node drained");
         updatePod(pb);
         awaitStatus(b, "interrupted", "node drained");
-        assertEquals(2, client.batch().v1().jobs().inNamespace(NS).list().getItems().size(), "still no duplicate Job");
+        assertEquals(2, jobs().size(), "still no duplicate Job");
     }
 
     @org.junit.jupiter.api.AfterAll
     static void every_rule_of_the_role_is_used() {
+        long tests = java.util.Arrays.stream(KubernetesExecutorTest.class.getDeclaredMethods()).filter(m -> m.isAnnotationPresent(Test.class)).count();
+        if (TESTS_DONE.get() < tests) return; // a filtered run (-Dtest=Class#method) exercises only part of the executor
         java.util.Set<String> granted = new java.util.TreeSet<>();
         for (var r : trainwatch.run.kubernetes.K8sAccess.RULES) for (String v : r.verbs()) granted.add(r.resource() + " " + v);
         assertEquals(granted, new java.util.TreeSet<>(CALLED), "the Role grants exactly the calls the executor made over these tests");

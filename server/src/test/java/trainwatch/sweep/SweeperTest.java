@@ -258,6 +258,34 @@ class SweeperTest {
     }
 
     @Test
+    void a_server_tells_the_changes_of_a_sweep_another_process_runs_even_after_a_read_replayed_it() {
+        SweepService server = new SweepService(new SweepStore(runs, clock), fake, clock, runs);
+        services.add(server);
+        List<SweepChange> told = new ArrayList<>();
+        server.onChange(told::add);
+        server.watchOthers(); // the first look only takes note
+        SweepService cli = service(); // a `sweep` command on the same runs/
+        SweepView v = cli.create(spec("random", 2, 1, ""));
+        server.get(v.id()); // a page read it first (and the read cache replayed it)
+        server.watchOthers();
+        assertTrue(told.stream().anyMatch(c -> c.trial() == null && c.summary().id().equals(v.id())), "a new sweep is announced: " + told);
+        told.clear();
+        FakeTrials.Run first = fake.trial(0);
+        fake.epoch(first.id, 0.8);
+        fake.end(first.id, RunStatus.FINISHED, "");
+        cli.tick();
+        server.get(v.id());
+        server.watchOthers();
+        assertTrue(told.stream().anyMatch(c -> c.trial() != null && c.trial().n() == 0 && c.trial().status().equals("finished")),
+                "the trial that ended is told: " + told);
+        assertTrue(told.stream().anyMatch(c -> c.trial() != null && c.trial().n() == 1), "and the one started after it: " + told);
+        assertTrue(told.stream().noneMatch(c -> !c.sweep().equals(v.id())));
+        told.clear();
+        server.watchOthers();
+        assertEquals(List.of(), told, "nothing new, nothing told");
+    }
+
+    @Test
     void the_detail_serialises_to_the_documented_keys() {
         SweepService svc = service();
         SweepView v = svc.create(spec("tpe", 3, 1, ""));

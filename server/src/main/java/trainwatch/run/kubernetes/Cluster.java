@@ -1,6 +1,5 @@
 package trainwatch.run.kubernetes;
 
-import java.util.concurrent.TimeUnit;
 
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -49,7 +48,7 @@ final class Cluster {
     /** jobs: delete; foreground, so the Job is gone only after its pod has ended (its trainer had the grace period to report). */
     void deleteJob(String name, long graceSeconds) {
         client.batch().v1().jobs().inNamespace(namespace).withName(name).withPropagationPolicy(DeletionPropagation.FOREGROUND)
-                .withGracePeriod(graceSeconds).withTimeout(30, TimeUnit.SECONDS).delete();
+                .withGracePeriod(graceSeconds).delete();
     }
 
     /** pods/log: get, the last {@code maxBytes}. */

@@ -130,9 +130,8 @@ public final class KubernetesExecutor implements Executor {
         };
         jobs = cluster.jobInformer(cast(handler));
         pods = cluster.podInformer(cast(handler));
-        jobs.start();
-        pods.start();
-        worker.execute(this::recover);
+        var listed = java.util.concurrent.CompletableFuture.allOf(jobs.start().toCompletableFuture(), pods.start().toCompletableFuture());
+        worker.execute(() -> recover(listed));
     }
 
     @SuppressWarnings("unchecked")
@@ -146,16 +145,15 @@ public final class KubernetesExecutor implements Executor {
     }
 
     /** After the first list: Jobs found re-attach; runs handed to Kubernetes before whose Job is gone are settled; queued ones start. */
-    private void recover() {
-        long deadline = System.nanoTime() + SYNC_WAIT_MS * 1_000_000;
-        while (!(jobs.hasSynced() && pods.hasSynced()) && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                return;
-            }
+    private void recover(java.util.concurrent.CompletableFuture<Void> listed) {
+        try {
+            listed.get(SYNC_WAIT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            return;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warn("kubernetes: the first list of Jobs and pods did not complete in {} s ({}); recovering from what the informers hold",
+                    SYNC_WAIT_MS / 1000, e.toString());
         }
-        if (!(jobs.hasSynced() && pods.hasSynced())) LOG.warn("kubernetes: informers not synced after {} s; recovering from what they hold", SYNC_WAIT_MS / 1000);
         for (Job j : jobs.getStore().list()) {
             String id = JobSpecs.runOf(j.getMetadata());
             if (id == null || !RunStore.validId(id) || !store.exists(id)) continue;
@@ -229,7 +227,10 @@ public final class KubernetesExecutor implements Executor {
             return;
         }
         LOG.info("run {}: Job {} created in namespace {}", id, created.getMetadata().getName(), cluster.namespace());
-        if (remote.record(id, RunStatus.QUEUED, "Job " + created.getMetadata().getName() + " created, waiting for its pod")) statusChanged(id);
+        String waiting = "Job " + created.getMetadata().getName() + " created, waiting for its pod"; // what Verdict says of it too
+        t.lastStatus = RunStatus.QUEUED;
+        t.lastReason = waiting;
+        if (remote.record(id, RunStatus.QUEUED, waiting)) statusChanged(id);
     }
 
     private void fail(String id, String reason) {
