@@ -87,7 +87,8 @@ class MetricsTest {
         Map<String, Double> s = scrape();
         for (String name : new String[] {"trainwatch_runs", "trainwatch_runs_started_total", "trainwatch_ingest_rows_total",
                 "trainwatch_websocket_clients", "trainwatch_websocket_slow_closed_total", "trainwatch_http_internal_errors_total",
-                "trainwatch_http_responses_total", "jvm_memory_used_bytes", "jvm_threads_live_threads", "process_cpu_usage", "process_uptime_seconds"})
+                "trainwatch_http_responses_total", "jvm_memory_used_bytes", "jvm_threads_live_threads", "process_cpu_usage", "process_uptime_seconds", "process_files_open_files",
+                "process_files_max_files"})
             assertTrue(s.keySet().stream().anyMatch(k -> k.startsWith(name + "{")), name + " in " + s.keySet());
         assertEquals(0.0, value(s, "trainwatch_http_internal_errors_total"));
         assertTrue(s.containsKey("trainwatch_runs{executor=\"local\",status=\"running\"}"), s.keySet().toString());
