@@ -18,6 +18,7 @@ export function normalizeRun(r) {
     archived: !!r.archived,
     diskBytes: r.disk_bytes ?? 0,
     sweep: r.sweep || null,
+    owner: r.owner || null,
     tags: Array.isArray(r.tags) ? r.tags : [],
     remote: r.remote || null,
   };
@@ -54,6 +55,7 @@ export function filtersFromParams(params) {
     order: params.get('order') || '',
     archived: params.get('archived') || '',
     sweep: params.get('sweep') || '',
+    owner: params.get('owner') || '',
     tag: params.get('tag') || '',
   };
 }

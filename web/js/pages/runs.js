@@ -61,7 +61,7 @@ export function runsPage(root, params) {
     form.el, message, body, sentinel);
 
   const rates = new RateTracker();
-  const serverFilter = () => ({ q: f.q, status: f.status, archived: f.archived || 'false', sweep: f.sweep, tag: f.tag });
+  const serverFilter = () => ({ q: f.q, status: f.status, archived: f.archived || 'false', sweep: f.sweep, tag: f.tag, owner: f.owner });
   const query = () => ({ ...serverFilter(), sort: f.sort, order: f.order || (ASC_FIRST.has(f.sort) ? 'asc' : 'desc') });
 
   /** Loads the first rows again (at least as many as are shown, so live updates keep the scroll position). */
@@ -135,7 +135,7 @@ export function runsPage(root, params) {
 
   /** The default view: every run but archived ones, so /api/live's counts are this list's counts. */
   function unfiltered() {
-    return !f.q && !f.status && !f.archived && !f.sweep && !f.tag;
+    return !f.q && !f.status && !f.archived && !f.sweep && !f.tag && !f.owner;
   }
 
   /** A change that cannot move the row or take it out of the filter is drawn in place. */
@@ -181,7 +181,7 @@ export function runsPage(root, params) {
     drawChips();
     drawSelection();
     if (!st.loaded) return;
-    const filtered = f.q || f.status || f.archived || f.sweep || f.tag;
+    const filtered = f.q || f.status || f.archived || f.sweep || f.tag || f.owner;
     drawSummary();
     if (!st.rows.length) {
       st.byId.clear();
@@ -236,9 +236,11 @@ export function runsPage(root, params) {
       on: { click: () => { f.status = f.status === value ? '' : value; reload(); } } }, label + ' ', h('span.count', fmtInt(n)));
     const sweepChip = f.sweep ? h('span.chip.sweep-filter#sweep-filter', 'trials of sweep ', h('a', { href: '#/sweep/' + encodeURIComponent(f.sweep) }, f.sweep), ' ',
       h('button', { type: 'button', 'aria-label': 'show every run, not only this sweep\'s', on: { click: () => { f.sweep = ''; reload(); } } }, '×')) : null;
+    const ownerChip = f.owner ? h('span.chip.owner-filter#owner-filter', 'started by ', h('b', f.owner), ' ',
+      h('button', { type: 'button', 'aria-label': 'show everyone\'s runs', on: { click: () => { f.owner = ''; reload(); } } }, '×')) : null;
     const tagChip = f.tag ? h('span.chip.tag-filter#tag-filter', 'tagged ', h('strong', f.tag), ' ',
       h('button', { type: 'button', 'aria-label': 'show runs with any tag', on: { click: () => { f.tag = ''; tagBox.value = ''; reload(); } } }, '×')) : null;
-    mount(chips, sweepChip, tagChip, chip('', 'all', all), STATUSES.filter((s) => st.counts[s] || f.status === s).map((s) => chip(s, s, st.counts[s] || 0)));
+    mount(chips, sweepChip, tagChip, ownerChip, chip('', 'all', all), STATUSES.filter((s) => st.counts[s] || f.status === s).map((s) => chip(s, s, st.counts[s] || 0)));
   }
 
   function drawSelection() {
@@ -247,7 +249,7 @@ export function runsPage(root, params) {
     compareBtn.disabled = n < 2;
     archiveBtn.disabled = n === 0;
     deleteBtn.disabled = n === 0;
-    deleteMatching.hidden = !(f.q || f.status || f.archived || f.sweep || f.tag) || st.total === 0;
+    deleteMatching.hidden = !(f.q || f.status || f.archived || f.sweep || f.tag || f.owner) || st.total === 0;
     if (!deleteMatching.hidden) setText(deleteMatching, 'Delete all ' + fmtInt(st.total) + ' matching…');
   }
 
@@ -266,6 +268,7 @@ export function runsPage(root, params) {
       h('td.name', { title: r.name }, h('a', { href: '#/run/' + encodeURIComponent(r.id) }, r.name), r.archived ? h('span.tag-archived', 'archived') : null,
         r.sweep ? h('a.tag-sweep', { href: '#/sweep/' + encodeURIComponent(r.sweep), title: 'a trial of sweep ' + r.sweep }, 'sweep') : null,
         remoteTag(r.remote),
+        r.owner ? h('a.tag-owner', { href: hashOf({ ...f, owner: r.owner }), title: 'started by ' + r.owner + ': show only their runs' }, r.owner) : null,
         r.tags.length ? h('div.row-tags', r.tags.map((t) => h('button.list-tag', { type: 'button', dataset: { tag: t }, title: 'show only runs tagged ' + t,
           on: { click: () => { f.tag = t; tagBox.value = t; reload(); } } }, t))) : null),
       h('td.status-cell', h('span', { class: 'status status-' + r.status, title: r.reason || '' }, r.status),

@@ -29,7 +29,7 @@ final class IngestRoutes {
     record SeqConflict(String error, List<ErrorBodies.FieldMessage> errors, long expected) {}
 
     void create(Context ctx) {
-        ctx.status(201).json(ingest.create(body(ctx), ctx.ip()));
+        ctx.status(201).json(ingest.create(body(ctx), ctx.ip(), ctx.attribute(Who.ATTRIBUTE)));
     }
 
     void records(Context ctx) {

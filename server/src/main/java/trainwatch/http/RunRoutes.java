@@ -40,7 +40,7 @@ final class RunRoutes {
     }
 
     void create(Context ctx) {
-        ctx.status(201).json(new Created(runs.create(ctx.body())));
+        ctx.status(201).json(new Created(runs.create(ctx.body(), ctx.attribute(Who.ATTRIBUTE)))); // owner: the authenticated caller, if any
     }
 
     void get(Context ctx) {

@@ -23,7 +23,7 @@ final class SweepRoutes {
     record SweepList(List<SweepView> sweeps) {}
 
     void create(Context ctx) {
-        ctx.status(201).json(sweeps.create(ctx.body()));
+        ctx.status(201).json(sweeps.create(ctx.body(), ctx.attribute(Who.ATTRIBUTE))); // owner: the authenticated caller, if any
     }
 
     void list(Context ctx) {

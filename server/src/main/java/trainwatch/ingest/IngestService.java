@@ -146,6 +146,11 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
 
     /** address: where the request came from (shown with the run as its origin). */
     public Created create(byte[] body, String address) {
+        return create(body, address, null);
+    }
+
+    /** As {@link #create(byte[], String)}, recording who created it (an editor's token name; null when unknown). */
+    public Created create(byte[] body, String address, String owner) {
         JsonNode req = BatchParser.object(body);
         List<Problem> problems = new ArrayList<>();
         for (Iterator<String> it = req.fieldNames(); it.hasNext(); ) {
@@ -193,7 +198,7 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
         synchronized (r) {
             known.put(id, r); // owned before its directory exists: the supervisor never mistakes it for an orphaned trainer
             try {
-                store.create(id, Json.write(cfg), RunStatus.RUNNING, "remote trainer connected");
+                store.create(id, Json.write(cfg), RunStatus.RUNNING, "remote trainer connected", trainwatch.run.RunOwner.file(owner));
                 r.file = new IngestFile(IngestKey.hash(key), numClasses, 0, 0, 0);
                 r.file.write(r.dir);
                 r.writer = store.openWriter(id);

@@ -37,7 +37,7 @@ final class EntryBuilder {
         BestValAcc.Best best = BestValAcc.of(id, r);
         return new RunEntry(id, text(config, "name"), text(config, "dataset"), s.status().wire(), s.reason(), digest(config),
                 s.createdMs(), s.updatedMs(), latest == null ? -1 : latest.step(), RunViews.totalSteps(config), r.lastSeq(),
-                loss, valAcc, best.value(), best.step(), RunLabels.read(store.dir(id)), null, sweepOf(store.dir(id)), archived, diskBytes(store.dir(id)),
+                loss, valAcc, best.value(), best.step(), RunLabels.read(store.dir(id)), RunOwner.read(store.dir(id)), sweepOf(store.dir(id)), archived, diskBytes(store.dir(id)),
                 RemoteOrigin.of(config));
     }
 
@@ -59,7 +59,7 @@ final class EntryBuilder {
     static RunEntry unreadable(RunStore store, String id, boolean archived) {
         long when = EffectiveStatus.modifiedMs(store, id);
         return new RunEntry(id, "", "", RunStatus.FAILED.wire(), UNREADABLE_FILES, null, when, when, -1, null, -1,
-                null, null, null, null, RunLabels.read(store.dir(id)), null, sweepOf(store.dir(id)), archived, diskBytes(store.dir(id)), null);
+                null, null, null, null, RunLabels.read(store.dir(id)), RunOwner.read(store.dir(id)), sweepOf(store.dir(id)), archived, diskBytes(store.dir(id)), null);
     }
 
     static long diskBytes(Path dir) {

@@ -35,7 +35,9 @@ public record RunDetail(
         long diskBytes,
         List<Long> resumedAt,
         boolean hasLog,
-        RemoteOrigin remote) {
+        RemoteOrigin remote,
+        /* who started it (token or proxy user name), null when nobody was known */
+        String owner) {
 
     /** total = planned iterations when the config tells them, else null. */
     public record Progress(long step, Long total) {}

@@ -108,6 +108,11 @@ public final class RunService {
 
     /** Validates with the CLI's parser (same messages), creates the run as 'queued' and queues it. */
     public String create(String body) {
+        return create(body, null);
+    }
+
+    /** As {@link #create(String)}, recording who started it (null: nobody known, e.g. no authentication). */
+    public String create(String body, String owner) {
         RunConfig config;
         try {
             config = ConfigParser.parse(body);
@@ -120,7 +125,7 @@ public final class RunService {
         disk.requireRoom("a new run");
         String id = store.newId();
         try {
-            store.create(id, ConfigParser.toJson(config), RunStatus.QUEUED, "");
+            store.create(id, ConfigParser.toJson(config), RunStatus.QUEUED, "", RunOwner.file(owner));
         } catch (java.io.UncheckedIOException e) {
             if (!DiskSpace.isDiskFull(e)) throw e;
             throw RunException.insufficientStorage(DiskSpace.fullReason(Math.max(0, disk.free()), store.root()) + ": the run could not be created");
@@ -140,7 +145,8 @@ public final class RunService {
         // the page asks for /log only when there is one: a run trained elsewhere has none, which is no error
         boolean hasLog = Files.isRegularFile(store.dir(id).resolve(ChildJvm.TRAINER_LOG)) || supervisor.hasTrainerLog(id);
         long diskBytes = disk.bytes(store.dir(id));
-        return read(id, r -> RunViews.detail(id, r, state(id).orNewerLogged(r.statusHistory()), diskBytes, hasLog));
+        String owner = RunOwner.read(store.dir(id));
+        return read(id, r -> RunViews.detail(id, r, state(id).orNewerLogged(r.statusHistory()), diskBytes, hasLog, owner));
     }
 
     public Series scalars(String id, String tag, int points, long from, long to) {

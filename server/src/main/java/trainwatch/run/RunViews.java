@@ -32,7 +32,7 @@ final class RunViews {
                 latest == null ? -1 : latest.step(), s.createdMs(), s.updatedMs(), r.lastSeq(), loss, valAcc, best.value(), best.step());
     }
 
-    static RunDetail detail(String id, RunReader r, StatusRecord s, long diskBytes, boolean hasLog) {
+    static RunDetail detail(String id, RunReader r, StatusRecord s, long diskBytes, boolean hasLog, String owner) {
         RunSummary sum = summary(id, r, s);
         JsonNode config = Json.tree(r.configJson());
         Scalars latest = r.latest();
@@ -41,7 +41,7 @@ final class RunViews {
         return new RunDetail(id, sum.name(), sum.status(), sum.reason(), sum.created(), sum.updated(), s.pid(), sum.seq(), config,
                 new RunDetail.Progress(sum.step(), totalSteps(config)), values, sum.bestValAcc(), sum.bestValAccStep(), r.tags(),
                 r.filterSteps().size(), checks(r.checks()), alerts(r.alerts()), diskBytes,
-                r.resumes().stream().map(Resumed::fromStep).toList(), hasLog, RemoteOrigin.of(config));
+                r.resumes().stream().map(Resumed::fromStep).toList(), hasLog, RemoteOrigin.of(config), owner);
     }
 
     static List<AlertView> alerts(List<Alert> alerts) {

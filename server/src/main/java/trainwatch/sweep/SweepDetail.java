@@ -10,11 +10,11 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 public record SweepDetail(String id, String name, String state, String reason, String method, SweepView.Metric metric,
                           String earlyStop, int parallel, String parent, long created, SweepView.Counts counts, SweepView.Best best,
-                          JsonNode spec, List<ParamView> params, List<TrialView> trials, List<WarningView> warnings) {
+                          JsonNode spec, List<ParamView> params, List<TrialView> trials, List<WarningView> warnings, String owner) {
 
     static SweepDetail of(SweepView s, JsonNode spec, List<ParamView> params, List<TrialView> trials, List<WarningView> warnings) {
         return new SweepDetail(s.id(), s.name(), s.state(), s.reason(), s.method(), s.metric(), s.earlyStop(), s.parallel(), s.parent(),
-                s.created(), s.counts(), s.best(), spec, params, trials, warnings);
+                s.created(), s.counts(), s.best(), spec, params, trials, warnings, s.owner());
     }
 
     /** "the best trial's value sits at the edge of its range": widen that side before refining. */

@@ -160,10 +160,23 @@ public final class SweepService implements AutoCloseable {
         return create(SpecParser.parse(bodyJson, dataDir));
     }
 
+    /** As {@link #create(String)}, recording who started it (null: nobody known); its trial runs carry the same owner. */
+    public SweepView create(String bodyJson, String owner) {
+        return create(SpecParser.parse(bodyJson, dataDir), owner);
+    }
+
     /** Creates a sweep from a validated spec and starts its first trials. */
     public SweepView create(SweepSpec spec) {
+        return create(spec, null);
+    }
+
+    public SweepView create(SweepSpec spec, String owner) {
         String id = store.newId();
         store.create(id, Json.write(spec.raw()), List.of(SweepEvent.state(SweepLedger.RUNNING, "", clock.millis())));
+        if (owner != null && !owner.isBlank()) {
+            byte[] b = trainwatch.run.RunOwner.file(owner).get(trainwatch.run.RunOwner.FILE);
+            trainwatch.store.AtomicFiles.writeDurably(store.dir(id).resolve(trainwatch.run.RunOwner.FILE), out -> out.write(b));
+        }
         Sweeper s = load(id);
         owned.put(id, s);
         s.tick();

@@ -7,7 +7,14 @@ import java.util.Map;
  * {@code best} is null until a trial has finished with a finite value.
  */
 public record SweepView(String id, String name, String state, String reason, String method, Metric metric, String earlyStop,
-                        int trials, int parallel, String parent, long created, Counts counts, Best best) {
+                        int trials, int parallel, String parent, long created, Counts counts, Best best,
+                        String owner) {
+
+    /** Without an owner (nobody known: no authentication). */
+    public SweepView(String id, String name, String state, String reason, String method, Metric metric, String earlyStop,
+                     int trials, int parallel, String parent, long created, Counts counts, Best best) {
+        this(id, name, state, reason, method, metric, earlyStop, trials, parallel, parent, created, counts, best, null);
+    }
 
     public record Metric(String tag, String goal) {}
 

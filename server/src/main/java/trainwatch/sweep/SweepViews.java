@@ -35,7 +35,7 @@ final class SweepViews {
                 new SweepView.Metric(spec.tag(), spec.goal().name().toLowerCase(Locale.ROOT)), spec.earlyStop().type(),
                 spec.trials(), spec.parallel(), spec.parent(), l.created,
                 new SweepView.Counts(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]),
-                best == null ? null : new SweepView.Best(best.run, best.n, best.value, best.values));
+                best == null ? null : new SweepView.Best(best.run, best.n, best.value, best.values), s.owner());
     }
 
     static SweepDetail detail(Sweeper s) {

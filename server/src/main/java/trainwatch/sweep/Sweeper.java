@@ -178,6 +178,18 @@ final class Sweeper {
         }
     }
 
+    private String owner;
+    private boolean ownerRead;
+
+    /** Who started this sweep (its owner.json, written at creation), or null. */
+    synchronized String owner() {
+        if (!ownerRead) {
+            owner = trainwatch.run.RunOwner.read(store.dir(id));
+            ownerRead = true;
+        }
+        return owner;
+    }
+
     private void create(TrialState ts) {
         String config;
         try {
@@ -190,6 +202,7 @@ final class Sweeper {
         sweepJson.put("sweep", id);
         sweepJson.put("trial", ts.n);
         sweepJson.put("values", ts.values);
+        if (owner() != null) sweepJson.put("owner", owner()); // a trial's owner is its sweep's (run/RunOwner)
         try {
             trials.create(ts.run, config, Json.write(sweepJson));
         } catch (RuntimeException e) {

@@ -176,6 +176,30 @@ class AuthApiTest {
         audit.forEach(e -> lines.add(e.get("who").asText() + " " + e.get("action").asText() + " " + e.path("target").asText()));
         assertTrue(lines.contains("eve POST /api/runs " + id), lines.toString());
         assertTrue(lines.contains("eve POST /api/runs/{id}/stop " + id), lines.toString());
+
+        assertEquals("eve", call("GET", "/api/runs/" + id, bearer(viewer), null).json().get("owner").asText(), "the run says who started it");
+        JsonNode mine = call("GET", "/api/runs?owner=eve", bearer(viewer), null).json().get("runs");
+        assertTrue(mine.toString().contains(id) && mine.get(0).get("owner").asText().equals("eve"), mine.toString());
+        assertFalse(call("GET", "/api/runs?owner=vic", bearer(viewer), null).body().contains(id), "filtered by owner");
+    }
+
+    @Test
+    void a_sweep_and_its_trials_carry_the_name_of_who_started_it() {
+        String spec = "{\"name\": \"owned\", \"base\": {\"dataset\": \"spiral\", \"epochs\": 1}, \"method\": \"random\","
+                + " \"metric\": {\"tag\": \"val_acc\", \"goal\": \"max\"},"
+                + " \"parameters\": {\"optimizer.lr\": {\"distribution\": \"log_uniform\", \"min\": 1e-4, \"max\": 1}}, \"trials\": 1, \"parallel\": 1, \"seed\": 1}";
+        RawHttp.Res made = call("POST", "/api/sweeps", bearer(editor), spec);
+        assertEquals(201, made.status(), made.body());
+        assertEquals("eve", made.json().get("owner").asText(), made.body());
+        String sweep = made.json().get("id").asText();
+        assertEquals("eve", call("GET", "/api/sweeps/" + sweep, bearer(viewer), null).json().get("owner").asText());
+        Api.await("the trial run listed with its owner", java.time.Duration.ofSeconds(120), () -> {
+            JsonNode runs = call("GET", "/api/runs?sweep=" + sweep, bearer(viewer), null).json().get("runs");
+            boolean all = runs.size() >= 1; // a trial whose trainer exits at once may be retried: every attempt is hers
+            for (JsonNode r : runs) all &= "eve".equals(r.path("owner").asText());
+            return all;
+        });
+        call("POST", "/api/sweeps/" + sweep + "/stop", bearer(editor), "{}");
     }
 
     @Test
@@ -245,6 +269,25 @@ class AuthApiTest {
             assertTrue(in.headers().get("set-cookie").contains("; Secure"), "https public URL: Secure cookie " + in.headers());
             SECRETS.add(in.headers().get("set-cookie").substring("tw_session=".length(), in.headers().get("set-cookie").indexOf(';')));
         }
+    }
+
+    @Test
+    void the_auth_routes_answer_exactly_the_shapes_docs_api_md_shows() throws Exception {
+        ApiDocs docs = ApiDocs.load();
+        List<String> problems = new ArrayList<>();
+        String session = login(editor);
+        RawHttp.Res in = call("POST", "/api/login", Map.of(), "{\"token\": \"" + editor + "\"}");
+        SECRETS.add(in.headers().get("set-cookie").substring("tw_session=".length(), in.headers().get("set-cookie").indexOf(';')));
+        problems.addAll(ApiDocs.undocumented(in.json(), docs.shape("### `POST /api/login`", null), "login"));
+        problems.addAll(ApiDocs.undocumented(call("GET", "/api/session", cookie(session), null).json(), docs.shape("### `GET /api/session` — who am I", null), "session"));
+        problems.addAll(ApiDocs.undocumented(call("GET", "/api/tokens", bearer(admin), null).json(), docs.shape("### `GET /api/tokens` — admin", null), "tokens"));
+        RawHttp.Res made = call("POST", "/api/tokens", bearer(admin), "{\"name\": \"shape-bot\", \"role\": \"viewer\"}");
+        SECRETS.add(made.json().get("token").asText());
+        problems.addAll(ApiDocs.undocumented(made.json(), docs.shape("### `POST /api/tokens` — admin", null), "create token"));
+        problems.addAll(ApiDocs.undocumented(call("DELETE", "/api/tokens/shape-bot", bearer(admin), "").json(), docs.shape("### `DELETE /api/tokens/{name}` — admin", null), "revoke"));
+        problems.addAll(ApiDocs.undocumented(call("GET", "/api/audit", bearer(admin), null).json(), docs.shape("### `GET /api/audit?limit=200` — admin", null), "audit"));
+        problems.addAll(ApiDocs.undocumented(call("POST", "/api/logout", cookie(session), "{}").json(), docs.shape("### `POST /api/logout`", null), "logout"));
+        assertEquals(List.of(), problems, "keys that docs/api.md does not name");
     }
 
     /** Last in spirit: run after the others in this class have used every secret (JUnit order is not fixed, so each test checks its own too). */
