@@ -491,7 +491,10 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
             }
             synchronized (r) {
                 if (known.get(id) != r) continue;
-                if (r.status != null && r.status.isFinal()) return false;
+                // a trainer in a pod records 'stopped' on any SIGTERM; when nobody asked for a stop, Kubernetes ended it
+                // (eviction, drain, preemption) and what it says replaces the trainer's guess
+                boolean unaskedStop = r.status == RunStatus.STOPPED && !r.stopRequested && status == RunStatus.INTERRUPTED && watched.test(id);
+                if (r.status != null && r.status.isFinal() && !unaskedStop) return false;
                 long now = clock.millis();
                 if (status == RunStatus.QUEUED) {
                     if (r.status != RunStatus.QUEUED) return false;

@@ -39,8 +39,10 @@ public interface RemoteRuns {
 
     /**
      * Records a status its trainer cannot report (its pod is pending, was evicted, is gone), unless the run
-     * already has a final status: the trainer's own word wins. {@code queued} only replaces {@code queued}
-     * (a reason such as "Unschedulable"). True when it was written.
+     * already has a final status: the trainer's own word wins, except a {@code stopped} nobody asked for on a
+     * run an executor watches, which {@code interrupted} replaces (the trainer saw only SIGTERM; Kubernetes knows
+     * it was an eviction). {@code queued} only replaces {@code queued} (a reason such as "Unschedulable").
+     * True when it was written.
      */
     default boolean record(String id, RunStatus status, String reason) {
         return false;
