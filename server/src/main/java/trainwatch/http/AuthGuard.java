@@ -110,6 +110,20 @@ final class AuthGuard {
         }
     }
 
+    /**
+     * Why an open WebSocket may no longer stay open (its token revoked, its session logged out or expired,
+     * its role lowered), judged with the credentials it was opened with; null while it may.
+     */
+    String deniedNow(String authorization, String sessionId, String remoteAddr, java.util.function.UnaryOperator<String> header, String path) {
+        String route = wsRoute(path);
+        Need need = route == null ? Need.ADMIN : AccessRules.needOrAdmin(AccessRules.WS, route);
+        if (need == Need.PUBLIC) return null;
+        Caller c = auth.authenticator.resolve(authorization, sessionId, remoteAddr, header).caller();
+        if (c == null) return "signed out: log in again";
+        if (!c.role().atLeast(need.role)) return "role is now " + c.role().wire();
+        return null;
+    }
+
     /** After every request: a write to the API (any method but GET/HEAD/OPTIONS on a route) gets its audit line, refused ones too. */
     void audit(Context ctx) {
         String m = ctx.method().name();

@@ -27,6 +27,7 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import io.javalin.validation.ValidationException;
+import io.javalin.websocket.WsHandlerType;
 
 import trainwatch.ingest.IngestException;
 import trainwatch.json.Json;
@@ -122,6 +123,11 @@ public final class HttpApp {
                 // access rules first (docs/auth.md): one table, checked before every route and WebSocket upgrade
                 cfg.routes.before(guard::http);
                 cfg.routes.wsBeforeUpgrade(guard::upgrade);
+                // and again every second for the sockets already open: a revoked token's live streams end too
+                OpenSockets sockets = new OpenSockets(guard);
+                cfg.routes.addWsHandler(WsHandlerType.WEBSOCKET_BEFORE, "*", sockets::track);
+                cfg.events.serverStarted(sockets::start);
+                cfg.events.serverStopping(sockets::stop);
             }
             cfg.routes.apiBuilder(() -> {
                 before("/api/*", Csrf::checkStateChange);

@@ -139,6 +139,31 @@ class AuthApiTest {
     }
 
     @Test
+    void revoking_a_token_closes_the_live_streams_it_has_open() throws Exception {
+        String secret = new TokenStore(runs, Clock.systemUTC()).create("watcher", Role.VIEWER, "test").secret();
+        SECRETS.add(secret);
+        String session = login(secret);
+        java.util.concurrent.CompletableFuture<Integer> closedWith = new java.util.concurrent.CompletableFuture<>();
+        java.net.http.WebSocket ws = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+                .connectTimeout(java.time.Duration.ofSeconds(60))
+                .header("Cookie", "tw_session=" + session)
+                .buildAsync(java.net.URI.create("ws://127.0.0.1:" + server.port() + "/api/live"), new java.net.http.WebSocket.Listener() {
+                    @Override
+                    public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket w, int code, String reason) {
+                        closedWith.complete(code);
+                        return null;
+                    }
+                }).get(60, java.util.concurrent.TimeUnit.SECONDS);
+        // two whole re-checks later the socket is still open: a valid session is left alone
+        long after = OpenSockets.RECHECKS.get() + 2;
+        Api.await("two re-checks of the open sockets", java.time.Duration.ofSeconds(60), () -> OpenSockets.RECHECKS.get() >= after);
+        assertFalse(closedWith.isDone(), "a valid session's socket stays open");
+        assertTrue(new TokenStore(runs, Clock.systemUTC()).revoke("watcher"));
+        assertEquals(OpenSockets.SIGNED_OUT, closedWith.get(60, java.util.concurrent.TimeUnit.SECONDS), "the server closed the socket as signed out");
+        ws.abort();
+    }
+
+    @Test
     void admins_manage_tokens_over_rest_and_every_change_is_audited() {
         RawHttp.Res made = call("POST", "/api/tokens", bearer(admin), "{\"name\": \"ci-bot\", \"role\": \"editor\"}");
         assertEquals(201, made.status(), made.body());
