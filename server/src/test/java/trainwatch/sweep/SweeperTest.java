@@ -293,7 +293,7 @@ class SweeperTest {
         fake.end(fake.trial(0).id, RunStatus.FINISHED, "");
         svc.tick();
         JsonNode summary = Json.tree(Json.write(svc.summary(v.id())));
-        assertEquals(Set.of("id", "name", "state", "reason", "method", "metric", "early_stop", "trials", "parallel", "parent", "created",
+        assertEquals(Set.of("id", "name", "state", "reason", "method", "metric", "early_stop", "trials", "parallel", "parent", "created", "owner",
                 "counts", "best"), keys(summary));
         assertEquals(Set.of("queued", "running", "finished", "pruned", "failed", "diverged", "stopped", "interrupted"), keys(summary.get("counts")));
         assertEquals(Set.of("run", "trial", "value", "values"), keys(summary.get("best")));
