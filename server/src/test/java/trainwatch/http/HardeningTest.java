@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,18 +36,7 @@ class HardeningTest {
     static Api api;
     static int port;
 
-    /** Runs created here never train: their "trainer" exits at once (these tests are about the HTTP layer). */
-    static final Launcher NO_TRAINER = new Launcher() {
-        @Override
-        public Process startTrainer(String id) throws IOException {
-            return new ProcessBuilder("true").start();
-        }
-
-        @Override
-        public Process startCheck(String id, String check) throws IOException {
-            return new ProcessBuilder("true").start();
-        }
-    };
+    static final Launcher NO_TRAINER = trainwatch.testkit.NoTrainer.LAUNCHER;
 
     @BeforeAll
     static void start() throws Exception {

@@ -3,7 +3,6 @@ package trainwatch.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -19,18 +18,7 @@ import trainwatch.run.Launcher;
 
 /** GET /metrics is Prometheus text that a scraper can parse, and its figures move with what the server does. */
 class MetricsTest {
-    /** A trainer that exits at once: enough for the supervisor to count a start (the run then reads interrupted). */
-    static final Launcher QUICK = new Launcher() {
-        @Override
-        public Process startTrainer(String id) throws IOException {
-            return new ProcessBuilder("true").start();
-        }
-
-        @Override
-        public Process startCheck(String id, String check) throws IOException {
-            return new ProcessBuilder("true").start();
-        }
-    };
+    static final Launcher QUICK = trainwatch.testkit.NoTrainer.LAUNCHER;
 
     @RegisterExtension
     static final ServerFixture fixture = ServerFixture.of(o -> o.withLauncher(QUICK));

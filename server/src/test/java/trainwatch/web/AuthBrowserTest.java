@@ -38,17 +38,7 @@ import trainwatch.run.Launcher;
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class AuthBrowserTest {
-    static final Launcher NO_TRAINER = new Launcher() {
-        @Override
-        public Process startTrainer(String id) throws IOException {
-            return new ProcessBuilder("true").start();
-        }
-
-        @Override
-        public Process startCheck(String id, String check) throws IOException {
-            return new ProcessBuilder("true").start();
-        }
-    };
+    static final Launcher NO_TRAINER = trainwatch.testkit.NoTrainer.LAUNCHER;
 
     static TrainwatchServer server;
     static String url, admin, viewer, remoteRun;
