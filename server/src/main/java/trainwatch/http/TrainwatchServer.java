@@ -228,6 +228,7 @@ public final class TrainwatchServer implements AutoCloseable {
         m.gauge("trainwatch.websocket.clients", "Open live WebSocket connections (run streams and the run list)", stats::webSocketClients);
         m.counter("trainwatch.websocket.slow.closed", "Live clients closed with 4008 because they fell too far behind", stats::slowClientsClosed);
         m.counter("trainwatch.http.internal.errors", "Server faults answered 500 (each logged with its id)", stats::internalErrors);
+        m.counter("trainwatch.http.unavailable", "Requests answered 503 with Retry-After: the process was out of file descriptors", stats::unavailable);
         for (int c = 1; c <= 5; c++) {
             int from = c * 100;
             m.counter("trainwatch.http.responses", "HTTP responses by status class", () -> stats.count(from, from + 100), "status", c + "xx");

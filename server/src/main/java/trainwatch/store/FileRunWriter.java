@@ -59,6 +59,8 @@ final class FileRunWriter implements RunWriter {
     private String[] lastTags;
     private String[] lastTagsCopy;
     private boolean closed;
+    /** holdUntilFlush(): no automatic flush, the buffer grows, until the next flush(). */
+    private boolean held;
 
     /** Recovers the run under a lock the caller holds (WriterOpening). */
     FileRunWriter(String id, RunPaths paths, Clock clock, FileOps ops, TrainerLock lock) throws IOException {
@@ -157,7 +159,25 @@ final class FileRunWriter implements RunWriter {
 
     /** Readers see records at the latest AUTO_FLUSH_MS after they were written, even if the trainer never flushes. */
     private void maybeFlush(long wall) {
-        if (wall - lastFlushMs >= AUTO_FLUSH_MS) flush();
+        if (!held && wall - lastFlushMs >= AUTO_FLUSH_MS) flush();
+    }
+
+    @Override
+    public synchronized void holdUntilFlush() {
+        held = true;
+    }
+
+    /** Room for n more bytes: a flush, or (while held) a bigger buffer. */
+    private void makeRoom(int n) {
+        if (buf.remaining() >= n) return;
+        if (held) {
+            ByteBuffer bigger = ByteBuffer.allocate(Math.max(buf.capacity() * 2, buf.position() + n)).order(ByteOrder.LITTLE_ENDIAN);
+            buf.flip();
+            buf = bigger.put(buf);
+            return;
+        }
+        flush();
+        if (buf.capacity() < n) buf = ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     /** Tag ids of a record's tags, defining new ones (the trainer usually passes the same array each step). */
@@ -187,10 +207,7 @@ final class FileRunWriter implements RunWriter {
             utf8[i] = names.get(i).getBytes(StandardCharsets.UTF_8);
             total += LogFormat.FRAME + RecordCodec.tagDefSize(utf8[i]);
         }
-        if (buf.remaining() < total) { // room for all of them now, so the offsets below are where they will be
-            flush();
-            if (buf.capacity() < total) buf = ByteBuffer.allocate(total).order(ByteOrder.LITTLE_ENDIAN);
-        }
+        makeRoom(total); // room for all of them now, so the offsets below are where they will be
         long first = fileEnd + buf.position();
         int firstId = tags.size();
         long at = first;
@@ -287,11 +304,7 @@ final class FileRunWriter implements RunWriter {
     }
 
     private void begin(int payload) {
-        int need = LogFormat.FRAME + payload;
-        if (buf.remaining() < need) {
-            flush();
-            if (buf.capacity() < need) buf = ByteBuffer.allocate(need).order(ByteOrder.LITTLE_ENDIAN);
-        }
+        makeRoom(LogFormat.FRAME + payload);
         frameStart = buf.position();
         buf.position(frameStart + LogFormat.FRAME);
     }
@@ -337,6 +350,8 @@ final class FileRunWriter implements RunWriter {
         }
         fileEnd = at;
         buf.clear();
+        if (held && buf.capacity() > BUFFER) buf = ByteBuffer.allocate(BUFFER).order(ByteOrder.LITTLE_ENDIAN); // a big batch grew it
+        held = false;
         sums.flush();
         rare.flush();
         lastFlushMs = clock.millis();
@@ -365,6 +380,16 @@ final class FileRunWriter implements RunWriter {
             } finally {
                 lock.close();
             }
+        }
+    }
+
+    @Override
+    public synchronized void abandon() {
+        if (closed) return;
+        try {
+            closeFiles();
+        } finally {
+            lock.close();
         }
     }
 
