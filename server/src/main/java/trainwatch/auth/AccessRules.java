@@ -61,6 +61,8 @@ public final class AccessRules {
             // ingest (docs/api.md "Ingest"): records take an editor or the run's own key
             rule("POST", "/api/ingest/runs", Need.EDITOR),
             rule("POST", "/api/ingest/runs/{id}/records", Need.INGEST),
+            // the run's own key reads its config (train --remote URL --run ID), and nothing else; editors any
+            rule("GET", "/api/ingest/runs/{id}/config", Need.INGEST),
             // auth (docs/auth.md)
             rule("GET", "/api/session", Need.PUBLIC),
             rule("POST", "/api/login", Need.PUBLIC),

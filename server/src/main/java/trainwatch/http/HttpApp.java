@@ -246,6 +246,7 @@ public final class HttpApp {
         path("ingest/runs", () -> {
             post(in::create);
             post("{id}/records", in::records);
+            get("{id}/config", in::config);
         });
     }
 

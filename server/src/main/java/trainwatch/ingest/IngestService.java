@@ -373,6 +373,20 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
         }
     }
 
+    /**
+     * The run's stored config (GET /api/ingest/runs/{id}/config): what `train --remote URL --run ID` trains. Its own
+     * ingest key reads it (and no other run's); {@code trusted}: an editor, who may read any.
+     */
+    public JsonNode config(String id, String authorization, boolean trusted) {
+        RemoteRun r = remote(id);
+        if (!trusted) authorize(r, authorization);
+        try (RunReader rd = store.reader(id)) {
+            return Json.tree(rd.configJson());
+        } catch (RunNotFoundException e) {
+            throw IngestException.of(404, "", "no run with id " + id);
+        }
+    }
+
     private void authorize(RemoteRun r, String authorization) {
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7) || authorization.length() <= 7)
             throw IngestException.of(401, "Authorization", "is required: \"Bearer <the ingest key POST /api/ingest/runs returned>\"");
