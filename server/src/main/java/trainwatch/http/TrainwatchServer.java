@@ -176,7 +176,11 @@ public final class TrainwatchServer implements AutoCloseable {
                 clock, trainwatch.config.DatasetCatalog.dataDir());
         ingest = new IngestService(store, index, clock, IngestLimits.DEFAULT);
         supervisor.remoteRuns(ingest);
-        ingest.onAppended(hub::nudge); // the server writes remote runs itself: it streams them at once, no polling
+        ingest.onAppended(id -> { // the server writes remote runs itself: streamed and listed at once, no polling
+            hub.nudge(id);
+            index.appended(id);
+        });
+        index.sharedReaders(hub::reader); // the hub keeps a reader of every live run open: the index opens none of its own
         if (executor != supervisor) executor.remoteRuns(ingest);
         runs.onDelete(ingest::forget);
         list = new RunListFeed(index, hub::watch, o.limits());

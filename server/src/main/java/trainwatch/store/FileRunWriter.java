@@ -46,7 +46,9 @@ final class FileRunWriter implements RunWriter {
     private final List<Long> filterSteps;
     private final List<String> problems = new ArrayList<>();
     private final long pid = ProcessHandle.current().pid();
-    private ByteBuffer buf = ByteBuffer.allocate(BUFFER).order(ByteOrder.LITTLE_ENDIAN);
+    /** Starts small and grows to BUFFER as records arrive between flushes (a remote run's writer, one batch a second, stays small). */
+    private static final int INITIAL_BUFFER = 16 * 1024;
+    private ByteBuffer buf = ByteBuffer.allocate(INITIAL_BUFFER).order(ByteOrder.LITTLE_ENDIAN);
     private long fileEnd;
     private long forcedEnd = -1;
     private int frameStart;
@@ -167,10 +169,10 @@ final class FileRunWriter implements RunWriter {
         held = true;
     }
 
-    /** Room for n more bytes: a flush, or (while held) a bigger buffer. */
+    /** Room for n more bytes: a bigger buffer (while held, or below BUFFER), else a flush. */
     private void makeRoom(int n) {
         if (buf.remaining() >= n) return;
-        if (held) {
+        if (held || buf.capacity() < BUFFER) {
             ByteBuffer bigger = ByteBuffer.allocate(Math.max(buf.capacity() * 2, buf.position() + n)).order(ByteOrder.LITTLE_ENDIAN);
             buf.flip();
             buf = bigger.put(buf);
@@ -350,7 +352,7 @@ final class FileRunWriter implements RunWriter {
         }
         fileEnd = at;
         buf.clear();
-        if (held && buf.capacity() > BUFFER) buf = ByteBuffer.allocate(BUFFER).order(ByteOrder.LITTLE_ENDIAN); // a big batch grew it
+        if (buf.capacity() > BUFFER) buf = ByteBuffer.allocate(BUFFER).order(ByteOrder.LITTLE_ENDIAN); // a big held batch grew it
         held = false;
         sums.flush();
         rare.flush();
