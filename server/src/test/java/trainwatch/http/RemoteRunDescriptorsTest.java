@@ -71,8 +71,10 @@ class RemoteRunDescriptorsTest {
             assertTrue(e.get("seq").asLong() >= 140, e.toString());
         }
 
-        int held = OpenFiles.under(fixture.runs) - before;
-        assertTrue(held <= 4 * RUNS, RUNS + " active remote runs of " + TAGS + " tags hold " + held + " descriptors under runs/ (at most "
-                + 4 * RUNS + ": 4 each)");
+        List<String> open = OpenFiles.list(fixture.runs);
+        List<String> ofRuns = open.stream().filter(f -> runs.stream().anyMatch(r -> f.startsWith(r.id + "/"))).toList();
+        assertTrue(ofRuns.size() <= 4 * RUNS, RUNS + " active remote runs of " + TAGS + " tags hold " + ofRuns.size()
+                + " descriptors in their directories (at most " + 4 * RUNS + ": 4 each): " + ofRuns);
+        assertTrue(open.size() - before <= 4 * RUNS + 4, "and little else under runs/: " + open);
     }
 }

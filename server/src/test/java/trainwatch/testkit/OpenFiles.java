@@ -10,6 +10,12 @@ public final class OpenFiles {
     private OpenFiles() {}
 
     public static int under(Path dir) {
+        return list(dir).size();
+    }
+
+    /** The open files under dir, as paths relative to it (one entry per descriptor). */
+    public static java.util.List<String> list(Path dir) {
+        java.util.List<String> out = new java.util.ArrayList<>();
         Path top = dir.toAbsolutePath().normalize();
         Path real;
         try {
@@ -17,12 +23,12 @@ public final class OpenFiles {
         } catch (IOException e) {
             real = top;
         }
-        int n = 0;
         try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
             for (Path fd : fds) {
                 try {
                     Path target = Files.readSymbolicLink(fd);
-                    if (target.startsWith(top) || target.startsWith(real)) n++;
+                    if (target.startsWith(real)) out.add(real.relativize(target).toString());
+                    else if (target.startsWith(top)) out.add(top.relativize(target).toString());
                 } catch (IOException e) {
                     // closed while we listed (the listing's own descriptor among them)
                 }
@@ -30,6 +36,6 @@ public final class OpenFiles {
         } catch (IOException e) {
             throw new IllegalStateException("cannot list /proc/self/fd (Linux only)", e);
         }
-        return n;
+        return out;
     }
 }
