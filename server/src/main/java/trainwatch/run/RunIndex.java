@@ -50,7 +50,6 @@ public final class RunIndex implements AutoCloseable {
     static final long PROGRESS_MS = 500;
 
     private final RunStore store;
-    private final ReaderPool readers;
     private final Clock clock;
     private final IndexFile file;
     private final Map<String, IndexFile.Line> entries = new ConcurrentHashMap<>();
@@ -81,7 +80,6 @@ public final class RunIndex implements AutoCloseable {
 
     public RunIndex(RunStore store, ReaderPool readers, Clock clock) {
         this.store = store;
-        this.readers = readers;
         this.clock = clock;
         this.file = new IndexFile(store.root());
     }
@@ -323,34 +321,28 @@ public final class RunIndex implements AutoCloseable {
         }
     }
 
-    /** The live hub's open reader of the run when it has one (used, never closed here), else the pool's. */
+    /**
+     * The live hub's open reader of the run (every live run has one; used, never closed here); else a reader of its
+     * own closed right after (a moment before the hub watches a new run): the index keeps no reader open itself.
+     */
     private <T> T withReader(String id, java.util.function.Function<RunReader, T> f) {
         RunReader shared = sharedReaders.apply(id);
         if (shared != null) {
             try {
                 return f.apply(shared);
             } catch (IllegalStateException closedMeanwhile) {
-                // the hub closed its feed (idle, deleted): the pool's reader below
+                // the hub closed its feed (idle, deleted): a reader of its own below
             }
         }
-        return readers.with(id, f);
+        try (RunReader r = store.reader(id)) {
+            return f.apply(r);
+        }
     }
 
-    /** Live runs read through a kept-open reader (the next refresh reads only what is new); finished ones through a reader closed right after. */
+    /** Live runs read through the hub's kept-open reader (the next refresh reads only what is new); others through a reader closed right after. */
     private RunEntry compute(String id, IndexFile.Line old, Fingerprint fp) {
         try {
-            if (old != null && old.run().isLive()) return withReader(id, r -> EntryBuilder.build(store, id, r, fp.archived()));
-            RunReader shared = old == null ? sharedReaders.apply(id) : null; // first sight of a live run: the hub's reader if it has one
-            if (shared != null) {
-                try {
-                    return EntryBuilder.build(store, id, shared, fp.archived());
-                } catch (IllegalStateException closedMeanwhile) {
-                    // read it through a reader of its own below
-                }
-            }
-            try (RunReader r = store.reader(id)) {
-                return EntryBuilder.build(store, id, r, fp.archived());
-            }
+            return withReader(id, r -> EntryBuilder.build(store, id, r, fp.archived()));
         } catch (RunNotFoundException e) {
             return null;
         } catch (RuntimeException e) {
