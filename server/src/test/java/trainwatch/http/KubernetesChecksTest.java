@@ -180,7 +180,7 @@ class KubernetesChecksTest {
 
         // the pod then ends (the command exits 0 once its result is delivered): the result stands, the log is kept
         Pod p = createPod(job);
-        server.expect().get().withPath("/api/v1/namespaces/" + NS + "/pods/" + p.getMetadata().getName() + "/log?limitBytes=524288")
+        server.expect().get().withPath("/api/v1/namespaces/" + NS + "/pods/" + p.getMetadata().getName() + "/log?pretty=false&limitBytes=524288")
                 .andReturn(200, "Overfit check: tiny (mlp)\nResult: PASS\n").always();
         p.getStatus().setPhase("Succeeded");
         updatePod(p);

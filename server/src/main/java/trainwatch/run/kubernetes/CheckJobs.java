@@ -74,6 +74,7 @@ public final class CheckJobs implements RemoteChecks, AutoCloseable {
         final String job;
         final String keySha256;
         final long startedMs;
+        /** The informer has had its Job: from then on a Job missing from its cache was deleted. */
         boolean jobSeen;
         /** The check has reported (running or its result): Kubernetes' queued/running no longer overwrite it. */
         boolean reported;
@@ -202,10 +203,7 @@ public final class CheckJobs implements RemoteChecks, AutoCloseable {
         try {
             created = cluster.createJob(CheckJobSpecs.job(template, t.id, t.check, t.job, resources(config)));
         } catch (KubernetesClientException e) {
-            if (Cluster.alreadyExists(e)) {
-                t.jobSeen = true;
-                return;
-            }
+            if (Cluster.alreadyExists(e)) return; // the informer reports it
             if (Cluster.refused(e)) {
                 settle(t, CheckVerdict.FAIL, "Kubernetes refused the check's Job (" + e.getCode() + "): " + Cluster.message(e), null);
                 return;
@@ -214,7 +212,6 @@ public final class CheckJobs implements RemoteChecks, AutoCloseable {
             worker.schedule(() -> safely(t, () -> create(t, keyText)), KubernetesExecutor.RETRY_MS, TimeUnit.MILLISECONDS);
             return;
         }
-        t.jobSeen = true;
         try {
             cluster.createSecret(CheckJobSpecs.secret(template, t.id, t.check, t.job, keyText, config, created));
         } catch (KubernetesClientException e) {
@@ -222,8 +219,7 @@ public final class CheckJobs implements RemoteChecks, AutoCloseable {
             deleteQuietly(t.job);
             return;
         }
-        LOG.info("run {}: check {} is Job {}", t.id, t.check, t.job);
-        reconcile(t);
+        LOG.info("run {}: check {} is Job {}", t.id, t.check, t.job); // the informer's event maps its state from here
     }
 
     /** The newest state of the check's Job and pods, written unless the check has said more itself. */
