@@ -61,6 +61,8 @@ public final class AccessRules {
             // ingest (docs/api.md "Ingest"): records take an editor or the run's own key
             rule("POST", "/api/ingest/runs", Need.EDITOR),
             rule("POST", "/api/ingest/runs/{id}/records", Need.INGEST),
+            // a check running as a Kubernetes Job reports here with its own key (or an editor's token)
+            rule("POST", "/api/ingest/runs/{id}/checks/{name}", Need.INGEST),
             // auth (docs/auth.md)
             rule("GET", "/api/session", Need.PUBLIC),
             rule("POST", "/api/login", Need.PUBLIC),

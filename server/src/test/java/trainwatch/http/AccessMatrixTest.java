@@ -114,7 +114,8 @@ class AccessMatrixTest {
             "GET /api/session", Need.PUBLIC,
             "POST /api/login", Need.PUBLIC,
             "POST /api/logout", Need.PUBLIC,
-            "POST /api/ingest/runs/{id}/records", Need.INGEST);
+            "POST /api/ingest/runs/{id}/records", Need.INGEST,
+            "POST /api/ingest/runs/{id}/checks/{name}", Need.INGEST);
 
     @Test
     void the_access_table_follows_the_policy() {
