@@ -63,6 +63,8 @@ public final class AccessRules {
             rule("POST", "/api/ingest/runs/{id}/records", Need.INGEST),
             // the run's own key reads its config (train --remote URL --run ID), and nothing else; editors any
             rule("GET", "/api/ingest/runs/{id}/config", Need.INGEST),
+            // a check running as a Kubernetes Job reports here with its own key (or an editor's token)
+            rule("POST", "/api/ingest/runs/{id}/checks/{name}", Need.INGEST),
             // auth (docs/auth.md)
             rule("GET", "/api/session", Need.PUBLIC),
             rule("POST", "/api/login", Need.PUBLIC),

@@ -146,6 +146,7 @@ public final class HttpApp {
                     if (s.sweeps != null) sweepRoutes(new SweepRoutes(s.sweeps), new SweepLive(s.sweeps, s.hub.limits()));
                     if (s.ensembles != null) ensembleRoutes(new EnsembleRoutes(s.ensembles));
                     if (s.ingest != null) ingestRoutes(new IngestRoutes(s.ingest));
+                    checkReportRoutes(new CheckReportRoutes(s.runs, s.remoteChecks));
                     if (s.team != null) teamRoutes(new TeamRoutes(s.team));
                     get("disk", rest::disk);
                     staticInstance().wsBeforeUpgrade(prefixPath("live"), live::beforeListUpgrade);
@@ -248,6 +249,11 @@ public final class HttpApp {
             post("{id}/records", in::records);
             get("{id}/config", in::config);
         });
+    }
+
+    /** /api/ingest/runs/{id}/checks/{name} (docs/api.md "Checks that report over HTTP"): checks running as Kubernetes Jobs. */
+    private static void checkReportRoutes(CheckReportRoutes c) {
+        post("ingest/runs/{id}/checks/{name}", c::report);
     }
 
     /** /api/sweeps (docs/api.md "Sweeps"). */

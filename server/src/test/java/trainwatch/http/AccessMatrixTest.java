@@ -115,7 +115,8 @@ class AccessMatrixTest {
             "POST /api/login", Need.PUBLIC,
             "POST /api/logout", Need.PUBLIC,
             "POST /api/ingest/runs/{id}/records", Need.INGEST,
-            "GET /api/ingest/runs/{id}/config", Need.INGEST);
+            "GET /api/ingest/runs/{id}/config", Need.INGEST,
+            "POST /api/ingest/runs/{id}/checks/{name}", Need.INGEST);
 
     @Test
     void the_access_table_follows_the_policy() {
