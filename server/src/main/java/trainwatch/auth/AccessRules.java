@@ -61,6 +61,9 @@ public final class AccessRules {
             // ingest (docs/api.md "Ingest"): records take an editor or the run's own key
             rule("POST", "/api/ingest/runs", Need.EDITOR),
             rule("POST", "/api/ingest/runs/{id}/records", Need.INGEST),
+            // checkpoints over HTTP: a trainer elsewhere sends them (editor or the run's key), a resumed trainer reads them back
+            rule("PUT", "/api/ingest/runs/{id}/checkpoints/{name}", Need.INGEST),
+            rule("GET", "/api/ingest/runs/{id}/checkpoints/{name}", Need.INGEST_READ),
             // auth (docs/auth.md)
             rule("GET", "/api/session", Need.PUBLIC),
             rule("POST", "/api/login", Need.PUBLIC),
