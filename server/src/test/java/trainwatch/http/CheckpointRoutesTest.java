@@ -90,9 +90,7 @@ class CheckpointRoutesTest {
         assertArrayEquals(meta(120, 0.9), download(run.id(), "final.zip.json", run.key(), status));
         download(run.id(), "epoch-0001.zip", run.key(), status);
         assertEquals(404, status[0], "a file the run does not have");
-        Remote other = remoteRun(3);
-        download(run.id(), "final.zip", other.key(), status);
-        assertEquals(403, status[0], "another run's key reads nothing");
+        // another run's key reading: refused on a server with tokens (AccessMatrixTest); here everyone is a viewer
     }
 
     @Test
