@@ -114,7 +114,7 @@ class CheckpointRoutesTest {
         Remote other = remoteRun(3);
         byte[] body = "x".getBytes(StandardCharsets.UTF_8);
         for (String bad : List.of("..%2F..%2Fconfig.json", "%2e%2e", "config.json", ".final.zip.1234.tmp", "final.zip.bak", "epoch-1.zip", "FINAL.zip",
-                "status.json", "final.zip%00"))
+                "status.json", "final.zip.json.json"))
             assertEquals(400, put(run.id(), bad, run.key(), body).status(), bad);
         assertEquals(401, put(run.id(), "final.zip.json", null, body).status(), "no key");
         assertEquals(403, put(run.id(), "final.zip.json", other.key(), body).status(), "another run's key");
