@@ -25,7 +25,7 @@ export class ChecksPanel {
     this.checks = (checks || []).map(normalize);
     this.settle();
     this.render();
-    if (!this.timer && this.checks.some((c) => c.outcome === 'running')) this.poll();
+    if (!this.timer && this.checks.some(pending)) this.poll();
   }
 
   add(check) {
@@ -58,7 +58,7 @@ export class ChecksPanel {
   /** Results come live too; polling covers servers that only store them. */
   poll() {
     clearTimeout(this.timer);
-    if (!this.waiting.size && !this.checks.some((c) => c.outcome === 'running')) return;
+    if (!this.waiting.size && !this.checks.some(pending)) return;
     this.timer = setTimeout(async () => {
       this.timer = null;
       try { await this.reload(); } catch { /* next round */ }
@@ -80,6 +80,9 @@ export class ChecksPanel {
 
   dispose() { clearTimeout(this.timer); }
 }
+
+/** Not settled yet: running, or (a check's Kubernetes Job) still waiting for its pod. */
+function pending(c) { return c.outcome === 'running' || c.outcome === 'queued'; }
 
 /** A check as the run's detail and the live `check` message carry it: {seq?, t, check, outcome, summary, details}. */
 function normalize(c) {

@@ -38,16 +38,25 @@ public final class CheckCommand {
     private static final Logger LOG = LoggerFactory.getLogger(CheckCommand.class);
     static final int PASS = 0, FAIL = 1, BAD_CONFIG = 2;
     static final String USAGE = "usage: check overfit|gradients CONFIG.json [--max-iterations N]\n"
-            + "       check overfit|gradients --run ID [--runs DIR] [--max-iterations N]";
+            + "       check overfit|gradients --run ID [--runs DIR] [--max-iterations N]\n"
+            + "       check overfit|gradients --remote URL --run ID [--max-iterations N] (key in $TRAINWATCH_INGEST_KEY, config in $TRAINWATCH_RUN_CONFIG)";
+    /** How long `check --remote` keeps trying to deliver a report while the server is away (a restart). */
+    static final long REMOTE_PATIENCE_MS = 5 * 60_000;
 
     private final PrintStream out;
     private final PrintStream err;
     private final Path dataDir;
+    private final Map<String, String> env;
 
     CheckCommand(PrintStream out, PrintStream err, Path dataDir) {
+        this(out, err, dataDir, System.getenv());
+    }
+
+    CheckCommand(PrintStream out, PrintStream err, Path dataDir, Map<String, String> env) {
         this.out = out;
         this.err = err;
         this.dataDir = dataDir;
+        this.env = env;
     }
 
     /** Returns the process exit code. */
@@ -58,6 +67,11 @@ public final class CheckCommand {
     /** The same with the report and errors going to the given streams (tests). */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         return new CheckCommand(out, err, DatasetCatalog.dataDir()).execute(args);
+    }
+
+    /** The same with the environment given (`check --remote` reads its key and config there): tests run a check Job's command in process. */
+    public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
+        return new CheckCommand(out, err, DatasetCatalog.dataDir(), env).execute(args);
     }
 
     int execute(String[] args) {
@@ -72,6 +86,10 @@ public final class CheckCommand {
             a = TrainArgs.parse(rest.toArray(String[]::new));
         } catch (TrainArgs.UsageException e) {
             return fail(BAD_CONFIG, e.getMessage().replace("train", "check") + "\n" + USAGE);
+        }
+        if (a.remote() != null) {
+            if (a.runId() == null || a.configFile() != null) return fail(BAD_CONFIG, "check --remote URL needs --run ID (and no CONFIG.json)\n" + USAGE);
+            return forRemoteRun(check, a.remote(), a.runId(), maxIterations);
         }
         return a.configFile() != null ? fromFile(check, a.configFile(), maxIterations) : forRun(check, a.runId(), a.runsDir(), maxIterations);
     }
@@ -112,29 +130,91 @@ public final class CheckCommand {
         Path dir = runsDir.resolve(id);
         Path configFile = dir.resolve("config.json");
         if (!Files.isRegularFile(configFile)) return fail(BAD_CONFIG, "no run " + id + " under " + runsDir);
-        long started = System.currentTimeMillis();
-        writeResult(dir, check, "running", "the " + check + " check is running",
-                Map.of("pid", ProcessHandle.current().pid(), "startedMs", started));
+        CheckReporter files = (outcome, summary, details) -> writeResult(dir, check, outcome, summary, details);
+        String json;
         try {
-            RunConfig config = ConfigParser.parse(Files.readString(configFile), dataDir);
+            json = Files.readString(configFile);
+        } catch (IOException e) {
+            json = null; // reported as the check's failure below
+        }
+        return checkAndReport(check, id, json, files, Map.of("pid", ProcessHandle.current().pid()), maxIterations, true);
+    }
+
+    /**
+     * `check NAME --remote URL --run ID`, what a check's Kubernetes Job runs: no runs/ directory here; the config
+     * comes from $TRAINWATCH_RUN_CONFIG (the Job's Secret), the data from this image, and every report goes to the
+     * server with the key from $TRAINWATCH_INGEST_KEY. Exit 0 once its result is delivered, whatever the outcome
+     * (the result is the server's to show; a failed pod means the check could not run or report).
+     */
+    private int forRemoteRun(String check, String url, String id, int maxIterations) {
+        if (!RunStore.validId(id)) return fail(BAD_CONFIG, "invalid run id " + id);
+        String key = env.get(RemoteTrain.KEY_ENV);
+        if (key == null || key.isBlank()) return fail(BAD_CONFIG, "check --remote needs the check's key in the environment variable " + RemoteTrain.KEY_ENV);
+        String json = env.get(RemoteTrain.CONFIG_ENV);
+        if (json == null || json.isBlank()) return fail(BAD_CONFIG, "check --remote needs the run's config in the environment variable " + RemoteTrain.CONFIG_ENV);
+        String base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        CheckReporter server = CheckReporter.remote(base, id, check, key.trim(), REMOTE_PATIENCE_MS);
+        int code = checkAndReport(check, id, json, server, Map.of(), maxIterations, false);
+        return code == FAIL_TO_REPORT ? FAIL : code == BAD_CONFIG ? BAD_CONFIG : code == FAIL_TO_RUN ? FAIL : PASS;
+    }
+
+    /** Internal codes of {@link #checkAndReport} beyond the exit codes: the check could not run, or its result not be stored. */
+    private static final int FAIL_TO_RUN = 11, FAIL_TO_REPORT = 12;
+
+    /**
+     * Reports "running", runs the check, reports its result (or why it could not run): the same outcome, summary and
+     * details wherever the reports go. {@code local}: exit codes as before (1 for a failing outcome); otherwise the
+     * internal codes tell apart a result (pass/warn/fail: 0/1), a bad config (2) and a failure to run or report.
+     */
+    private int checkAndReport(String check, String id, String configJson, CheckReporter reporter, Map<String, Object> runningExtra,
+                               int maxIterations, boolean local) {
+        long started = System.currentTimeMillis();
+        Map<String, Object> running = new java.util.LinkedHashMap<>(runningExtra);
+        running.put("startedMs", started);
+        try {
+            reporter.report("running", "the " + check + " check is running", running);
+        } catch (IOException e) {
+            LOG.warn("the {} check of run {}: its running state could not be reported: {}", check, id, e.toString());
+        }
+        int code;
+        String outcome, summary;
+        Map<String, Object> details;
+        try {
+            if (configJson == null) throw new IOException("the run's config.json could not be read");
+            RunConfig config = ConfigParser.parse(configJson, dataDir);
             Dataset data = Datasets.load(config, dataDir);
             NativeThreads.capUnlessSet(System.getenv(), err);
             LabChecks.Outcome o = runCheck(check, config, data, maxIterations);
-            Map<String, Object> details = new java.util.LinkedHashMap<>(o.details());
+            details = new java.util.LinkedHashMap<>(o.details());
             details.put("durationMs", System.currentTimeMillis() - started);
-            writeResult(dir, check, o.outcome().wire(), o.summary(), details);
+            outcome = o.outcome().wire();
+            summary = o.summary();
             out.print(o.text());
             out.flush();
-            return exitCode(o.outcome());
+            code = exitCode(o.outcome());
         } catch (ConfigException | DatasetException e) {
-            writeResult(dir, check, CheckOutcome.FAIL.wire(), "bad config: " + e.getMessage(), Map.of());
-            return fail(BAD_CONFIG, e.getMessage());
+            outcome = CheckOutcome.FAIL.wire();
+            summary = "bad config: " + e.getMessage();
+            details = Map.of();
+            err.println("error: " + e.getMessage());
+            code = BAD_CONFIG;
         } catch (IOException | RuntimeException e) {
             LOG.error("the {} check of run {} could not run", check, id, e);
-            String reason = "the " + check + " check could not run: " + TrainCommand.oneLine(e);
-            writeResult(dir, check, CheckOutcome.FAIL.wire(), reason, Map.of());
-            return fail(FAIL, reason);
+            outcome = CheckOutcome.FAIL.wire();
+            summary = "the " + check + " check could not run: " + TrainCommand.oneLine(e);
+            details = Map.of();
+            err.println("error: " + summary);
+            code = local ? FAIL : FAIL_TO_RUN;
         }
+        try {
+            reporter.report(outcome, summary, details);
+        } catch (IOException | RuntimeException e) {
+            err.println("error: the result of the " + check + " check could not be stored: " + TrainCommand.oneLine(e));
+            return local ? FAIL : FAIL_TO_REPORT;
+        } finally {
+            err.flush();
+        }
+        return code;
     }
 
     private static LabChecks.Outcome runCheck(String check, RunConfig config, Dataset data, int maxIterations) {

@@ -9,6 +9,7 @@ import trainwatch.ingest.IngestService;
 import trainwatch.live.LiveHub;
 import trainwatch.live.RunListFeed;
 import trainwatch.metrics.ServerMetrics;
+import trainwatch.run.RemoteChecks;
 import trainwatch.run.RunService;
 import trainwatch.sweep.SweepService;
 import trainwatch.team.TeamService;
@@ -33,6 +34,7 @@ public final class AppServices {
     AuthService auth;
     TeamService team;
     CheckpointStore checkpoints;
+    RemoteChecks remoteChecks = RemoteChecks.NONE;
 
     /** webDir: a directory to serve at / (dev), or null to serve the jar's web/ resources when present. */
     public AppServices(String host, int port, Path webDir, RunService runs, LiveHub hub, RunListFeed list, HttpApp.ResponseCounts stats) {
@@ -72,6 +74,12 @@ public final class AppServices {
     /** The server's figures behind /metrics. */
     public AppServices metrics(ServerMetrics metrics) {
         this.metrics = metrics;
+        return this;
+    }
+
+    /** Checks running elsewhere that report to /api/ingest/runs/{id}/checks/{name} (the kubernetes executor's). */
+    public AppServices remoteChecks(RemoteChecks checks) {
+        this.remoteChecks = checks;
         return this;
     }
 

@@ -140,6 +140,7 @@ public final class HttpApp {
                     if (s.ensembles != null) ensembleRoutes(new EnsembleRoutes(s.ensembles));
                     if (s.ingest != null) ingestRoutes(new IngestRoutes(s.ingest));
                     if (s.ingest != null && s.checkpoints != null) checkpointRoutes(new CheckpointRoutes(s.ingest, s.checkpoints));
+                    checkReportRoutes(new CheckReportRoutes(s.runs, s.remoteChecks));
                     if (s.team != null) teamRoutes(new TeamRoutes(s.team));
                     get("disk", rest::disk);
                     staticInstance().wsBeforeUpgrade(prefixPath("live"), live::beforeListUpgrade);
@@ -246,6 +247,11 @@ public final class HttpApp {
             put(c::put);
             get(c::get);
         });
+    }
+
+    /** /api/ingest/runs/{id}/checks/{name} (docs/api.md "Checks that report over HTTP"): checks running as Kubernetes Jobs. */
+    private static void checkReportRoutes(CheckReportRoutes c) {
+        post("ingest/runs/{id}/checks/{name}", c::report);
     }
 
     /** /api/sweeps (docs/api.md "Sweeps"). */

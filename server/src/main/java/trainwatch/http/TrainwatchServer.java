@@ -191,7 +191,8 @@ public final class TrainwatchServer implements AutoCloseable {
         team.onNote((id, note) -> hub.send(id, new Note.Message(note))); // open run pages show it at once
         metrics = metrics(index, supervisor, executor, ingest, stats);
         app = HttpApp.create(new AppServices(o.host(), o.port(), o.webDir(), runs, hub, list, stats)
-                .ingest(ingest).ensembles(ensembles).sweeps(sweeps).team(team).auth(auth).metrics(metrics).checkpoints(checkpoints));
+                .ingest(ingest).ensembles(ensembles).sweeps(sweeps).team(team).auth(auth).metrics(metrics)
+                .remoteChecks(executor.remoteChecks()).checkpoints(checkpoints));
     }
 
     /** Listens, then recovers the runs on disk (re-attach / interrupted / re-queue) and checks the run index in the background. */

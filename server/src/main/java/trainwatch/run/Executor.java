@@ -69,6 +69,11 @@ public interface Executor extends AutoCloseable {
         return false;
     }
 
+    /** Checks this executor runs elsewhere and that report back over HTTP (kubernetes); NONE when its checks are local processes. */
+    default RemoteChecks remoteChecks() {
+        return RemoteChecks.NONE;
+    }
+
     @Override
     void close();
 }

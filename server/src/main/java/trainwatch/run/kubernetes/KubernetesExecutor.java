@@ -49,7 +49,8 @@ import trainwatch.store.StopRequest;
  * State comes from informers (list + watch) on trainwatch's Jobs and pods, mapped by {@link Verdict}; the
  * trainer's own final status always wins. All state changes and API calls happen on one worker thread, so
  * a Job is created at most once per run: the informer's cache is consulted first and a 409 from the API
- * means "already there". Checks (and ensembles) run on this machine through the local supervisor.
+ * means "already there". Checks are Jobs too ({@link CheckJobs}); ensembles run on this machine through the
+ * local supervisor.
  */
 public final class KubernetesExecutor implements Executor {
     private static final Logger LOG = LoggerFactory.getLogger(KubernetesExecutor.class);
@@ -74,6 +75,8 @@ public final class KubernetesExecutor implements Executor {
     private SharedIndexInformer<Job> jobs;
     private SharedIndexInformer<Pod> pods;
     private volatile boolean recovered;
+    /** Checks as Jobs of their own (docs/kubernetes.md "Checks"). */
+    private final CheckJobs checks;
 
     /** What this executor knows of one run; changed on the worker thread only (stop flags also from callers). */
     private static final class Tracked {
@@ -91,6 +94,7 @@ public final class KubernetesExecutor implements Executor {
         this.store = store;
         this.local = local;
         this.clock = clock;
+        this.checks = new CheckJobs(new Cluster(client, template.namespace()), template, store, clock);
     }
 
     @Override
@@ -132,6 +136,7 @@ public final class KubernetesExecutor implements Executor {
         pods = cluster.podInformer(cast(handler));
         var listed = java.util.concurrent.CompletableFuture.allOf(jobs.start().toCompletableFuture(), pods.start().toCompletableFuture());
         worker.execute(() -> recover(listed));
+        checks.start();
     }
 
     @SuppressWarnings("unchecked")
@@ -362,19 +367,26 @@ public final class KubernetesExecutor implements Executor {
         worker.execute(() -> safely(id, () -> create(id)));
     }
 
+    /** A check is a Job of its own that reports over HTTP (CheckJobs); it needs no slot on this machine. */
     @Override
     public void startCheck(String id, String check) {
-        local.startCheck(id, check); // checks read the run directory: they run on this machine (docs/kubernetes.md)
+        checks.startCheck(id, check);
     }
 
     @Override
     public boolean checkRunning(String id, String check) {
-        return local.checkRunning(id, check);
+        return checks.checkRunning(id, check) || local.checkRunning(id, check);
+    }
+
+    /** Deletes the run's check Jobs (and ends any local check process a previous executor started). */
+    @Override
+    public boolean stopChecks(String id, long timeoutMs) {
+        return checks.stopChecks(id) & local.stopChecks(id, timeoutMs);
     }
 
     @Override
-    public boolean stopChecks(String id, long timeoutMs) {
-        return local.stopChecks(id, timeoutMs);
+    public CheckJobs remoteChecks() {
+        return checks;
     }
 
     @Override
@@ -475,6 +487,7 @@ public final class KubernetesExecutor implements Executor {
 
     @Override
     public void close() {
+        checks.close();
         worker.shutdownNow();
         if (jobs != null) jobs.stop();
         if (pods != null) pods.stop();
