@@ -375,7 +375,7 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
 
     /**
      * The run's stored config (GET /api/ingest/runs/{id}/config): what `train --remote URL --run ID` trains. Its own
-     * ingest key reads it (and no other run's); {@code trusted}: an editor, who may read any.
+     * ingest key reads it (and no other run's); {@code trusted}: a viewer or above, who may read any.
      */
     public JsonNode config(String id, String authorization, boolean trusted) {
         RemoteRun r = remote(id);
@@ -385,6 +385,14 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
         } catch (RunNotFoundException e) {
             throw IngestException.of(404, "", "no run with id " + id);
         }
+    }
+
+    /**
+     * Checks that {@code authorization} is "Bearer KEY" with run {@code id}'s own ingest key: 401 without one, 403 with
+     * another, 404 for an unknown run or one not created here (the checkpoint routes ask this of a caller without a role).
+     */
+    public void authorizeKey(String id, String authorization) {
+        authorize(remote(id), authorization);
     }
 
     private void authorize(RemoteRun r, String authorization) {
@@ -497,6 +505,40 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
         load(id);
         onAdopted.accept(id);
         return key;
+    }
+
+    /**
+     * A remote run continues from a checkpoint taken before step {@code fromStep} (the kubernetes executor's resume):
+     * the store supersedes what the earlier sessions recorded for steps >= fromStep (a RESUME record, seq going on,
+     * exactly as a local resume: RunStore.openForResume), the client seq expected next is kept, and the run reads
+     * {@code queued} with reason {@code resume requested} until its new trainer sends. 409 while it is not final.
+     */
+    @Override
+    public void resume(String id, long fromStep) {
+        RemoteRun r;
+        try {
+            r = remote(id);
+        } catch (IngestException e) {
+            throw RunException.notFound("no remote run with id " + id);
+        }
+        synchronized (r) {
+            if (r.status != RunStatus.INTERRUPTED && r.status != RunStatus.STOPPED)
+                throw RunException.conflict("run " + id + " is " + (r.status == null ? "unknown" : r.status.wire())
+                        + ": only an interrupted or stopped run can be resumed");
+            closeQuietly(r);
+            known.remove(id, r);
+            store.openForResume(id, fromStep - 1).close(); // cut, RESUME record, fsync: the same steps as a local resume
+            long lastSeq;
+            try (RunReader rd = store.reader(id)) {
+                lastSeq = rd.lastSeq();
+            }
+            // the batch intent of the earlier session is settled: the next client record goes after the RESUME record
+            new IngestFile(r.file.keySha256(), r.file.classes(), r.next, lastSeq, 0).write(r.dir);
+            store.clearStopRequest(id);
+            store.writeState(id, new StatusRecord(RunStatus.QUEUED, "resume requested", clock.millis(), 0, store.state(id).createdMs()));
+        }
+        index.touch(id);
+        onAppended.accept(id);
     }
 
     @Override

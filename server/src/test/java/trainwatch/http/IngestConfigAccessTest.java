@@ -42,7 +42,7 @@ class IngestConfigAccessTest {
             assertEquals(401, call(server, keyA, "GET", "/api/runs/" + idA, null).status(), "the run itself over /api/runs");
             assertEquals(401, call(server, keyA, "GET", "/api/runs", null).status(), "the run list");
             assertEquals(401, call(server, null, "GET", "/api/ingest/runs/" + idA + "/config", null).status(), "anonymous");
-            assertEquals(200, call(server, editor, "GET", "/api/ingest/runs/" + idB + "/config", null).status(), "an editor reads any");
+            assertEquals(200, call(server, editor, "GET", "/api/ingest/runs/" + idB + "/config", null).status(), "a viewer or above reads any");
             assertEquals(0, server.stats.count(500, 600));
         }
     }
