@@ -237,6 +237,11 @@ public final class TrainwatchClient implements AutoCloseable {
         return runId;
     }
 
+    /** The run's ingest key (it may also send the run's checkpoints), or null until the server has been reached. */
+    public String ingestKey() {
+        return runId == null ? null : key;
+    }
+
     /** Where records wait until the server has them. */
     public Path spoolFile() {
         return spool.file();

@@ -61,6 +61,9 @@ public final class AccessRules {
             // ingest (docs/api.md "Ingest"): records take an editor or the run's own key
             rule("POST", "/api/ingest/runs", Need.EDITOR),
             rule("POST", "/api/ingest/runs/{id}/records", Need.INGEST),
+            // checkpoints over HTTP: a trainer elsewhere sends them (editor or the run's key), a resumed trainer reads them back
+            rule("PUT", "/api/ingest/runs/{id}/checkpoints/{name}", Need.INGEST),
+            rule("GET", "/api/ingest/runs/{id}/checkpoints/{name}", Need.INGEST_READ),
             // a check running as a Kubernetes Job reports here with its own key (or an editor's token)
             rule("POST", "/api/ingest/runs/{id}/checks/{name}", Need.INGEST),
             // auth (docs/auth.md)

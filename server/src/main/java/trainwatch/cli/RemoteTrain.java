@@ -15,6 +15,9 @@ import java.util.function.BooleanSupplier;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import trainwatch.checkpoint.CheckpointDownload;
+import trainwatch.checkpoint.CheckpointName;
+import trainwatch.checkpoint.CheckpointUploader;
 import trainwatch.client.TrainwatchClient;
 import trainwatch.config.ConfigException;
 import trainwatch.config.ConfigParser;
@@ -24,6 +27,7 @@ import trainwatch.data.DatasetException;
 import trainwatch.data.Datasets;
 import trainwatch.event.RunStatus;
 import trainwatch.json.Json;
+import trainwatch.train.ResumePoint;
 import trainwatch.train.TrainOutcome;
 
 /**
@@ -31,7 +35,9 @@ import trainwatch.train.TrainOutcome;
  * every record through the ingest API (spooled while the server is unreachable).
  * `train --remote URL --run ID`: trains a remote run that already exists there (its config read from the
  * server), with the run's ingest key from the environment variable TRAINWATCH_INGEST_KEY (never on the
- * command line, where `ps` would show it). Checkpoints stay in the local runs directory. Exit codes as
+ * command line, where `ps` would show it). Checkpoints are written to the local runs directory and sent to
+ * the server as they are written (CheckpointUploader); with TRAINWATCH_RESUME_FROM=NAME the trainer first fetches
+ * that checkpoint from the server and continues from it, as `train --resume` does locally. Exit codes as
  * for a local run.
  */
 final class RemoteTrain {
@@ -40,6 +46,10 @@ final class RemoteTrain {
     static final String TOKEN_ENV = "TRAINWATCH_TOKEN";
     /** The run's config as JSON, when given (a Kubernetes Job's Secret); otherwise it is read from the server. */
     static final String CONFIG_ENV = "TRAINWATCH_RUN_CONFIG";
+    /** The checkpoint a resumed run continues from (a Kubernetes resume Job names it): fetched from the server first. */
+    static final String RESUME_ENV = "TRAINWATCH_RESUME_FROM";
+    /** How long a trainer keeps sending its last checkpoints after training ended. */
+    static final long UPLOAD_FINISH_MS = 120_000;
     /** Keys a remote run's stored config adds to the trainer's own (docs/api.md "Ingest"). */
     private static final String[] INGEST_KEYS = {"remote", "classes", "description", "origin"};
 
@@ -100,6 +110,19 @@ final class RemoteTrain {
         TrainwatchClient client = b.spoolDir(a.runsDir().resolve(".spool")).flushIntervalMs(500).finishTimeoutMs(120_000).start();
         Path checkpoints = a.runsDir().resolve(a.runId() != null ? a.runId() : "remote-" + client.spoolFile().getFileName().toString().replace(".spool", ""))
                 .resolve("checkpoints");
+        ResumePoint from;
+        try {
+            from = resumePoint(url, a.runId(), key, checkpoints);
+        } catch (IOException e) {
+            client.close();
+            return fail(TrainCommand.FAILED, "cannot fetch the checkpoint to resume from: " + TrainCommand.oneLine(e));
+        }
+        CheckpointUploader uploader = new CheckpointUploader(url, client::runId, client::ingestKey, checkpoints, 2000);
+        if (from != null) {
+            uploader.alreadySent(from.checkpoint());
+            uploader.alreadySent(from.checkpoint().resolveSibling(from.name() + ".json"));
+        }
+        uploader.start();
         NativeThreads.capUnlessSet(System.getenv(), err);
         TrainOutcome outcome;
         try (RemoteRunWriter writer = new RemoteRunWriter(client, checkpoints)) {
@@ -107,7 +130,9 @@ final class RemoteTrain {
             out.flush();
             ProgressPrinter progress = new ProgressPrinter(out, false, config.epochs(), System::nanoTime);
             try {
-                outcome = training.train(config, data, writer, progress, () -> stop.getAsBoolean() || client.stopRequested());
+                BooleanSupplier stopNow = () -> stop.getAsBoolean() || client.stopRequested();
+                outcome = from == null ? training.train(config, data, writer, progress, stopNow)
+                        : training.resume(config, data, writer, progress, stopNow, from);
                 if (outcome == null) outcome = new TrainOutcome(RunStatus.FAILED, "the trainer returned no outcome", 0);
             } catch (Exception | OutOfMemoryError | StackOverflowError e) {
                 outcome = new TrainOutcome(RunStatus.FAILED, TrainCommand.oneLine(e), 0);
@@ -118,11 +143,31 @@ final class RemoteTrain {
                 err.println("warning: not every record reached " + url + (client.error() != null ? " (" + client.error() + ")" : "")
                         + "; they are kept in " + client.spoolFile());
         }
+        // the records first (above), then the last checkpoints: a checkpoint that cannot be sent never holds up a status
+        if (!uploader.finish(UPLOAD_FINISH_MS))
+            err.println("warning: not every checkpoint reached " + url + (uploader.error() != null ? " (" + uploader.error() + ")" : "")
+                    + "; they are kept in " + checkpoints);
         String summary = "remote run " + client.runId() + " " + outcome.status().wire() + (outcome.reason().isEmpty() ? "" : ": " + outcome.reason());
         if (outcome.status() == RunStatus.FINISHED || outcome.status() == RunStatus.STOPPED) out.println(summary);
         else err.println("error: " + summary);
         out.flush();
         return TrainCommand.exitCode(outcome.status());
+    }
+
+    /**
+     * The checkpoint named by {@link #RESUME_ENV}, fetched from the server (meta, zip, and the parameter average
+     * when there is one) into the local checkpoints directory; null when the run starts from step 0.
+     */
+    private ResumePoint resumePoint(String url, String runId, String key, Path checkpoints) throws IOException {
+        String name = env.get(RESUME_ENV);
+        if (name == null || name.isBlank() || runId == null) return null;
+        if (!CheckpointName.valid(name.trim()) || CheckpointName.isMeta(name.trim()) || name.trim().equals(CheckpointName.AVERAGE))
+            throw new IOException(RESUME_ENV + " must name a checkpoint zip (got " + name + ")");
+        String zip = name.trim();
+        if (!new CheckpointDownload(url, key).fetchResumePoint(runId, zip, checkpoints, 120_000))
+            throw new IOException("the server has no checkpoint " + zip + " of run " + runId);
+        out.println("resuming run " + runId + " from " + zip + " (fetched from " + url + ")");
+        return ResumePoint.of(checkpoints.resolve(zip));
     }
 
     /** The run's config as the server stores it, without the keys the ingest API added; null for an unknown run. */

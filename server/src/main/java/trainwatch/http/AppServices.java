@@ -3,6 +3,7 @@ package trainwatch.http;
 import java.nio.file.Path;
 
 import trainwatch.auth.AuthService;
+import trainwatch.checkpoint.CheckpointStore;
 import trainwatch.ensemble.EnsembleService;
 import trainwatch.ingest.IngestService;
 import trainwatch.live.LiveHub;
@@ -32,6 +33,7 @@ public final class AppServices {
     ServerMetrics metrics;
     AuthService auth;
     TeamService team;
+    CheckpointStore checkpoints;
     RemoteChecks remoteChecks = RemoteChecks.NONE;
 
     /** webDir: a directory to serve at / (dev), or null to serve the jar's web/ resources when present. */
@@ -48,6 +50,12 @@ public final class AppServices {
     /** The remote-run service behind /api/ingest. */
     public AppServices ingest(IngestService ingest) {
         this.ingest = ingest;
+        return this;
+    }
+
+    /** The server's copies of remote trainers' checkpoints behind /api/ingest/runs/{id}/checkpoints. */
+    public AppServices checkpoints(CheckpointStore checkpoints) {
+        this.checkpoints = checkpoints;
         return this;
     }
 

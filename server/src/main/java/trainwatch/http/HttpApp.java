@@ -6,6 +6,7 @@ import static io.javalin.apibuilder.ApiBuilder.get;
 import static io.javalin.apibuilder.ApiBuilder.path;
 import static io.javalin.apibuilder.ApiBuilder.post;
 import static io.javalin.apibuilder.ApiBuilder.prefixPath;
+import static io.javalin.apibuilder.ApiBuilder.put;
 import static io.javalin.apibuilder.ApiBuilder.staticInstance;
 import static io.javalin.apibuilder.ApiBuilder.ws;
 
@@ -138,6 +139,7 @@ public final class HttpApp {
                     if (s.sweeps != null) sweepRoutes(new SweepRoutes(s.sweeps), new SweepLive(s.sweeps, s.hub.limits()));
                     if (s.ensembles != null) ensembleRoutes(new EnsembleRoutes(s.ensembles));
                     if (s.ingest != null) ingestRoutes(new IngestRoutes(s.ingest));
+                    if (s.ingest != null && s.checkpoints != null) checkpointRoutes(new CheckpointRoutes(s.ingest, s.checkpoints));
                     checkReportRoutes(new CheckReportRoutes(s.runs, s.remoteChecks));
                     if (s.team != null) teamRoutes(new TeamRoutes(s.team));
                     get("disk", rest::disk);
@@ -236,6 +238,14 @@ public final class HttpApp {
         path("ingest/runs", () -> {
             post(in::create);
             post("{id}/records", in::records);
+        });
+    }
+
+    /** /api/ingest/runs/{id}/checkpoints/{name} (docs/api.md "Checkpoints over HTTP"). */
+    private static void checkpointRoutes(CheckpointRoutes c) {
+        path("ingest/runs/{id}/checkpoints/{name}", () -> {
+            put(c::put);
+            get(c::get);
         });
     }
 

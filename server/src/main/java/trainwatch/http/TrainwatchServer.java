@@ -138,6 +138,8 @@ public final class TrainwatchServer implements AutoCloseable {
     /** Sweeps (docs/sweeps.md): the routes call this facade. */
     public final SweepService sweeps;
     public final IngestService ingest;
+    /** Checkpoints sent by trainers elsewhere (docs/api.md "Checkpoints over HTTP"). */
+    public final trainwatch.checkpoint.CheckpointStore checkpoints;
     public final EnsembleService ensembles;
     /** Notes, tags and exports (docs/export.md). */
     public final TeamService team;
@@ -175,6 +177,7 @@ public final class TrainwatchServer implements AutoCloseable {
         sweeps = new SweepService(new SweepStore(store.root(), clock), new StoreTrials(store, executor, readers::with, index::touch, runs::delete),
                 clock, trainwatch.config.DatasetCatalog.dataDir());
         ingest = new IngestService(store, index, clock, IngestLimits.DEFAULT);
+        checkpoints = new trainwatch.checkpoint.CheckpointStore(store);
         supervisor.remoteRuns(ingest);
         ingest.onAppended(hub::nudge); // the server writes remote runs itself: it streams them at once, no polling
         if (executor != supervisor) executor.remoteRuns(ingest);
@@ -189,7 +192,7 @@ public final class TrainwatchServer implements AutoCloseable {
         metrics = metrics(index, supervisor, executor, ingest, stats);
         app = HttpApp.create(new AppServices(o.host(), o.port(), o.webDir(), runs, hub, list, stats)
                 .ingest(ingest).ensembles(ensembles).sweeps(sweeps).team(team).auth(auth).metrics(metrics)
-                .remoteChecks(executor.remoteChecks()));
+                .remoteChecks(executor.remoteChecks()).checkpoints(checkpoints));
     }
 
     /** Listens, then recovers the runs on disk (re-attach / interrupted / re-queue) and checks the run index in the background. */

@@ -368,6 +368,14 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
         }
     }
 
+    /**
+     * Checks that {@code authorization} is "Bearer KEY" with run {@code id}'s own ingest key: 401 without one, 403 with
+     * another, 404 for an unknown run or one not created here (the checkpoint routes ask this of a caller without a role).
+     */
+    public void authorizeKey(String id, String authorization) {
+        authorize(remote(id), authorization);
+    }
+
     private void authorize(RemoteRun r, String authorization) {
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7) || authorization.length() <= 7)
             throw IngestException.of(401, "Authorization", "is required: \"Bearer <the ingest key POST /api/ingest/runs returned>\"");
@@ -478,6 +486,40 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
         load(id);
         onAdopted.accept(id);
         return key;
+    }
+
+    /**
+     * A remote run continues from a checkpoint taken before step {@code fromStep} (the kubernetes executor's resume):
+     * the store supersedes what the earlier sessions recorded for steps >= fromStep (a RESUME record, seq going on,
+     * exactly as a local resume: RunStore.openForResume), the client seq expected next is kept, and the run reads
+     * {@code queued} with reason {@code resume requested} until its new trainer sends. 409 while it is not final.
+     */
+    @Override
+    public void resume(String id, long fromStep) {
+        RemoteRun r;
+        try {
+            r = remote(id);
+        } catch (IngestException e) {
+            throw RunException.notFound("no remote run with id " + id);
+        }
+        synchronized (r) {
+            if (r.status != RunStatus.INTERRUPTED && r.status != RunStatus.STOPPED)
+                throw RunException.conflict("run " + id + " is " + (r.status == null ? "unknown" : r.status.wire())
+                        + ": only an interrupted or stopped run can be resumed");
+            closeQuietly(r);
+            known.remove(id, r);
+            store.openForResume(id, fromStep - 1).close(); // cut, RESUME record, fsync: the same steps as a local resume
+            long lastSeq;
+            try (RunReader rd = store.reader(id)) {
+                lastSeq = rd.lastSeq();
+            }
+            // the batch intent of the earlier session is settled: the next client record goes after the RESUME record
+            new IngestFile(r.file.keySha256(), r.file.classes(), r.next, lastSeq, 0).write(r.dir);
+            store.clearStopRequest(id);
+            store.writeState(id, new StatusRecord(RunStatus.QUEUED, "resume requested", clock.millis(), 0, store.state(id).createdMs()));
+        }
+        index.touch(id);
+        onAppended.accept(id);
     }
 
     @Override

@@ -48,6 +48,15 @@ public interface RemoteRuns {
         return false;
     }
 
+    /**
+     * A remote run (interrupted or stopped) continues from a checkpoint taken before step {@code fromStep}: the
+     * records of steps >= fromStep are superseded now (as a local resume does) and the run reads queued until its
+     * new trainer sends. RunException 409 when it is not resumable.
+     */
+    default void resume(String id, long fromStep) {
+        throw RunException.conflict("run " + id + " is not a remote run this server writes");
+    }
+
     /** The runs for which {@code watched} holds are watched by an executor: never timed out for being silent. */
     default void watchedElsewhere(Predicate<String> watched) {}
 

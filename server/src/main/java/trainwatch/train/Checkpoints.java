@@ -7,10 +7,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -88,22 +86,9 @@ final class Checkpoints {
         return zip.resolveSibling(zip.getFileName() + ".json");
     }
 
-    /** Deletes the epoch checkpoints retention does not keep; returns the names deleted. */
+    /** Deletes the epoch checkpoints retention does not keep; returns the names deleted (the one rule: checkpoint.Retention). */
     static List<String> prune(Path dir, int keep) throws IOException {
-        List<Saved> epochs = new ArrayList<>();
-        for (Saved s : list(dir)) if (EPOCH.matcher(s.zip().getFileName().toString()).matches()) epochs.add(s);
-        epochs.sort(Comparator.comparingInt(Saved::epochNo));
-        Set<Path> kept = new HashSet<>();
-        for (int i = Math.max(0, epochs.size() - keep); i < epochs.size(); i++) kept.add(epochs.get(i).zip());
-        best(epochs).ifPresent(b -> kept.add(b.zip()));
-        List<String> deleted = new ArrayList<>();
-        for (Saved s : epochs) {
-            if (kept.contains(s.zip())) continue;
-            Files.deleteIfExists(s.zip()); // the zip first: a meta without its zip is ignored
-            Files.deleteIfExists(metaFile(s.zip()));
-            deleted.add(s.zip().getFileName().toString());
-        }
-        return deleted;
+        return trainwatch.checkpoint.Retention.prune(dir, keep);
     }
 
     /** The epoch checkpoint with the highest finite val_acc, the earliest of equals. */

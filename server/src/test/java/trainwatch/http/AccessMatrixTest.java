@@ -115,6 +115,8 @@ class AccessMatrixTest {
             "POST /api/login", Need.PUBLIC,
             "POST /api/logout", Need.PUBLIC,
             "POST /api/ingest/runs/{id}/records", Need.INGEST,
+            "PUT /api/ingest/runs/{id}/checkpoints/{name}", Need.INGEST,
+            "GET /api/ingest/runs/{id}/checkpoints/{name}", Need.INGEST_READ,
             "POST /api/ingest/runs/{id}/checks/{name}", Need.INGEST);
 
     @Test
@@ -133,6 +135,14 @@ class AccessMatrixTest {
     /** "401" (unknown caller), "403" (role too low), "refused" (either), "allowed". */
     static String expected(Need need, Caller c) {
         if (need == Need.PUBLIC) return "allowed";
+        if (need == Need.INGEST_READ) {
+            // a viewer or the run's own key; a revoked token is neither
+            return switch (c) {
+                case ANONYMOUS -> "401";
+                case REVOKED -> "refused";
+                default -> "allowed";
+            };
+        }
         if (need == Need.INGEST) {
             // the run's own key would pass; a viewer's token or a revoked one is not that key
             return switch (c) {

@@ -173,7 +173,7 @@ public final class KubernetesExecutor implements Executor {
                 if (s.status() == RunStatus.QUEUED && (ours || !remote.owns(id))) {
                     submit(id); // never started (its Job was never created, or it waited under the local executor)
                 } else if (ours && !s.status().isFinal()) {
-                    if (remote.record(id, RunStatus.INTERRUPTED, "its Kubernetes Job " + JobSpecs.jobName(id) + " was gone when the server started"))
+                    if (remote.record(id, RunStatus.INTERRUPTED, "its Kubernetes Job " + jobOf(id) + " was gone when the server started"))
                         statusChanged(id);
                 }
             } catch (RuntimeException e) {
@@ -198,7 +198,7 @@ public final class KubernetesExecutor implements Executor {
     private void create(String id) {
         Tracked t = tracked.get(id);
         if (t == null || !store.exists(id)) return;
-        if (jobs.getStore().getByKey(cluster.namespace() + "/" + JobSpecs.jobName(id)) != null) { // there already: never a second one
+        if (jobs.getStore().getByKey(cluster.namespace() + "/" + jobOf(id)) != null) { // there already: never a second one
             t.jobSeen = true;
             reconcile(id);
             return;
@@ -208,7 +208,9 @@ public final class KubernetesExecutor implements Executor {
         String key = remote.adopt(id);
         Job created;
         try {
-            created = cluster.createJob(JobSpecs.job(template, id, resources(id)));
+            Marker m = Marker.read(store.dir(id));
+            created = cluster.createJob(m != null && m.attempt() > 0 ? ResumeSpecs.job(template, id, m.job(), m.resumeFrom(), resources(id))
+                    : JobSpecs.job(template, id, resources(id)));
         } catch (KubernetesClientException e) {
             if (Cluster.alreadyExists(e)) {
                 t.jobSeen = true;
@@ -225,7 +227,9 @@ public final class KubernetesExecutor implements Executor {
         }
         t.jobSeen = true;
         try {
-            cluster.createSecret(JobSpecs.secret(template, id, key, Files.readString(store.dir(id).resolve("config.json")), created));
+            String config = Files.readString(store.dir(id).resolve("config.json"));
+            cluster.createSecret(created.getMetadata().getName().equals(JobSpecs.jobName(id)) ? JobSpecs.secret(template, id, key, config, created)
+                    : ResumeSpecs.secret(template, id, key, config, created));
         } catch (KubernetesClientException | IOException e) {
             fail(id, "the run's Secret could not be created: " + (e instanceof KubernetesClientException k ? "(" + k.getCode() + ") " + Cluster.message(k) : e.toString()));
             deleteQuietly(id);
@@ -250,7 +254,7 @@ public final class KubernetesExecutor implements Executor {
             if (!store.exists(id)) return; // a Job of a deleted run: its TTL removes it
             t = tracked.computeIfAbsent(id, k -> new Tracked());
         }
-        Job job = jobs.getStore().getByKey(cluster.namespace() + "/" + JobSpecs.jobName(id));
+        Job job = jobs.getStore().getByKey(cluster.namespace() + "/" + jobOf(id));
         List<Pod> mine = podsOf(id);
         Verdict v;
         if (job != null) {
@@ -263,7 +267,7 @@ public final class KubernetesExecutor implements Executor {
             v = outside != null ? outside
                     : as != null ? Verdict.of(as.status(), as.reason())
                     : t.stopRequested ? Verdict.of(RunStatus.STOPPED, "stopped on request (its Job was deleted before the trainer confirmed)")
-                    : Verdict.of(RunStatus.INTERRUPTED, "its Kubernetes Job " + JobSpecs.jobName(id) + " was deleted outside trainwatch");
+                    : Verdict.of(RunStatus.INTERRUPTED, "its Kubernetes Job " + jobOf(id) + " was deleted outside trainwatch");
         }
         if (v == null) return;
         RunStatus status = v.status();
@@ -327,7 +331,7 @@ public final class KubernetesExecutor implements Executor {
             // already final (a prune recorded just now): the Job goes anyway
         }
         try {
-            cluster.deleteJob(JobSpecs.jobName(id), template.graceSeconds());
+            cluster.deleteJob(jobOf(id), template.graceSeconds());
         } catch (KubernetesClientException e) {
             // gone already (404: the informer settles it), or the API is away or refuses: the trainer still gets the
             // stop with its next acknowledgement, ends and exits, and its Job completes
@@ -335,9 +339,32 @@ public final class KubernetesExecutor implements Executor {
         }
     }
 
+    /**
+     * A new Job continues an interrupted or stopped run from the newest checkpoint the server holds (its trainer sent
+     * each one as it was written): the records of later steps are superseded now, exactly as for a local resume, and
+     * the Job's trainer fetches that checkpoint and goes on from its step (docs/kubernetes.md "Resume").
+     */
     @Override
     public void resume(String id) {
-        throw RunException.conflict("run " + id + ": resume is not available on the kubernetes executor (checkpoints stay in the trainer's pod); start a new run");
+        StatusRecord state = store.state(id);
+        RunStatus s = state.status();
+        if (s != RunStatus.INTERRUPTED && s != RunStatus.STOPPED)
+            throw RunException.conflict("run " + id + " is " + s.wire() + ": only an interrupted or stopped run can be resumed");
+        if (store.trainerAlive(id)) throw RunException.conflict("run " + id + " still has a trainer: wait until it has exited");
+        Job live = jobs == null ? null : jobs.getStore().getByKey(cluster.namespace() + "/" + jobOf(id));
+        if (live != null && live.getStatus() != null && live.getStatus().getActive() != null && live.getStatus().getActive() > 0)
+            throw RunException.conflict("run " + id + ": its Job " + jobOf(id) + " still has a live pod: wait until it has ended");
+        Resumes.Point from = Resumes.newest(store.dir(id));
+        long fromStep = from == null ? 0 : from.step();
+        if (remote.owns(id)) remote.resume(id, fromStep); // the server is the run's writer: it supersedes the later steps itself
+        else Resumes.supersede(store, id, fromStep, clock.millis()); // trained here before: adopted as remote when its Job is made
+        Marker old = Marker.read(store.dir(id));
+        int attempt = (old == null ? 0 : old.attempt()) + 1;
+        new Marker(cluster.namespace(), ResumeSpecs.jobName(id, attempt), attempt, from == null ? null : from.name()).write(store.dir(id));
+        tracked.put(id, new Tracked());
+        statusChanged(id);
+        LOG.info("run {}: resumed as Job {} from {}", id, ResumeSpecs.jobName(id, attempt), from == null ? "step 0 (no checkpoint)" : from.name());
+        worker.execute(() -> safely(id, () -> create(id)));
     }
 
     /** A check is a Job of its own that reports over HTTP (CheckJobs); it needs no slot on this machine. */
@@ -389,7 +416,8 @@ public final class KubernetesExecutor implements Executor {
     /** The run's pods in the informer's cache, newest first. */
     private List<Pod> podsOf(String id) {
         List<Pod> out = new ArrayList<>();
-        for (Pod p : pods.getStore().list()) if (id.equals(JobSpecs.runOf(p.getMetadata()))) out.add(p);
+        String job = jobOf(id);
+        for (Pod p : pods.getStore().list()) if (id.equals(JobSpecs.runOf(p.getMetadata())) && ResumeSpecs.podOf(p, id, job)) out.add(p);
         out.sort(Comparator.comparing((Pod p) -> p.getMetadata().getCreationTimestamp() == null ? "" : p.getMetadata().getCreationTimestamp()).reversed());
         return out;
     }
@@ -409,7 +437,7 @@ public final class KubernetesExecutor implements Executor {
 
     private void deleteQuietly(String id) {
         try {
-            cluster.deleteJob(JobSpecs.jobName(id), template.graceSeconds());
+            cluster.deleteJob(jobOf(id), template.graceSeconds());
         } catch (KubernetesClientException e) {
             LOG.warn("run {}: could not delete its Job: {}", id, Cluster.message(e));
         }
@@ -426,13 +454,15 @@ public final class KubernetesExecutor implements Executor {
         }
     }
 
+    /** The marker, kept as it is when there (a resume wrote which Job to create); the run's first Job otherwise. */
     private void writeMarker(String id) {
-        Path marker = store.dir(id).resolve(MARKER);
-        try {
-            Files.writeString(marker, Json.write(Map.of("namespace", cluster.namespace(), "job", JobSpecs.jobName(id))) + "\n");
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        if (Marker.read(store.dir(id)) == null) new Marker(cluster.namespace(), JobSpecs.jobName(id), 0, null).write(store.dir(id));
+    }
+
+    /** The Job that speaks for the run now: its first, or its newest resume Job. */
+    private String jobOf(String id) {
+        Marker m = Marker.read(store.dir(id));
+        return m == null ? JobSpecs.jobName(id) : m.job();
     }
 
     private void statusChanged(String id) {
