@@ -117,7 +117,8 @@ class AccessMatrixTest {
             "POST /api/ingest/runs/{id}/records", Need.INGEST,
             "PUT /api/ingest/runs/{id}/checkpoints/{name}", Need.INGEST,
             "GET /api/ingest/runs/{id}/checkpoints/{name}", Need.INGEST_READ,
-            "POST /api/ingest/runs/{id}/checks/{name}", Need.INGEST);
+            "POST /api/ingest/runs/{id}/checks/{name}", Need.INGEST,
+            "POST /api/ingest/ensembles/{id}/result", Need.INGEST);
 
     @Test
     void the_access_table_follows_the_policy() {
