@@ -46,6 +46,7 @@ public final class Main {
                    java -jar trainwatch.jar train CONFIG.json [--runs runs]
                    java -jar trainwatch.jar check overfit|gradients CONFIG.json [--max-iterations N]
                    java -jar trainwatch.jar check overfit|gradients --run ID [--runs runs]
+                   java -jar trainwatch.jar check overfit|gradients --remote URL --run ID  (a check's Kubernetes Job)
                    java -jar trainwatch.jar sweep SPEC.json [--runs runs]
                    java -jar trainwatch.jar ensemble [--runs runs] (--sweep ID --top K | --run ID --last K | --seeds N CONFIG.json | RUN[:CHECKPOINT]...)
                    java -jar trainwatch.jar import FILE [--runs runs] [--name NAME]
