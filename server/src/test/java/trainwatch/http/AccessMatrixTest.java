@@ -184,7 +184,7 @@ class AccessMatrixTest {
             List<String> wrong = new ArrayList<>();
             for (String route : plain.routes()) {
                 String[] mp = route.split(" ", 2);
-                if (mp[1].startsWith("/api/ingest/runs/")) continue;
+                if (mp[1].startsWith("/api/ingest/runs/") || mp[1].startsWith("/api/ingest/ensembles/")) continue; // a key's, not a role's
                 String path = mp[1].replace("{id}", NONE).replace("{name}", NONE);
                 Map<String, String> h = new LinkedHashMap<>();
                 h.put("Content-Type", "application/json");
