@@ -31,6 +31,7 @@ import io.javalin.validation.ValidationException;
 import io.javalin.websocket.WsHandlerType;
 
 import trainwatch.ingest.IngestException;
+import trainwatch.store.Descriptors;
 import trainwatch.json.Json;
 import trainwatch.run.Problem;
 import trainwatch.run.RunException;
@@ -65,6 +66,13 @@ public final class HttpApp {
         /** Server faults answered 500 (routes, WebSocket upgrades and Jetty's own 5xx). */
         public long internalErrors() {
             return internalErrors.get();
+        }
+
+        private final AtomicLong unavailable = new AtomicLong();
+
+        /** Requests answered 503 because the process was out of file descriptors (not counted as internal errors). */
+        public long unavailable() {
+            return unavailable.get();
         }
 
         private final AtomicLong webSockets = new AtomicLong();
@@ -158,7 +166,10 @@ public final class HttpApp {
                 if (e.getStatus() >= 500) internal(ctx, stats, e);
                 else error(ctx, e.getStatus(), ErrorBodies.of(JsonErrorHandler.describe(e.getStatus(), e.getMessage())));
             });
-            cfg.routes.exception(Exception.class, (e, ctx) -> internal(ctx, stats, e));
+            cfg.routes.exception(Exception.class, (e, ctx) -> {
+                if (Descriptors.exhausted(e)) unavailable(ctx, stats, e);
+                else internal(ctx, stats, e);
+            });
         });
         if (guard != null) guard.attach(app);
         return app;
@@ -239,6 +250,7 @@ public final class HttpApp {
         path("ingest/runs", () -> {
             post(in::create);
             post("{id}/records", in::records);
+            get("{id}/config", in::config);
         });
     }
 
@@ -282,6 +294,18 @@ public final class HttpApp {
     private static void internal(Context ctx, ResponseCounts stats, Exception e) {
         String id = Faults.record(stats, ctx.method() + " " + ctx.path(), e);
         error(ctx, 500, ErrorBodies.internal(id));
+    }
+
+    /**
+     * Out of file descriptors: a moment's condition, not a fault. 503 with Retry-After, counted apart from
+     * internal errors, logged once per 1,000 (at the limit it happens on most requests).
+     */
+    private static void unavailable(Context ctx, ResponseCounts stats, Exception e) {
+        if (stats.unavailable.getAndIncrement() % 1000 == 0)
+            LOG.warn("{} {}: out of file descriptors, answered 503 ({} so far): {}", ctx.method(), ctx.path(), stats.unavailable(), e.toString());
+        ctx.header("Retry-After", String.valueOf(Descriptors.RETRY_AFTER_S));
+        error(ctx, 503, ErrorBodies.of("the server is out of file descriptors (too many open files): send the request again in "
+                + Descriptors.RETRY_AFTER_S + " s"));
     }
 
     /** Javalin's query-parameter validation ({@code ctx.queryParamAsClass}): each bad parameter named. */

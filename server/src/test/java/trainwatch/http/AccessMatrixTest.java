@@ -115,6 +115,7 @@ class AccessMatrixTest {
             "POST /api/login", Need.PUBLIC,
             "POST /api/logout", Need.PUBLIC,
             "POST /api/ingest/runs/{id}/records", Need.INGEST,
+            "GET /api/ingest/runs/{id}/config", Need.INGEST_READ,
             "PUT /api/ingest/runs/{id}/checkpoints/{name}", Need.INGEST,
             "GET /api/ingest/runs/{id}/checkpoints/{name}", Need.INGEST_READ,
             "POST /api/ingest/runs/{id}/checks/{name}", Need.INGEST,

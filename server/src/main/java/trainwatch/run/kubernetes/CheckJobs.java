@@ -1,9 +1,7 @@
 package trainwatch.run.kubernetes;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -32,11 +30,9 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 
 import trainwatch.config.Resources;
-import trainwatch.event.CheckResult;
 import trainwatch.json.Json;
 import trainwatch.run.RemoteChecks;
 import trainwatch.run.RunException;
-import trainwatch.store.CheckFiles;
 import trainwatch.store.RunStore;
 
 /**
@@ -57,7 +53,7 @@ public final class CheckJobs implements RemoteChecks, AutoCloseable {
     private final RunStore store;
     private final Clock clock;
     /** "id/check" -> the check's current Job, until its result is stored and its Job has ended. */
-    private final Map<String, Tracked> tracked = new ConcurrentHashMap<>();
+    private final Map<String, StartedCheck> tracked = new ConcurrentHashMap<>();
     private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "trainwatch-kubernetes-checks");
         t.setDaemon(true);
@@ -66,33 +62,6 @@ public final class CheckJobs implements RemoteChecks, AutoCloseable {
     private SharedIndexInformer<Job> jobs;
     private SharedIndexInformer<Pod> pods;
     private volatile boolean recovered;
-
-    /** One started check. Fields change under the object's lock. */
-    private static final class Tracked {
-        final String id;
-        final String check;
-        final String job;
-        final String keySha256;
-        final long startedMs;
-        /** The informer has had its Job: from then on a Job missing from its cache was deleted. */
-        boolean jobSeen;
-        /** The check has reported (running or its result): Kubernetes' queued/running no longer overwrite it. */
-        boolean reported;
-        /** Its result is stored (the check's own, or a failure the server settled): nothing more is written. */
-        boolean done;
-        /** Its run is being deleted: nothing is written any more. */
-        boolean deleted;
-        boolean logSaved;
-        String lastWritten;
-
-        Tracked(String id, String check, String job, String keySha256, long startedMs) {
-            this.id = id;
-            this.check = check;
-            this.job = job;
-            this.keySha256 = keySha256;
-            this.startedMs = startedMs;
-        }
-    }
 
     CheckJobs(Cluster cluster, JobSpecs.Template template, RunStore store, Clock clock) {
         this.cluster = cluster;
@@ -139,7 +108,7 @@ public final class CheckJobs implements RemoteChecks, AutoCloseable {
         String id = CheckJobSpecs.runOf(o.getMetadata());
         String check = o.getMetadata().getLabels().get(CheckJobSpecs.CHECK_LABEL);
         if (id == null || check == null) return;
-        Tracked t = tracked.get(key(id, check));
+        StartedCheck t = tracked.get(key(id, check));
         if (t != null && t.job.equals(CheckJobSpecs.jobOf(o.getMetadata()))) worker.execute(() -> safely(t, () -> reconcile(t)));
     }
 
@@ -155,8 +124,13 @@ public final class CheckJobs implements RemoteChecks, AutoCloseable {
         for (String id : store.names()) {
             try {
                 for (CheckMarker m : CheckMarker.all(store.dir(id))) {
-                    Tracked t = new Tracked(id, m.check(), m.job(), m.keySha256(), m.startedMs());
-                    t.reported = CheckVerdict.RUNNING.equals(storedOutcome(id, m.check())); // the check's own "running" stands
+                    String stored = storedOutcome(id, m.check());
+                    if (stored != null && !stored.equals(CheckVerdict.RUNNING) && !stored.equals(CheckVerdict.QUEUED)) {
+                        CheckMarker.remove(store.dir(id), m.check()); // its result was stored just before a crash: it stands
+                        continue;
+                    }
+                    StartedCheck t = new StartedCheck(id, m.check(), m.job(), m.keySha256(), m.startedMs(), store.dir(id), clock);
+                    t.reported(CheckVerdict.RUNNING.equals(stored));
                     if (tracked.putIfAbsent(key(id, m.check()), t) != null) continue;
                     t.jobSeen = jobs.getStore().getByKey(cluster.namespace() + "/" + m.job()) != null;
                     if (!t.jobSeen) settle(t, CheckVerdict.FAIL, "its Kubernetes Job " + m.job() + " was gone when the server started", null);
@@ -174,24 +148,25 @@ public final class CheckJobs implements RemoteChecks, AutoCloseable {
         String k = key(id, check);
         String keyText = CheckKey.create();
         long now = clock.millis();
-        Tracked t = new Tracked(id, check, CheckJobSpecs.jobName(id, check, now), CheckKey.hash(keyText), now);
+        String keySha256 = CheckKey.hash(keyText);
+        StartedCheck t = new StartedCheck(id, check, CheckJobSpecs.jobName(id, check, now), keySha256, now, store.dir(id), clock);
         synchronized (this) {
-            Tracked running = tracked.get(k);
-            if (running != null && !running.done) throw RunException.conflict("check " + check + " is already running for run " + id);
-            new CheckMarker(check, cluster.namespace(), t.job, t.keySha256, now).write(store.dir(id));
+            StartedCheck running = tracked.get(k);
+            if (running != null && !running.done()) throw RunException.conflict("check " + check + " is already running for run " + id);
+            new CheckMarker(check, cluster.namespace(), t.job, keySha256, now).write(store.dir(id));
             tracked.put(k, t);
         }
-        write(t, CheckVerdict.QUEUED, "the " + check + " check is queued: its Kubernetes Job " + t.job + " is being created", null);
+        t.kubernetesSays(CheckVerdict.QUEUED, "the " + check + " check is queued: its Kubernetes Job " + t.job + " is being created");
         worker.execute(() -> safely(t, () -> create(t, keyText)));
     }
 
     public boolean checkRunning(String id, String check) {
-        Tracked t = tracked.get(key(id, check));
-        return t != null && !t.done;
+        StartedCheck t = tracked.get(key(id, check));
+        return t != null && !t.done();
     }
 
-    private void create(Tracked t, String keyText) {
-        if (t.done || t.deleted) return;
+    private void create(StartedCheck t, String keyText) {
+        if (t.done()) return;
         String config;
         try {
             config = Files.readString(store.dir(t.id).resolve("config.json"));
@@ -208,7 +183,7 @@ public final class CheckJobs implements RemoteChecks, AutoCloseable {
                 settle(t, CheckVerdict.FAIL, "Kubernetes refused the check's Job (" + e.getCode() + "): " + Cluster.message(e), null);
                 return;
             }
-            write(t, CheckVerdict.QUEUED, "waiting for the Kubernetes API: " + Cluster.message(e), null);
+            t.kubernetesSays(CheckVerdict.QUEUED, "waiting for the Kubernetes API: " + Cluster.message(e));
             worker.schedule(() -> safely(t, () -> create(t, keyText)), KubernetesExecutor.RETRY_MS, TimeUnit.MILLISECONDS);
             return;
         }
@@ -223,7 +198,7 @@ public final class CheckJobs implements RemoteChecks, AutoCloseable {
     }
 
     /** The newest state of the check's Job and pods, written unless the check has said more itself. */
-    private void reconcile(Tracked t) {
+    private void reconcile(StartedCheck t) {
         Job job = jobs.getStore().getByKey(cluster.namespace() + "/" + t.job);
         if (job != null) t.jobSeen = true;
         else if (!t.jobSeen) return; // not created yet, or not in the cache yet
@@ -231,42 +206,35 @@ public final class CheckJobs implements RemoteChecks, AutoCloseable {
         CheckVerdict v = CheckVerdict.of(t.check, t.job, job, mine);
         boolean jobOver = job == null || (v != null && v.ended());
         if (jobOver && !t.logSaved && !mine.isEmpty()) t.logSaved = saveLog(t, mine.get(0));
-        if (v != null && !t.done) {
+        if (v != null && !t.done()) {
             if (v.ended()) {
                 settle(t, v.outcome(), v.summary(), v.status().wire());
                 if (job != null && job.getStatus() != null && job.getStatus().getActive() != null && job.getStatus().getActive() > 0)
                     deleteQuietly(t.job); // a pod that can never start (bad image): its Job would wait forever
-            } else if (!t.reported) {
-                write(t, v.outcome(), v.summary(), null);
+            } else {
+                t.kubernetesSays(v.outcome(), v.summary());
             }
         }
-        if (t.done && jobOver) tracked.remove(key(t.id, t.check), t);
+        if (t.done() && jobOver) tracked.remove(key(t.id, t.check), t);
     }
 
     /** A report from the check's Job (POST /api/ingest/runs/{id}/checks/{name}), stored as the local check writes it. */
     @Override
     public String report(String id, String check, Report r) {
-        Tracked t = tracked.get(key(id, check));
+        StartedCheck t = tracked.get(key(id, check));
         if (t == null) throw RunException.notFound("no check Job " + check + " of run " + id + " is running on this server");
         ObjectNode details = Json.tree(r.detailsJson()) instanceof ObjectNode o ? o : Json.MAPPER.createObjectNode();
         details.remove("pid"); // the pod's pid means nothing here (StaleChecks would judge it on this machine)
         details.put("job", t.job);
-        boolean running = r.outcome().equals(CheckVerdict.RUNNING);
-        synchronized (t) {
-            if (t.deleted || !store.exists(id)) throw RunException.notFound("no run with id " + id);
-            if (t.done) throw RunException.conflict("the " + check + " check of run " + id + " has its result already");
-            writeLocked(t, r.outcome(), r.summary(), details.toString());
-            t.reported = true;
-            if (!running) finish(t);
-        }
+        t.report(r.outcome(), r.summary(), details.toString());
         worker.execute(() -> safely(t, () -> reconcile(t))); // its Job ends next: the log is saved then
         return r.outcome();
     }
 
     @Override
     public boolean keyMatches(String id, String check, String key) {
-        Tracked t = tracked.get(key(id, check));
-        return t != null && CheckKey.matches(key, t.keySha256);
+        StartedCheck t = tracked.get(key(id, check));
+        return t != null && t.keyMatches(key);
     }
 
     /**
@@ -274,13 +242,11 @@ public final class CheckJobs implements RemoteChecks, AutoCloseable {
      * for its TTL) is deleted. False when a Job could not be deleted (the API is away): the run stays.
      */
     public boolean stopChecks(String id) {
-        List<Tracked> mine = new ArrayList<>();
-        for (Tracked t : tracked.values()) if (t.id.equals(id)) mine.add(t);
-        for (Tracked t : mine) synchronized (t) {
-            t.deleted = true;
-        }
+        List<StartedCheck> mine = new ArrayList<>();
+        for (StartedCheck t : tracked.values()) if (t.id.equals(id)) mine.add(t);
+        for (StartedCheck t : mine) t.deleting(true);
         Set<String> names = new LinkedHashSet<>();
-        for (Tracked t : mine) names.add(t.job);
+        for (StartedCheck t : mine) names.add(t.job);
         if (jobs != null) for (Job j : jobs.getStore().list()) if (id.equals(CheckJobSpecs.runOf(j.getMetadata()))) names.add(j.getMetadata().getName());
         boolean all = true;
         for (String name : names) {
@@ -293,52 +259,19 @@ public final class CheckJobs implements RemoteChecks, AutoCloseable {
             }
         }
         if (!all) {
-            for (Tracked t : mine) synchronized (t) {
-                t.deleted = false; // the run stays: its checks go on reporting
-            }
+            for (StartedCheck t : mine) t.deleting(false); // the run stays: its checks go on reporting
             return false;
         }
-        for (Tracked t : mine) tracked.remove(key(t.id, t.check), t);
+        for (StartedCheck t : mine) tracked.remove(key(t.id, t.check), t);
         return true;
     }
 
     /** A final result the server writes itself (the check cannot): fail with Kubernetes' reason. */
-    private void settle(Tracked t, String outcome, String summary, String status) {
+    private void settle(StartedCheck t, String outcome, String summary, String status) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("job", t.job);
         if (status != null) d.put("status", status);
-        synchronized (t) {
-            if (t.done || t.deleted) return;
-            writeLocked(t, outcome, summary, Json.write(d));
-            finish(t);
-        }
-        LOG.info("run {}: check {}: {} ({})", t.id, t.check, outcome, summary);
-    }
-
-    private void write(Tracked t, String outcome, String summary, String detailsJson) {
-        synchronized (t) {
-            if (t.done || t.deleted) return;
-            writeLocked(t, outcome, summary, detailsJson);
-        }
-    }
-
-    /** checks/NAME.json as the local check writes it; never into a run directory that is gone (no checks/ reappears). */
-    private void writeLocked(Tracked t, String outcome, String summary, String detailsJson) {
-        if (t.deleted || !Files.isDirectory(store.dir(t.id))) return;
-        if (detailsJson == null) detailsJson = Json.write(Map.of("job", t.job, "startedMs", t.startedMs));
-        String shown = outcome + "\n" + summary;
-        if (shown.equals(t.lastWritten) && !outcome.equals(CheckVerdict.RUNNING)) return;
-        CheckFiles.write(store.dir(t.id), new CheckResult(-1, clock.millis(), t.check, outcome, summary, detailsJson));
-        t.lastWritten = shown;
-    }
-
-    private void finish(Tracked t) {
-        t.done = true;
-        try {
-            CheckMarker.remove(store.dir(t.id), t.check);
-        } catch (RuntimeException e) {
-            LOG.warn("run {}: check {}: its marker could not be removed: {}", t.id, t.check, e.toString());
-        }
+        if (t.settle(outcome, summary, d)) LOG.info("run {}: check {}: {} ({})", t.id, t.check, outcome, summary);
     }
 
     /** The pods of one check Job in the informer's cache, newest first. */
@@ -350,14 +283,11 @@ public final class CheckJobs implements RemoteChecks, AutoCloseable {
     }
 
     /** runs/&lt;id&gt;/check-&lt;name&gt;.log, where a local check's output goes, from the pod's log. */
-    private boolean saveLog(Tracked t, Pod pod) {
+    private boolean saveLog(StartedCheck t, Pod pod) {
         try {
             String log = cluster.podLog(pod.getMetadata().getName(), 512 * 1024);
             if (log == null) return false;
-            synchronized (t) {
-                Path dir = store.dir(t.id);
-                if (!t.deleted && Files.isDirectory(dir)) Files.writeString(dir.resolve("check-" + t.check + ".log"), log, StandardCharsets.UTF_8);
-            }
+            t.saveLog(log);
         } catch (KubernetesClientException | IOException e) {
             LOG.info("run {}: the log of check {} was not saved: {}", t.id, t.check, e.toString());
         }
@@ -392,7 +322,7 @@ public final class CheckJobs implements RemoteChecks, AutoCloseable {
         return id + "/" + check;
     }
 
-    private void safely(Tracked t, Runnable r) {
+    private void safely(StartedCheck t, Runnable r) {
         try {
             r.run();
         } catch (RuntimeException e) {
