@@ -38,6 +38,18 @@ _FINAL = ("finished", "failed", "diverged", "stopped")
 _INDEX_EVERY = 256
 
 
+class RetryLater(Exception):
+    """A 5xx or 429 answer: send again, not before Retry-After seconds (0 when the server sent none)."""
+
+    def __init__(self, status, retry_after):
+        try:
+            seconds = min(600.0, max(0.0, float(retry_after))) if retry_after else 0.0
+        except ValueError:  # an HTTP date: treated as none
+            seconds = 0.0
+        Exception.__init__(self, "server answered %d" % status)
+        self.seconds = seconds
+
+
 def _number(v):
     """A float for JSON; NaN and infinities as the strings the server reads (JSON has no such numbers)."""
     f = float(v)
@@ -254,6 +266,8 @@ class Run:
             with urllib.request.urlopen(req, timeout=60) as r:
                 return r.status, r.read().decode("utf-8")
         except urllib.error.HTTPError as e:
+            if e.code >= 500 or e.code == 429:
+                raise RetryLater(e.code, e.headers.get("Retry-After"))
             return e.code, e.read().decode("utf-8", "replace")
 
     def _create(self):
@@ -315,6 +329,12 @@ class Run:
                 last_send = time.monotonic()
                 self._send_batch(batch)
                 backoff = 0.25
+            except RetryLater as e:  # 5xx or 429: not before the server's Retry-After (503 when it is out of descriptors)
+                end = time.monotonic() + max(backoff, e.seconds)
+                with self._cond:
+                    while not self._closing and time.monotonic() < end:
+                        self._cond.wait(end - time.monotonic())
+                backoff = min(10.0, backoff * 2)
             except (OSError, urllib.error.URLError, ValueError):
                 with self._cond:
                     if not self._closing:

@@ -346,6 +346,10 @@ public final class TrainwatchClient implements AutoCloseable {
                 sendBatch(batch);
                 failures = 0;
                 backoff = 250;
+            } catch (RetryLater e) {
+                failures++;
+                pauseAtLeast(Math.max(backoff, e.ms)); // the server said when (503 Retry-After): never sooner
+                backoff = Math.min(10_000, backoff * 2);
             } catch (IOException e) {
                 failures++;
                 pause(backoff); // server down or unreachable: the spool keeps everything, try again later
@@ -382,8 +386,8 @@ public final class TrainwatchClient implements AutoCloseable {
         if (r.statusCode() == 201) {
             key = JsonText.stringField(r.body(), "key");
             runId = JsonText.stringField(r.body(), "id");
-        } else if (r.statusCode() >= 500 || r.statusCode() == 429 || r.statusCode() == 503) {
-            throw new IOException("server answered " + r.statusCode());
+        } else if (r.statusCode() >= 500 || r.statusCode() == 429) {
+            throw RetryLater.of(r);
         } else {
             fatal = "the server refused to create the run: " + r.statusCode() + " " + r.body();
         }
@@ -397,7 +401,7 @@ public final class TrainwatchClient implements AutoCloseable {
             base = next;
             if (JsonText.trueField(r.body(), "stop")) stopRequested = true;
         } else if (r.statusCode() >= 500 || r.statusCode() == 429) {
-            throw new IOException("server answered " + r.statusCode());
+            throw RetryLater.of(r);
         } else {
             fatal = "the server refused run " + runId + ": " + r.statusCode() + " " + r.body();
             System.err.println("trainwatch: " + fatal);
@@ -420,7 +424,7 @@ public final class TrainwatchClient implements AutoCloseable {
         } else if (code == 413 && batch.size() > 1) {
             opts.maxBatch = Math.max(1, batch.size() / 2);
         } else if (code >= 500 || code == 429) {
-            throw new IOException("server answered " + code);
+            throw RetryLater.of(r);
         } else {
             fatal = "the server refused records " + batch.get(0).seq() + ".." + batch.get(batch.size() - 1).seq() + ": " + code + " " + r.body();
             System.err.println("trainwatch: " + fatal);
@@ -448,6 +452,12 @@ public final class TrainwatchClient implements AutoCloseable {
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
+    }
+
+    /** Waits ms even when woken meanwhile (new records, finish); only close ends it early. */
+    private void pauseAtLeast(long ms) {
+        long end = System.nanoTime() + ms * 1_000_000L;
+        for (long left = ms; left > 0 && !closing; left = (end - System.nanoTime()) / 1_000_000L) pause(left);
     }
 
     private void pause(long ms) {

@@ -72,6 +72,10 @@ class IngestBench {
             long[] next = new long[trainers];
             inFlight = new boolean[trainers];
             ScheduledExecutorService ticks = Executors.newScheduledThreadPool(4);
+            String load0 = loadAverage();
+            long[] maxFds = {0};
+            ScheduledExecutorService fdSampler = Executors.newSingleThreadScheduledExecutor();
+            fdSampler.scheduleAtFixedRate(() -> maxFds[0] = Math.max(maxFds[0], openFds()), 0, 1, TimeUnit.SECONDS);
             long cpu0 = cpu(), wall0 = System.nanoTime();
             for (int i = 0; i < trainers; i++) {
                 int k = i;
@@ -91,6 +95,9 @@ class IngestBench {
                 Thread.sleep(50);
             }
             long cpu1 = cpu(), wall1 = System.nanoTime();
+            fdSampler.shutdownNow();
+            String load1 = loadAverage();
+            long fdsAtEnd = openFds();
             Thread.sleep(2000);
             System.gc();
             long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
@@ -112,10 +119,12 @@ class IngestBench {
             String out = String.format(Locale.ROOT,
                     "trainers=%d seconds=%d: steps offered=%d acknowledged=%d stored=%d lost=%d; batches skipped (trainer behind)=%d failed=%d non-200=%d; "
                             + "ingest->browser latency over %d watched runs (%d messages): p50=%d ms p95=%d ms p99=%d ms max=%d ms; "
-                            + "heap after GC=%d MB; process CPU=%.2f cores (trainers and WebSocket readers included); 5xx=%d",
+                            + "heap after GC=%d MB; process CPU=%.2f cores (trainers and WebSocket readers included); 5xx=%d (503=%d, internal errors=%d); "
+                            + "open fds max=%d at end=%d (limit %d); load average before: %s after: %s",
                     trainers, seconds, 10L * trainers * seconds, acknowledged.get(), stored, lost, skipped.get(), failed.get(), non200.get(), watched, lat.size(),
                     pct(lat, 50), pct(lat, 95), pct(lat, 99), lat.isEmpty() ? -1 : lat.get(lat.size() - 1), heap >> 20, cores,
-                    server.stats.count(500, 600));
+                    server.stats.count(500, 600), server.stats.count(503, 504), server.stats.internalErrors(), maxFds[0], fdsAtEnd, maxFds(),
+                    load0, load1);
             System.out.println("\n===== RESULTS =====\n" + out);
         } finally {
             if (jfr != null) {
@@ -196,6 +205,23 @@ class IngestBench {
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (key != null) b.header("Authorization", "Bearer " + key);
         return b.build();
+    }
+
+    private static long openFds() {
+        String[] fds = new java.io.File("/proc/self/fd").list();
+        return fds == null ? -1 : fds.length;
+    }
+
+    private static long maxFds() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean u ? u.getMaxFileDescriptorCount() : -1;
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (java.io.IOException e) {
+            return "?";
+        }
     }
 
     private static long cpu() {

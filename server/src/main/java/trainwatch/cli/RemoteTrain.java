@@ -82,7 +82,7 @@ final class RemoteTrain {
                 json = given;
             } else {
                 try {
-                    json = remoteConfig(url, a.runId());
+                    json = remoteConfig(url, a.runId(), key);
                 } catch (IOException e) {
                     return fail(TrainCommand.FAILED, "cannot read run " + a.runId() + " from " + url + ": " + TrainCommand.oneLine(e));
                 }
@@ -171,13 +171,13 @@ final class RemoteTrain {
     }
 
     /** The run's config as the server stores it, without the keys the ingest API added; null for an unknown run. */
-    private String remoteConfig(String url, String id) throws IOException {
+    private String remoteConfig(String url, String id, String key) throws IOException {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         HttpResponse<String> r;
         try {
-            HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url + "/api/runs/" + id)).timeout(Duration.ofSeconds(30)).GET();
-            String token = env.get(TOKEN_ENV);
-            if (token != null && !token.isBlank()) req.header("Authorization", "Bearer " + token.trim());
+            // the run's own ingest key reads its config (no token needed, also where sign-in is on)
+            HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url + "/api/ingest/runs/" + id + "/config"))
+                    .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + key.trim()).GET();
             r = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -31,6 +31,7 @@ import io.javalin.validation.ValidationException;
 import io.javalin.websocket.WsHandlerType;
 
 import trainwatch.ingest.IngestException;
+import trainwatch.store.Descriptors;
 import trainwatch.json.Json;
 import trainwatch.run.Problem;
 import trainwatch.run.RunException;
@@ -65,6 +66,13 @@ public final class HttpApp {
         /** Server faults answered 500 (routes, WebSocket upgrades and Jetty's own 5xx). */
         public long internalErrors() {
             return internalErrors.get();
+        }
+
+        private final AtomicLong unavailable = new AtomicLong();
+
+        /** Requests answered 503 because the process was out of file descriptors (not counted as internal errors). */
+        public long unavailable() {
+            return unavailable.get();
         }
 
         private final AtomicLong webSockets = new AtomicLong();
@@ -139,7 +147,8 @@ public final class HttpApp {
                     if (s.sweeps != null) sweepRoutes(new SweepRoutes(s.sweeps), new SweepLive(s.sweeps, s.hub.limits()));
                     if (s.ensembles != null) ensembleRoutes(new EnsembleRoutes(s.ensembles));
                     if (s.ingest != null) ingestRoutes(new IngestRoutes(s.ingest));
-                    if (s.ingest != null && s.checkpoints != null) checkpointRoutes(new CheckpointRoutes(s.ingest, s.checkpoints));
+                    if (s.ingest != null && s.checkpoints != null) checkpointRoutes(new CheckpointRoutes(s.ingest, s.checkpoints, s.ensembles));
+                    if (s.ensembles != null) evaluationRoutes(new EvaluationRoutes(s.ensembles));
                     checkReportRoutes(new CheckReportRoutes(s.runs, s.remoteChecks));
                     if (s.team != null) teamRoutes(new TeamRoutes(s.team));
                     get("disk", rest::disk);
@@ -157,7 +166,10 @@ public final class HttpApp {
                 if (e.getStatus() >= 500) internal(ctx, stats, e);
                 else error(ctx, e.getStatus(), ErrorBodies.of(JsonErrorHandler.describe(e.getStatus(), e.getMessage())));
             });
-            cfg.routes.exception(Exception.class, (e, ctx) -> internal(ctx, stats, e));
+            cfg.routes.exception(Exception.class, (e, ctx) -> {
+                if (Descriptors.exhausted(e)) unavailable(ctx, stats, e);
+                else internal(ctx, stats, e);
+            });
         });
         if (guard != null) guard.attach(app);
         return app;
@@ -238,6 +250,7 @@ public final class HttpApp {
         path("ingest/runs", () -> {
             post(in::create);
             post("{id}/records", in::records);
+            get("{id}/config", in::config);
         });
     }
 
@@ -247,6 +260,11 @@ public final class HttpApp {
             put(c::put);
             get(c::get);
         });
+    }
+
+    /** /api/ingest/ensembles/{id}/result (docs/api.md "Ensembles"): evaluations running as Kubernetes Jobs. */
+    private static void evaluationRoutes(EvaluationRoutes e) {
+        post("ingest/ensembles/{id}/result", e::result);
     }
 
     /** /api/ingest/runs/{id}/checks/{name} (docs/api.md "Checks that report over HTTP"): checks running as Kubernetes Jobs. */
@@ -276,6 +294,18 @@ public final class HttpApp {
     private static void internal(Context ctx, ResponseCounts stats, Exception e) {
         String id = Faults.record(stats, ctx.method() + " " + ctx.path(), e);
         error(ctx, 500, ErrorBodies.internal(id));
+    }
+
+    /**
+     * Out of file descriptors: a moment's condition, not a fault. 503 with Retry-After, counted apart from
+     * internal errors, logged once per 1,000 (at the limit it happens on most requests).
+     */
+    private static void unavailable(Context ctx, ResponseCounts stats, Exception e) {
+        if (stats.unavailable.getAndIncrement() % 1000 == 0)
+            LOG.warn("{} {}: out of file descriptors, answered 503 ({} so far): {}", ctx.method(), ctx.path(), stats.unavailable(), e.toString());
+        ctx.header("Retry-After", String.valueOf(Descriptors.RETRY_AFTER_S));
+        error(ctx, 503, ErrorBodies.of("the server is out of file descriptors (too many open files): send the request again in "
+                + Descriptors.RETRY_AFTER_S + " s"));
     }
 
     /** Javalin's query-parameter validation ({@code ctx.queryParamAsClass}): each bad parameter named. */

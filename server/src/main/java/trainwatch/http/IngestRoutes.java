@@ -7,6 +7,8 @@ import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import io.javalin.http.Context;
 
 import trainwatch.ingest.IngestException;
@@ -35,6 +37,14 @@ final class IngestRoutes {
     void records(Context ctx) {
         boolean editor = Boolean.TRUE.equals(ctx.attribute(AuthGuard.INGEST_TRUSTED)); // an editor's token, not the run's key
         ctx.json(ingest.append(ctx.pathParam("id"), ctx.header("Authorization"), editor, () -> body(ctx)));
+    }
+
+    /** GET /api/ingest/runs/{id}/config: {"config": {...}} for the run's own key (or an editor). */
+    record RunConfig(JsonNode config) {}
+
+    void config(Context ctx) {
+        boolean editor = Boolean.TRUE.equals(ctx.attribute(AuthGuard.INGEST_TRUSTED));
+        ctx.json(new RunConfig(ingest.config(ctx.pathParam("id"), ctx.header("Authorization"), editor)));
     }
 
     static String errorBody(IngestException e) {

@@ -179,13 +179,18 @@ public final class TrainwatchServer implements AutoCloseable {
         ingest = new IngestService(store, index, clock, IngestLimits.DEFAULT);
         checkpoints = new trainwatch.checkpoint.CheckpointStore(store);
         supervisor.remoteRuns(ingest);
-        ingest.onAppended(hub::nudge); // the server writes remote runs itself: it streams them at once, no polling
+        ingest.onAppended(id -> { // the server writes remote runs itself: streamed and listed at once, no polling
+            hub.nudge(id);
+            index.appended(id);
+        });
+        index.sharedReaders(hub::reader); // the hub keeps a reader of every live run open: the index opens none of its own
         if (executor != supervisor) executor.remoteRuns(ingest);
         runs.onDelete(ingest::forget);
         list = new RunListFeed(index, hub::watch, o.limits());
         supervisor.onStatusChange(list::reread); // statuses it writes and trainers it sees exit: listed at once
         if (executor != supervisor) executor.onStatusChange(list::reread);
         ensembles = new EnsembleService(store.root(), runs, supervisor, new ChildJvm(store.root(), o.childJvmArgs())::command, clock);
+        ensembles.useRemote(executor.evaluations()); // null on the local executor: child JVMs here, as before
         ensembles.useSweeps((sweep, k) -> trainwatch.ensemble.SweepMembers.top(sweeps, sweep, k));
         team = new TeamService(store, runs, index, clock);
         team.onNote((id, note) -> hub.send(id, new Note.Message(note))); // open run pages show it at once
@@ -232,6 +237,7 @@ public final class TrainwatchServer implements AutoCloseable {
         m.gauge("trainwatch.websocket.clients", "Open live WebSocket connections (run streams and the run list)", stats::webSocketClients);
         m.counter("trainwatch.websocket.slow.closed", "Live clients closed with 4008 because they fell too far behind", stats::slowClientsClosed);
         m.counter("trainwatch.http.internal.errors", "Server faults answered 500 (each logged with its id)", stats::internalErrors);
+        m.counter("trainwatch.http.unavailable", "Requests answered 503 with Retry-After: the process was out of file descriptors", stats::unavailable);
         for (int c = 1; c <= 5; c++) {
             int from = c * 100;
             m.counter("trainwatch.http.responses", "HTTP responses by status class", () -> stats.count(from, from + 100), "status", c + "xx");

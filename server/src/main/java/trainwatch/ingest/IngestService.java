@@ -28,6 +28,7 @@ import trainwatch.run.RemoteOrigin;
 import trainwatch.run.RemoteRuns;
 import trainwatch.run.RunException;
 import trainwatch.run.RunIndex;
+import trainwatch.store.Descriptors;
 import trainwatch.store.DiskSpace;
 import trainwatch.store.RunBusyException;
 import trainwatch.store.RunNotFoundException;
@@ -210,6 +211,7 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
                 known.remove(id);
                 closeQuietly(r);
                 if (DiskSpace.isDiskFull(e)) throw IngestException.of(507, "", "the disk under the runs directory is full: the run could not be created");
+                if (Descriptors.exhausted(e)) deleteQuietly(id); // the client never learns its id: it creates another (503, Retry-After)
                 throw e;
             } catch (RuntimeException e) {
                 known.remove(id);
@@ -274,9 +276,11 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
         try {
             appendFresh(r, fresh);
         } catch (RuntimeException e) {
-            // what reached the log is recovered from ingest.json on the next request, exactly as after a crash
+            // Nothing of the batch reached the log unless its final flush wrote it whole (the writer held it back):
+            // the writer is dropped without flushing, and the next request recovers `next` from ingest.json and the
+            // log, exactly as after a crash. Out of descriptors (EMFILE) is answered 503 with Retry-After (HttpApp).
             known.remove(id, r);
-            closeQuietly(r);
+            abandonQuietly(r);
             if (e instanceof RunBusyException) throw IngestException.of(409, "", "run " + id + " is being written by another process");
             if (e instanceof RunNotFoundException) throw IngestException.of(404, "", "no run with id " + id);
             if (e instanceof UncheckedIOException u && DiskSpace.isDiskFull(u))
@@ -313,6 +317,7 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
         }
         r.file = r.file.intent(r.next, r.lastSeq, fresh.size());
         r.file.write(r.dir); // before the first record can reach the log
+        r.writer.holdUntilFlush(); // the batch reaches the log whole at the flush below, or not at all
         long now = clock.millis();
         Double step0Loss = null, step0Reg = null;
         boolean ended = false;
@@ -365,6 +370,20 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
             r.writer.close();
             r.writer = null;
             index.touch(r.id);
+        }
+    }
+
+    /**
+     * The run's stored config (GET /api/ingest/runs/{id}/config): what `train --remote URL --run ID` trains. Its own
+     * ingest key reads it (and no other run's); {@code trusted}: a viewer or above, who may read any.
+     */
+    public JsonNode config(String id, String authorization, boolean trusted) {
+        RemoteRun r = remote(id);
+        if (!trusted) authorize(r, authorization);
+        try (RunReader rd = store.reader(id)) {
+            return Json.tree(rd.configJson());
+        } catch (RunNotFoundException e) {
+            throw IngestException.of(404, "", "no run with id " + id);
         }
     }
 
@@ -610,6 +629,26 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
 
     private static String text(JsonNode n) {
         return n == null || n.isNull() ? "" : n.asText();
+    }
+
+    /** A failed batch: the writer goes without flushing what it buffered (RunWriter.abandon). */
+    private static void abandonQuietly(RemoteRun r) {
+        if (r.writer == null) return;
+        try {
+            r.writer.abandon();
+        } catch (RuntimeException e) {
+            LOG.warn("remote run {}: dropping its writer failed: {}", r.id, e.toString());
+        } finally {
+            r.writer = null;
+        }
+    }
+
+    private void deleteQuietly(String id) {
+        try {
+            store.delete(id);
+        } catch (RuntimeException e) {
+            LOG.warn("remote run {}: could not remove the half-created run: {}", id, e.toString());
+        }
     }
 
     private static void closeQuietly(RemoteRun r) {

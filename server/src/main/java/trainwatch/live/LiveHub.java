@@ -135,6 +135,15 @@ public final class LiveHub implements AutoCloseable {
         if (f != null) f.send(Wire.message(message));
     }
 
+    /**
+     * The open reader of a run this hub tails (every live run has one), or null. Its methods are synchronized:
+     * the run index reads the run's progress through it instead of opening another reader; it must not close it.
+     */
+    public RunReader reader(String id) {
+        RunFeed f = feeds.get(id);
+        return f == null ? null : f.reader();
+    }
+
     public long lastSeq(String id) {
         RunFeed f = feeds.get(id);
         return f == null ? -1 : f.lastSeq();

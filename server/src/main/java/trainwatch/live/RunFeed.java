@@ -68,6 +68,11 @@ final class RunFeed {
         this.idleSinceMs = nowMs;
     }
 
+    /** The feed's reader (thread-safe; LiveHub.reader): never closed by the caller. */
+    RunReader reader() {
+        return reader;
+    }
+
     /** The run's writer (this server) announces its appends; its status changes come through the log. */
     synchronized void pushed() {
         if (pushed) return;

@@ -41,6 +41,22 @@ final class EntryBuilder {
                 RemoteOrigin.of(config));
     }
 
+    /**
+     * A live run whose log grew and nothing else (status, archive marker, tags unchanged): the old entry with the
+     * reader's progress (step, seq, latest loss and val_acc, best val_acc) and the given disk use; null when the log
+     * holds a newer status than the entry (a trainer logs its end before it rewrites status.json): compute it whole.
+     */
+    static RunEntry progress(String id, RunEntry old, RunReader r, long diskBytes) {
+        List<trainwatch.event.StatusChange> logged = r.statusHistory();
+        if (!logged.isEmpty() && !logged.get(logged.size() - 1).status().wire().equals(old.status())) return null;
+        Scalars latest = r.latest();
+        BestValAcc.Best best = BestValAcc.of(id, r);
+        return new RunEntry(id, old.name(), old.dataset(), old.status(), old.reason(), old.configDigest(), old.created(), old.updated(),
+                latest == null ? -1 : latest.step(), old.totalSteps(), r.lastSeq(), latest == null ? null : latest.value(Tags.LOSS),
+                latest == null ? null : latest.value(Tags.VAL_ACC), best.value(), best.step(), old.tags(), old.owner(), old.sweep(),
+                old.archived(), diskBytes, old.remote());
+    }
+
     /** The sweep a trial run belongs to (its sweep.json, written with the run: docs/sweeps.md), or null. */
     static String sweepOf(Path dir) {
         Path f = dir.resolve(SWEEP_FILE);

@@ -50,7 +50,6 @@ public final class RunIndex implements AutoCloseable {
     static final long PROGRESS_MS = 500;
 
     private final RunStore store;
-    private final ReaderPool readers;
     private final Clock clock;
     private final IndexFile file;
     private final Map<String, IndexFile.Line> entries = new ConcurrentHashMap<>();
@@ -70,10 +69,17 @@ public final class RunIndex implements AutoCloseable {
     private Set<String> missing = new HashSet<>(); // listed directories without an entry yet (being created, or left to the start-up check)
     private final Set<String> live = ConcurrentHashMap.newKeySet(); // ids whose entry is queued or running
     private long lastProgressNs;
+    /** Live runs whose writer is this server (remote runs): re-read when it says it appended, never polled. */
+    private final Set<String> pushed = ConcurrentHashMap.newKeySet();
+    private final Set<String> appendedSince = ConcurrentHashMap.newKeySet();
+    /** When a live run's disk use was last measured (a walk of its directory): at most every DISK_MS. */
+    private final Map<String, Long> diskMeasuredMs = new ConcurrentHashMap<>();
+    static final long DISK_MS = 5_000;
+    /** Readers someone else keeps open for live runs (the live hub's), used without closing them; null when none. */
+    private volatile java.util.function.Function<String, RunReader> sharedReaders = id -> null;
 
     public RunIndex(RunStore store, ReaderPool readers, Clock clock) {
         this.store = store;
-        this.readers = readers;
         this.clock = clock;
         this.file = new IndexFile(store.root());
     }
@@ -167,7 +173,9 @@ public final class RunIndex implements AutoCloseable {
         for (String id : List.copyOf(live)) {
             IndexFile.Line l = entries.get(id);
             if (l == null) live.remove(id);
-            else if (progress || statusMoved(id, l.fp())) update(id, false);
+            else if (pushed.contains(id)) {
+                if (progress && appendedSince.remove(id)) update(id, false); // its writer (this server) said so
+            } else if (progress || statusMoved(id, l.fp())) update(id, false);
         }
         long now = clock.millis();
         if (!scanning.get() && now - lastFullCheck >= FULL_CHECK_MS) {
@@ -192,6 +200,20 @@ public final class RunIndex implements AutoCloseable {
         }
     }
 
+    /**
+     * The run's writer is this server and it has just appended (a remote run's batch): its entry is re-read at the next
+     * progress tick, and from now on only when told so (no stats every tick; the full check still looks every 30 s).
+     */
+    public void appended(String id) {
+        pushed.add(id);
+        appendedSince.add(id);
+    }
+
+    /** Where to find an open reader of a live run (the live hub keeps one per live run): the index then opens none. */
+    public void sharedReaders(java.util.function.Function<String, RunReader> f) {
+        this.sharedReaders = f;
+    }
+
     /** Recomputes one run's entry now (the server created, archived or changed it). */
     public void touch(String id) {
         update(id, true);
@@ -200,6 +222,9 @@ public final class RunIndex implements AutoCloseable {
     /** The run is being deleted. */
     public void forget(String id) {
         live.remove(id);
+        pushed.remove(id);
+        appendedSince.remove(id);
+        diskMeasuredMs.remove(id);
         if (entries.remove(id) != null) {
             dirty = true;
             changed(id);
@@ -254,7 +279,9 @@ public final class RunIndex implements AutoCloseable {
         entries.compute(id, (k, old) -> {
             Fingerprint fp = Fingerprint.of(dir);
             RunEntry e = fp == null ? null // gone (or being created: its status.json is not there yet)
-                    : !force && old != null && old.fp().equals(fp) ? old.run() : compute(id, old, fp);
+                    : !force && old != null && old.fp().equals(fp) ? old.run()
+                    : !force && onlyLogGrew(old, fp) ? progress(id, old, fp)
+                    : compute(id, old, fp);
             if (e == null) {
                 live.remove(id);
                 if (old != null) dirty = moved[0] = true;
@@ -270,18 +297,57 @@ public final class RunIndex implements AutoCloseable {
         if (moved[0]) changed(id); // outside compute: a listener never runs under the map's lock
     }
 
-    /** Live runs read through the pool (kept open: the next refresh reads only what is new); finished ones through a reader closed right after. */
+    /** A live run whose events.log grew and nothing else: its progress only, no config, labels or owner read again. */
+    private static boolean onlyLogGrew(IndexFile.Line old, Fingerprint fp) {
+        if (old == null || !old.run().isLive() || EntryBuilder.UNREADABLE_FILES.equals(old.run().reason())) return false;
+        Fingerprint o = old.fp();
+        return o.statusMs() == fp.statusMs() && o.statusBytes() == fp.statusBytes() && o.archived() == fp.archived() && o.tagsMs() == fp.tagsMs();
+    }
+
+    /** The old entry with new progress; disk use measured again at most every DISK_MS. Whole when that is not enough. */
+    private RunEntry progress(String id, IndexFile.Line line, Fingerprint fp) {
+        RunEntry old = line.run();
+        long now = clock.millis();
+        Long measured = diskMeasuredMs.get(id);
+        boolean walk = measured == null || now - measured >= DISK_MS;
+        try {
+            long disk = walk ? EntryBuilder.diskBytes(store.dir(id)) : old.diskBytes();
+            RunEntry e = withReader(id, r -> EntryBuilder.progress(id, old, r, disk));
+            if (e == null) return compute(id, line, fp);
+            if (walk) diskMeasuredMs.put(id, now);
+            return e;
+        } catch (RuntimeException ex) {
+            return compute(id, line, fp);
+        }
+    }
+
+    /**
+     * The live hub's open reader of the run (every live run has one; used, never closed here); else a reader of its
+     * own closed right after (a moment before the hub watches a new run): the index keeps no reader open itself.
+     */
+    private <T> T withReader(String id, java.util.function.Function<RunReader, T> f) {
+        RunReader shared = sharedReaders.apply(id);
+        if (shared != null) {
+            try {
+                return f.apply(shared);
+            } catch (IllegalStateException closedMeanwhile) {
+                // the hub closed its feed (idle, deleted): a reader of its own below
+            }
+        }
+        try (RunReader r = store.reader(id)) {
+            return f.apply(r);
+        }
+    }
+
+    /** Live runs read through the hub's kept-open reader (the next refresh reads only what is new); others through a reader closed right after. */
     private RunEntry compute(String id, IndexFile.Line old, Fingerprint fp) {
         try {
-            if (old != null && old.run().isLive() || old == null && store.trainerAlive(id))
-                return readers.with(id, r -> EntryBuilder.build(store, id, r, fp.archived()));
-            try (RunReader r = store.reader(id)) {
-                return EntryBuilder.build(store, id, r, fp.archived());
-            }
+            return withReader(id, r -> EntryBuilder.build(store, id, r, fp.archived()));
         } catch (RunNotFoundException e) {
             return null;
         } catch (RuntimeException e) {
             if (!store.exists(id)) return null; // deleted at this instant
+            if (old != null && trainwatch.store.Descriptors.exhausted(e)) return old.run(); // out of descriptors: a moment, not damage
             if (warned.add(id)) LOG.warn("run {}: its files cannot be read; listed as failed", id, e);
             return EntryBuilder.unreadable(store, id, fp.archived());
         }

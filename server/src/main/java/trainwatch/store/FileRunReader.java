@@ -53,6 +53,7 @@ final class FileRunReader implements RunReader {
                 BlockSummary s = tags.name(t) == null ? null : summaries.lastBlockBelow(t, startBlock);
                 if (s != null) cache.setLatest(t, s.lastStep, s.last);
             }
+            summaries.release();
             RareIndex.visitBefore(paths, follower.frames(), startOffset, size, (off, b, pos, len) -> {
                 cache.keep(decode(off, b, pos, len, problems));
                 return true;
@@ -105,20 +106,28 @@ final class FileRunReader implements RunReader {
     @Override
     public synchronized Series series(String tag, int points, long from, long to) {
         if (points < 1) throw new IllegalArgumentException("points must be >= 1, got " + points);
-        TagSeries ts = tagSeries(tag);
-        if (ts == null) return TagSeries.empty(tag, cache.lastSeq);
-        Series s = ts.build(tag, cache.lastSeq, points, from, to, cache.lastStep);
-        problems.addAll(ts.problems());
-        return s;
+        try {
+            TagSeries ts = tagSeries(tag);
+            if (ts == null) return TagSeries.empty(tag, cache.lastSeq);
+            Series s = ts.build(tag, cache.lastSeq, points, from, to, cache.lastStep);
+            problems.addAll(ts.problems());
+            return s;
+        } finally {
+            summaries.release(); // a reader kept open between queries holds no summary file
+        }
     }
 
     @Override
     public synchronized Best best(String tag, Goal goal) {
-        TagSeries ts = tagSeries(tag);
-        if (ts == null) return null;
-        Best b = ts.best(goal);
-        problems.addAll(ts.problems());
-        return b;
+        try {
+            TagSeries ts = tagSeries(tag);
+            if (ts == null) return null;
+            Best b = ts.best(goal);
+            problems.addAll(ts.problems());
+            return b;
+        } finally {
+            summaries.release();
+        }
     }
 
     /** The tag's points as summaries plus a raw tail, or null when the tag is unknown. */

@@ -46,7 +46,9 @@ final class FileRunWriter implements RunWriter {
     private final List<Long> filterSteps;
     private final List<String> problems = new ArrayList<>();
     private final long pid = ProcessHandle.current().pid();
-    private ByteBuffer buf = ByteBuffer.allocate(BUFFER).order(ByteOrder.LITTLE_ENDIAN);
+    /** Starts small and grows to BUFFER as records arrive between flushes (a remote run's writer, one batch a second, stays small). */
+    private static final int INITIAL_BUFFER = 16 * 1024;
+    private ByteBuffer buf = ByteBuffer.allocate(INITIAL_BUFFER).order(ByteOrder.LITTLE_ENDIAN);
     private long fileEnd;
     private long forcedEnd = -1;
     private int frameStart;
@@ -59,6 +61,8 @@ final class FileRunWriter implements RunWriter {
     private String[] lastTags;
     private String[] lastTagsCopy;
     private boolean closed;
+    /** holdUntilFlush(): no automatic flush, the buffer grows, until the next flush(). */
+    private boolean held;
 
     /** Recovers the run under a lock the caller holds (WriterOpening). */
     FileRunWriter(String id, RunPaths paths, Clock clock, FileOps ops, TrainerLock lock) throws IOException {
@@ -157,7 +161,25 @@ final class FileRunWriter implements RunWriter {
 
     /** Readers see records at the latest AUTO_FLUSH_MS after they were written, even if the trainer never flushes. */
     private void maybeFlush(long wall) {
-        if (wall - lastFlushMs >= AUTO_FLUSH_MS) flush();
+        if (!held && wall - lastFlushMs >= AUTO_FLUSH_MS) flush();
+    }
+
+    @Override
+    public synchronized void holdUntilFlush() {
+        held = true;
+    }
+
+    /** Room for n more bytes: a bigger buffer (while held, or below BUFFER), else a flush. */
+    private void makeRoom(int n) {
+        if (buf.remaining() >= n) return;
+        if (held || buf.capacity() < BUFFER) {
+            ByteBuffer bigger = ByteBuffer.allocate(Math.max(buf.capacity() * 2, buf.position() + n)).order(ByteOrder.LITTLE_ENDIAN);
+            buf.flip();
+            buf = bigger.put(buf);
+            return;
+        }
+        flush();
+        if (buf.capacity() < n) buf = ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     /** Tag ids of a record's tags, defining new ones (the trainer usually passes the same array each step). */
@@ -187,10 +209,7 @@ final class FileRunWriter implements RunWriter {
             utf8[i] = names.get(i).getBytes(StandardCharsets.UTF_8);
             total += LogFormat.FRAME + RecordCodec.tagDefSize(utf8[i]);
         }
-        if (buf.remaining() < total) { // room for all of them now, so the offsets below are where they will be
-            flush();
-            if (buf.capacity() < total) buf = ByteBuffer.allocate(total).order(ByteOrder.LITTLE_ENDIAN);
-        }
+        makeRoom(total); // room for all of them now, so the offsets below are where they will be
         long first = fileEnd + buf.position();
         int firstId = tags.size();
         long at = first;
@@ -287,11 +306,7 @@ final class FileRunWriter implements RunWriter {
     }
 
     private void begin(int payload) {
-        int need = LogFormat.FRAME + payload;
-        if (buf.remaining() < need) {
-            flush();
-            if (buf.capacity() < need) buf = ByteBuffer.allocate(need).order(ByteOrder.LITTLE_ENDIAN);
-        }
+        makeRoom(LogFormat.FRAME + payload);
         frameStart = buf.position();
         buf.position(frameStart + LogFormat.FRAME);
     }
@@ -337,6 +352,8 @@ final class FileRunWriter implements RunWriter {
         }
         fileEnd = at;
         buf.clear();
+        if (buf.capacity() > BUFFER) buf = ByteBuffer.allocate(BUFFER).order(ByteOrder.LITTLE_ENDIAN); // a big held batch grew it
+        held = false;
         sums.flush();
         rare.flush();
         lastFlushMs = clock.millis();
@@ -365,6 +382,16 @@ final class FileRunWriter implements RunWriter {
             } finally {
                 lock.close();
             }
+        }
+    }
+
+    @Override
+    public synchronized void abandon() {
+        if (closed) return;
+        try {
+            closeFiles();
+        } finally {
+            lock.close();
         }
     }
 

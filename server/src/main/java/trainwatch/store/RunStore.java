@@ -34,7 +34,7 @@ public final class RunStore {
 
     private final Path root;
     private final Clock clock;
-    private final FileOps ops;
+    private volatile FileOps ops;
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Unwritten> unwritten = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -47,6 +47,11 @@ public final class RunStore {
         this.root = root;
         this.clock = clock;
         this.ops = ops;
+    }
+
+    /** Tests inject faults into a running server's store (writers opened from now on use {@code o}). */
+    public void useFileOps(FileOps o) {
+        this.ops = o;
     }
 
     public Path root() {

@@ -42,6 +42,22 @@ public interface RunWriter extends AutoCloseable {
 
     void flush();
 
+    /**
+     * Until the next {@link #flush()}, nothing is handed to the OS on its own (no automatic flush; the
+     * buffer grows instead): what is appended meanwhile reaches the log together at that flush, or not at
+     * all when {@link #abandon()} comes first. A status change still flushes (it is made durable at once).
+     */
+    default void holdUntilFlush() {}
+
+    /**
+     * Closes the files and releases the lock WITHOUT flushing: records not flushed yet are dropped, as a
+     * kill -9 would drop them (what was flushed stays; the next open recovers as after a crash). For a
+     * caller that answers that a failed batch was not stored.
+     */
+    default void abandon() {
+        close();
+    }
+
     /** Flushes, fsyncs, releases the lock. */
     @Override
     void close();

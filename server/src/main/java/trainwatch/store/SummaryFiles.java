@@ -11,27 +11,47 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A reader's open summary files: each tag's level-64 channel and its cached sealed level-4096 entries. */
+/**
+ * A reader's summary files: the level-64 file of the tag being read and each tag's cached sealed
+ * level-4096 entries. At most one level-64 file is open at a time, and only while a query uses it
+ * ({@link #release()} after each): a reader kept open for a live run holds no descriptor per tag.
+ */
 final class SummaryFiles implements AutoCloseable {
     private final RunPaths paths;
-    private final Map<Integer, FileChannel> level64 = new HashMap<>();
     private final Map<Integer, GroupCache> groups = new HashMap<>();
+    private int openTid = -1;
+    private FileChannel open;
 
     SummaryFiles(RunPaths paths) {
         this.paths = paths;
     }
 
-    /** The tag's level-64 file, or null while it has none. */
+    /** The tag's level-64 file, or null while it has none; open until {@link #release()} or another tag's is asked for. */
     FileChannel level64(int tid) {
-        return level64.computeIfAbsent(tid, t -> {
-            try {
-                return FileChannel.open(paths.summary(t, false), StandardOpenOption.READ);
-            } catch (NoSuchFileException e) {
-                return null;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        if (open != null && openTid == tid) return open;
+        release();
+        try {
+            open = FileChannel.open(paths.summary(tid, false), StandardOpenOption.READ);
+            openTid = tid;
+            return open;
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Closes the open level-64 file (the reader's query is done). */
+    void release() {
+        FileChannel c = open;
+        open = null;
+        openTid = -1;
+        if (c == null) return;
+        try {
+            c.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Level-4096 entries of groups that lie wholly below {@code sealedBlocks}. */
@@ -57,7 +77,7 @@ final class SummaryFiles implements AutoCloseable {
         return null;
     }
 
-    /** The files were rebuilt: forget cached entries (channels stay valid, the files are cut in place). */
+    /** The files were rebuilt: forget cached entries (the files are cut in place). */
     void clear() {
         groups.clear();
     }
@@ -65,11 +85,8 @@ final class SummaryFiles implements AutoCloseable {
     @Override
     public void close() {
         try {
-            for (FileChannel c : level64.values()) if (c != null) c.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            release();
         } finally {
-            level64.clear();
             groups.clear();
         }
     }

@@ -88,7 +88,8 @@ final class TrainerLock implements AutoCloseable {
             } catch (OverlappingFileLockException e) {
                 return true;
             } catch (IOException e) {
-                return false;
+                // out of descriptors tells nothing about the trainer: never take it for dead (its run would read interrupted)
+                return Descriptors.exhausted(e);
             }
         }
     }
