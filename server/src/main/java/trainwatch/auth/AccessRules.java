@@ -66,6 +66,8 @@ public final class AccessRules {
             // checkpoints over HTTP: a trainer elsewhere sends them (editor or the run's key), a resumed trainer reads them back
             rule("PUT", "/api/ingest/runs/{id}/checkpoints/{name}", Need.INGEST),
             rule("GET", "/api/ingest/runs/{id}/checkpoints/{name}", Need.INGEST_READ),
+            // an ensemble evaluation running as a Kubernetes Job reports with its own key (or an editor's token)
+            rule("POST", "/api/ingest/ensembles/{id}/result", Need.INGEST),
             // a check running as a Kubernetes Job reports here with its own key (or an editor's token)
             rule("POST", "/api/ingest/runs/{id}/checks/{name}", Need.INGEST),
             // auth (docs/auth.md)

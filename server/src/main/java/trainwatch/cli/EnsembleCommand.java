@@ -46,7 +46,7 @@ import trainwatch.sweep.SweepStore;
 public final class EnsembleCommand {
     static final int OK = 0, FAILED = 1, BAD = 2, STOPPED = 130;
     static final String USAGE = "usage: ensemble [--runs DIR] [--name NAME] [--average-params] (--sweep ID --top K | --run ID --last K"
-            + " | --seeds N CONFIG.json | RUN[:CHECKPOINT]...)\n       ensemble --eval ID [--runs DIR]";
+            + " | --seeds N CONFIG.json | RUN[:CHECKPOINT]...)\n       ensemble --eval ID [--runs DIR] [--remote URL]";
 
     /** Runs a run's trainer in this process: `train --run ID --runs DIR` (tests pass their own). */
     interface Trainer {
@@ -76,7 +76,7 @@ public final class EnsembleCommand {
 
     int execute(String[] args) {
         Path runs = Path.of("runs");
-        String eval = null, name = null, configFile = null;
+        String eval = null, name = null, configFile = null, remote = null;
         boolean avg = false;
         ObjectNode body = Json.MAPPER.createObjectNode();
         ArrayNode members = Json.MAPPER.createArrayNode();
@@ -86,6 +86,7 @@ public final class EnsembleCommand {
                 switch (a) {
                     case "--runs" -> runs = Path.of(value(args, ++i, a));
                     case "--eval" -> eval = value(args, ++i, a);
+                    case "--remote" -> remote = value(args, ++i, a);
                     case "--name" -> name = value(args, ++i, a);
                     case "--average-params" -> avg = true;
                     case "--sweep" -> body.put("sweep", value(args, ++i, a));
@@ -101,6 +102,8 @@ public final class EnsembleCommand {
         } catch (IllegalArgumentException e) {
             return fail(BAD, e.getMessage() + "\n" + USAGE);
         }
+        if (remote != null && eval == null) return fail(BAD, "--remote URL goes with --eval ID\n" + USAGE);
+        if (remote != null) return new RemoteEvaluation(out, err, dataDir, System.getenv()).run(eval, remote, runs);
         EnsembleFiles files = new EnsembleFiles(runs);
         if (eval != null) return evaluate(files, eval);
         if (!members.isEmpty()) body.set("members", members);

@@ -63,6 +63,8 @@ public final class EnsembleService implements AutoCloseable {
     /** Queued ensembles handed to the supervisor. */
     private final Set<String> submitted = new HashSet<>();
     private volatile SweepTop sweeps;
+    /** Set when evaluations run elsewhere (the kubernetes executor's Jobs), else they are child JVMs here. */
+    private volatile EvaluationsElsewhere elsewhere;
     private ScheduledExecutorService ticker;
 
     /** {@code command}: the child JVM command line for main arguments (ChildJvm::command); {@code slots}: the run supervisor. */
@@ -76,6 +78,29 @@ public final class EnsembleService implements AutoCloseable {
 
     public void useSweeps(SweepTop top) {
         this.sweeps = top;
+    }
+
+    /** Evaluations run as Jobs of the executor instead of child JVMs here (null: here). */
+    public void useRemote(trainwatch.run.RemoteEvaluations r) {
+        this.elsewhere = r == null ? null : new EvaluationsElsewhere(files, r, clock);
+    }
+
+    /** An evaluation elsewhere reports (POST /api/ingest/ensembles/{id}/result): running, finished with its result, or failed. */
+    public EvaluationsElsewhere.Reported report(String id, String authorization, boolean trusted, byte[] body) {
+        EvaluationsElsewhere e = elsewhere;
+        if (e == null) {
+            if (!trusted && (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)))
+                throw RunException.of(RunException.Kind.UNAUTHORIZED, "Authorization", "is required: \"Bearer <the evaluation's key>\"");
+            if (!trusted) throw RunException.of(RunException.Kind.FORBIDDEN, "Authorization", "no evaluation of this server runs elsewhere");
+            throw RunException.notFound("ensemble evaluations run on this server: nothing reports here");
+        }
+        return e.report(id, authorization, trusted, body);
+    }
+
+    /** Whether {@code key} is a live evaluation's, one of whose members is run {@code runId} (it may read its checkpoints). */
+    public boolean evaluationReads(String key, String runId) {
+        EvaluationsElsewhere e = elsewhere;
+        return e != null && e.readsCheckpoints(key, runId);
     }
 
     public EnsembleFiles files() {
@@ -189,6 +214,7 @@ public final class EnsembleService implements AutoCloseable {
     public synchronized void delete(String id) {
         require(id);
         submitted.remove(id);
+        if (elsewhere != null) elsewhere.remote().delete(id); // its Job goes (and its pod with it)
         Process started = slots.cancelJob(jobKey(id));
         Process mine = launched.remove(id);
         ProcessHandle h = mine != null ? mine.toHandle() : started != null ? started.toHandle() : evaluationOf(id);
@@ -254,7 +280,24 @@ public final class EnsembleService implements AutoCloseable {
         for (int i = ids.size() - 1; i >= 0; i--) { // oldest first
             String id = ids.get(i);
             if (files.state(id).status().equals(EnsembleState.WAITING)) checkMembers(id);
-            if (files.state(id).status().equals(EnsembleState.QUEUED) && submitted.add(id)) slots.submitJob(jobKey(id), () -> launch(id));
+            EvaluationsElsewhere e = elsewhere;
+            if (files.state(id).status().equals(EnsembleState.QUEUED) && submitted.add(id)) {
+                if (e != null) startElsewhere(e, id);
+                else slots.submitJob(jobKey(id), () -> launch(id));
+            }
+            if (e != null && submitted.contains(id) && !files.state(id).isFinal()) {
+                String failure = e.remote().failure(id); // its Job ended without a report (failed, evicted, OOM-killed, deleted)
+                if (failure != null) files.writeState(id, new EnsembleState(EnsembleState.FAILED, failure, 0, clock.millis()));
+            }
+        }
+    }
+
+    private void startElsewhere(EvaluationsElsewhere e, String id) {
+        try {
+            e.start(id);
+        } catch (RunException ex) { // a member or its checkpoint is gone since the ensemble was created
+            String reason = ex.problems().isEmpty() ? ex.getMessage() : ex.problems().get(0).field() + ": " + ex.problems().get(0).message();
+            files.writeState(id, new EnsembleState(EnsembleState.FAILED, reason, 0, clock.millis()));
         }
     }
 

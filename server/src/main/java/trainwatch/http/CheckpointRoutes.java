@@ -10,6 +10,7 @@ import io.javalin.http.Context;
 import trainwatch.checkpoint.CheckpointException;
 import trainwatch.checkpoint.CheckpointName;
 import trainwatch.checkpoint.CheckpointStore;
+import trainwatch.ensemble.EnsembleService;
 import trainwatch.ingest.IngestException;
 import trainwatch.ingest.IngestService;
 
@@ -21,10 +22,13 @@ import trainwatch.ingest.IngestService;
 final class CheckpointRoutes {
     private final IngestService ingest;
     private final CheckpointStore checkpoints;
+    /** Ensemble evaluations elsewhere read their members' checkpoints with their own key (null: no ensembles). */
+    private final EnsembleService ensembles;
 
-    CheckpointRoutes(IngestService ingest, CheckpointStore checkpoints) {
+    CheckpointRoutes(IngestService ingest, CheckpointStore checkpoints, EnsembleService ensembles) {
         this.ingest = ingest;
         this.checkpoints = checkpoints;
+        this.ensembles = ensembles;
     }
 
     /** An editor, or the run's own ingest key; the run must be a remote one (the server is its writer). */
@@ -47,10 +51,15 @@ final class CheckpointRoutes {
         }
     }
 
-    /** A viewer, or the run's own ingest key. */
+    /** A viewer, the run's own ingest key, or the key of an ensemble evaluation that has the run as a member. */
     void get(Context ctx) {
         String id = ctx.pathParam("id");
-        if (!Boolean.TRUE.equals(ctx.attribute(AuthGuard.INGEST_TRUSTED))) ingest.authorizeKey(id, ctx.header("Authorization"));
+        if (!Boolean.TRUE.equals(ctx.attribute(AuthGuard.INGEST_TRUSTED))) {
+            String auth = ctx.header("Authorization");
+            boolean evaluation = ensembles != null && auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)
+                    && ensembles.evaluationReads(auth.substring(7).trim(), id);
+            if (!evaluation) ingest.authorizeKey(id, auth);
+        }
         String name = ctx.pathParam("name");
         Path file;
         try {

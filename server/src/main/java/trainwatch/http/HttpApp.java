@@ -147,7 +147,8 @@ public final class HttpApp {
                     if (s.sweeps != null) sweepRoutes(new SweepRoutes(s.sweeps), new SweepLive(s.sweeps, s.hub.limits()));
                     if (s.ensembles != null) ensembleRoutes(new EnsembleRoutes(s.ensembles));
                     if (s.ingest != null) ingestRoutes(new IngestRoutes(s.ingest));
-                    if (s.ingest != null && s.checkpoints != null) checkpointRoutes(new CheckpointRoutes(s.ingest, s.checkpoints));
+                    if (s.ingest != null && s.checkpoints != null) checkpointRoutes(new CheckpointRoutes(s.ingest, s.checkpoints, s.ensembles));
+                    if (s.ensembles != null) evaluationRoutes(new EvaluationRoutes(s.ensembles));
                     checkReportRoutes(new CheckReportRoutes(s.runs, s.remoteChecks));
                     if (s.team != null) teamRoutes(new TeamRoutes(s.team));
                     get("disk", rest::disk);
@@ -259,6 +260,11 @@ public final class HttpApp {
             put(c::put);
             get(c::get);
         });
+    }
+
+    /** /api/ingest/ensembles/{id}/result (docs/api.md "Ensembles"): evaluations running as Kubernetes Jobs. */
+    private static void evaluationRoutes(EvaluationRoutes e) {
+        post("ingest/ensembles/{id}/result", e::result);
     }
 
     /** /api/ingest/runs/{id}/checks/{name} (docs/api.md "Checks that report over HTTP"): checks running as Kubernetes Jobs. */

@@ -190,6 +190,7 @@ public final class TrainwatchServer implements AutoCloseable {
         supervisor.onStatusChange(list::reread); // statuses it writes and trainers it sees exit: listed at once
         if (executor != supervisor) executor.onStatusChange(list::reread);
         ensembles = new EnsembleService(store.root(), runs, supervisor, new ChildJvm(store.root(), o.childJvmArgs())::command, clock);
+        ensembles.useRemote(executor.evaluations()); // null on the local executor: child JVMs here, as before
         ensembles.useSweeps((sweep, k) -> trainwatch.ensemble.SweepMembers.top(sweeps, sweep, k));
         team = new TeamService(store, runs, index, clock);
         team.onNote((id, note) -> hub.send(id, new Note.Message(note))); // open run pages show it at once

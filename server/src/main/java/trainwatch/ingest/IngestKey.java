@@ -12,24 +12,24 @@ import java.util.HexFormat;
  * (in ingest.json, never in config.json, which the API serves), and keys are compared by digest in
  * constant time, so neither the disk nor response timing gives a key away.
  */
-final class IngestKey {
+public final class IngestKey {
     private static final SecureRandom RANDOM = new SecureRandom();
     static final String PREFIX = "twk_";
 
     private IngestKey() {}
 
-    static String create() {
+    public static String create() {
         byte[] b = new byte[32];
         RANDOM.nextBytes(b);
         return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
-    static String hash(String key) {
+    public static String hash(String key) {
         return HexFormat.of().formatHex(sha256(key));
     }
 
     /** Constant time in the key's content (MessageDigest.isEqual over fixed-length digests). */
-    static boolean matches(String presented, String storedHashHex) {
+    public static boolean matches(String presented, String storedHashHex) {
         if (presented == null || storedHashHex == null) return false;
         byte[] want;
         try {

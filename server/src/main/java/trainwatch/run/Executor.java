@@ -74,6 +74,11 @@ public interface Executor extends AutoCloseable {
         return RemoteChecks.NONE;
     }
 
+    /** Where ensemble evaluations run when not as child JVMs here (the kubernetes executor's Jobs); null = here. */
+    default RemoteEvaluations evaluations() {
+        return null;
+    }
+
     @Override
     void close();
 }

@@ -237,6 +237,22 @@ class KubernetesChecksTest {
         Api.await("a second gradients Job", WAIT, () -> checkJobs(id).stream().filter(j -> j.getMetadata().getName().contains("-gradients-")).count() == 2);
     }
 
+    @Test
+    void a_check_job_the_api_refuses_reads_fail_with_kubernetes_message_and_may_be_started_again() throws Exception {
+        String id = api.createRun(SMALL);
+        awaitRunJob(id);
+        server.expect().post().withPath("/apis/batch/v1/namespaces/" + NS + "/jobs")
+                .andReturn(403, new io.fabric8.kubernetes.api.model.StatusBuilder().withCode(403).withReason("Forbidden")
+                        .withMessage("jobs.batch is forbidden: exceeded quota: compute, requested: limits.memory=512Mi").build()).once();
+        assertEquals(202, api.post("/api/runs/" + id + "/checks/gradients", "{}").status());
+        awaitCheck(id, "gradients", "fail", "exceeded quota");
+        assertTrue(check(id, "gradients").path("summary").asText().contains("refused the check's Job (403)"), check(id, "gradients").toString());
+        assertEquals(List.of(), checkJobs(id));
+        assertFalse(tw.executor.checkRunning(id, "gradients"));
+        assertEquals(202, api.post("/api/runs/" + id + "/checks/gradients", "{}").status(), "started again once the quota allows");
+        awaitCheckJob(id, "gradients");
+    }
+
     // --- delete and restart
 
     @Test

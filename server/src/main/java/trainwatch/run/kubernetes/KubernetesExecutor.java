@@ -77,6 +77,8 @@ public final class KubernetesExecutor implements Executor {
     private volatile boolean recovered;
     /** Checks as Jobs of their own (docs/kubernetes.md "Checks"). */
     private final CheckJobs checks;
+    /** Ensemble evaluations as Jobs of their own (EnsembleJobs). */
+    private final EnsembleJobs evaluations;
 
     /** What this executor knows of one run; changed on the worker thread only (stop flags also from callers). */
     private static final class Tracked {
@@ -95,6 +97,7 @@ public final class KubernetesExecutor implements Executor {
         this.local = local;
         this.clock = clock;
         this.checks = new CheckJobs(new Cluster(client, template.namespace()), template, store, clock);
+        this.evaluations = new EnsembleJobs(new Cluster(client, template.namespace()), template);
     }
 
     @Override
@@ -137,6 +140,7 @@ public final class KubernetesExecutor implements Executor {
         var listed = java.util.concurrent.CompletableFuture.allOf(jobs.start().toCompletableFuture(), pods.start().toCompletableFuture());
         worker.execute(() -> recover(listed));
         checks.start();
+        evaluations.start();
     }
 
     @SuppressWarnings("unchecked")
@@ -389,6 +393,12 @@ public final class KubernetesExecutor implements Executor {
         return checks;
     }
 
+    /** Ensemble evaluations run as Jobs too (docs/kubernetes.md "What runs where"). */
+    @Override
+    public EnsembleJobs evaluations() {
+        return evaluations;
+    }
+
     @Override
     public void useDiskProbe(DiskSpace.Probe probe) {
         local.useDiskProbe(probe);
@@ -488,6 +498,7 @@ public final class KubernetesExecutor implements Executor {
     @Override
     public void close() {
         checks.close();
+        evaluations.close();
         worker.shutdownNow();
         if (jobs != null) jobs.stop();
         if (pods != null) pods.stop();
