@@ -107,4 +107,26 @@ class RemoteTrainTest {
         assertEquals(0, remote(Map.of(RemoteTrain.KEY_ENV, key)).run(TrainArgs.parse(args)), out + " / " + err);
         assertRecorded(id);
     }
+
+    /** Sign-in on: the run's key alone reads its config (no token in the environment) and trains it. */
+    @Test
+    void with_sign_in_on_the_run_key_alone_reads_the_config_and_trains_the_run() throws Exception {
+        Path runs = Files.createDirectories(tmp.resolve("signed"));
+        String editor = new trainwatch.auth.TokenStore(runs, java.time.Clock.systemUTC()).create("rt-editor", trainwatch.auth.Role.EDITOR, "test").secret();
+        try (TrainwatchServer signed = new TrainwatchServer(TrainwatchServer.Options.defaults().withPort(0).withRuns(runs).withMaxParallel(1)).start()) {
+            String base = "http://127.0.0.1:" + signed.port();
+            HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(base + "/api/ingest/runs")).header("Content-Type", "application/json")
+                    .header("Authorization", "Bearer " + editor)
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\": \"signed-pod\", \"config\": {\"dataset\": \"spiral\", \"epochs\": 2}}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(201, created.statusCode(), created.body());
+            String id = Json.tree(created.body()).get("id").asText(), key = Json.tree(created.body()).get("key").asText();
+            String[] args = {"--remote", base, "--run", id, "--runs", tmp.resolve("local-signed").toString()};
+            assertEquals(0, remote(Map.of(RemoteTrain.KEY_ENV, key)).run(TrainArgs.parse(args)), out + " / " + err);
+            HttpResponse<String> run = http.send(HttpRequest.newBuilder(URI.create(base + "/api/runs/" + id)).header("Authorization", "Bearer " + editor)
+                    .GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals("finished", Json.tree(run.body()).get("status").asText(), run.body());
+            assertEquals(0, signed.stats.count(500, 600));
+        }
+    }
 }
