@@ -37,7 +37,6 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 
 import trainwatch.json.Json;
@@ -52,7 +51,6 @@ import trainwatch.run.kubernetes.KubernetesExecutor;
  * (pending, failed, OOM-killed), a run delete taking its check Jobs with it, a restart re-attaching, and the
  * `check --remote` command against this real server giving the same result as a local check of the same config.
  */
-@EnableKubernetesMockClient(crud = true)
 @Timeout(600)
 class KubernetesChecksTest {
     static final String NS = "test";
@@ -63,11 +61,24 @@ class KubernetesChecksTest {
     static final String SMALL = "{\"name\":\"tiny\",\"dataset\":\"spiral\",\"trainSize\":60,\"valSize\":20,\"batchSize\":20,"
             + "\"epochs\":1,\"seed\":7,\"model\":{\"type\":\"mlp\",\"hidden\":[8]},\"resources\":{\"cpu\":\"500m\",\"memory\":\"512Mi\"}}";
 
+    // one mock API server for the class (CRUD mode), started with retries (MockCluster); each test has its own runs/
     static KubernetesMockServer server;
     static KubernetesClient client;
     Path runs;
     TrainwatchServer tw;
     Api api;
+
+    @org.junit.jupiter.api.BeforeAll
+    static void cluster() {
+        server = MockCluster.start();
+        client = server.createClient();
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void noCluster() {
+        if (client != null) client.close();
+        if (server != null) server.destroy();
+    }
 
     @BeforeEach
     void start() throws Exception {
