@@ -66,7 +66,9 @@ class IngestBench {
             }
             ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
             List<WebSocket> sockets = new ArrayList<>();
-            for (int i = 0; i < watched; i++) sockets.add(watch(http, base, ids[i], latencies));
+            // the watchers are "browsers": their own client and threads, not queued behind 1,000 trainers' replies
+            HttpClient browsers = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(2)).connectTimeout(Duration.ofSeconds(10)).build();
+            for (int i = 0; i < watched; i++) sockets.add(watch(browsers, base, ids[i], latencies));
 
             AtomicLong acknowledged = new AtomicLong(), failed = new AtomicLong(), non200 = new AtomicLong();
             long[] next = new long[trainers];
