@@ -151,15 +151,18 @@ class ManyRunsBrowserTest {
     void filter_and_sort_live_in_the_url_and_headers_sort_by_keyboard_with_aria_sort() {
         browser.driver.get(server.url() + "#/?q=sgd&status=finished&sort=name&order=asc");
         browser.await("filtered rows", d -> rows().size() == 100);
-        assertEquals("sgd", browser.driver.findElement(By.id("runs-search")).getAttribute("value"));
-        assertEquals("true", browser.driver.findElement(By.cssSelector(".chip[data-status='finished']")).getAttribute("aria-pressed"));
-        WebElement nameHeader = header("name");
-        assertEquals("ascending", nameHeader.getAttribute("aria-sort"));
-        List<String> names = names();
-        List<String> sorted = new ArrayList<>(names);
-        sorted.sort(String.CASE_INSENSITIVE_ORDER);
-        assertEquals(sorted, names);
-        for (WebElement r : rows()) assertEquals("finished", r.getAttribute("data-status"));
+        // the list re-renders on live pushes: every read re-finds its element inside a wait
+        browser.await("search box holds the query", d -> "sgd".equals(d.findElement(By.id("runs-search")).getAttribute("value")));
+        browser.await("finished chip pressed", d ->
+                "true".equals(d.findElement(By.cssSelector(".chip[data-status='finished']")).getAttribute("aria-pressed")));
+        browser.await("name header sorted ascending", d -> "ascending".equals(header("name").getAttribute("aria-sort")));
+        browser.await("names in case-insensitive order", d -> {
+            List<String> names = names();
+            List<String> sorted = new ArrayList<>(names);
+            sorted.sort(String.CASE_INSENSITIVE_ORDER);
+            return sorted.equals(names);
+        });
+        browser.await("every row finished", d -> rows().stream().allMatch(r -> "finished".equals(r.getAttribute("data-status"))));
 
         WebElement best = header("best_val_acc").findElement(By.tagName("button"));
         best.sendKeys(Keys.ENTER); // a real button: focusable with Tab, sorts with Enter
