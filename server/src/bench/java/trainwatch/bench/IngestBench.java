@@ -32,9 +32,10 @@ import trainwatch.json.Json;
 
 /**
  * Many remote trainers on loopback (docs/benchmarks.md "Ingest"): each sends 10 steps/s of 10 tags as one batch a
- * second for the duration; afterwards every run's stored step count is compared with what was acknowledged (records
- * lost), and a few runs are watched over the live WebSocket for the ingest -> browser latency (batch sent -> its
- * scalars message received). Server heap after GC and process CPU (trainers included: same JVM) are reported.
+ * second for the duration, from its own process (TrainerFarm); afterwards every run's stored step count is compared
+ * with what was acknowledged (records lost), and a few runs are watched over the live WebSocket for the ingest ->
+ * browser latency (batch sent -> its scalars message received). Server heap after GC and the CPU of the server's
+ * process and of the trainers' process are reported.
  * mvn -B -o -Pbench -pl server test -Dtest=IngestBench [-Dbench.trainers=1000 -Dbench.seconds=60 -Dbench.watched=20]
  */
 @Tag("bench")
@@ -45,6 +46,7 @@ class IngestBench {
     void many_remote_trainers() throws Exception {
         int trainers = Integer.getInteger("bench.trainers", 1000);
         int seconds = Integer.getInteger("bench.seconds", 60);
+        int warmup = Integer.getInteger("bench.warmup", 10);
         int watched = Math.min(trainers, Integer.getInteger("bench.watched", 20));
         Path runs = Files.createTempDirectory("tw-ingest-bench");
         String jfrFile = System.getProperty("bench.jfr"); // a JFR recording of the whole run, for finding where the time goes
@@ -64,38 +66,33 @@ class IngestBench {
                 ids[i] = j.get("id").asText();
                 keys[i] = j.get("key").asText();
             }
-            ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+            ConcurrentLinkedQueue<long[]> latencies = new ConcurrentLinkedQueue<>(); // {sent at (wall ms), latency ms}
             List<WebSocket> sockets = new ArrayList<>();
             // the watchers are "browsers": their own client and threads, not queued behind 1,000 trainers' replies
             HttpClient browsers = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(2)).connectTimeout(Duration.ofSeconds(10)).build();
             for (int i = 0; i < watched; i++) sockets.add(watch(browsers, base, ids[i], latencies));
 
-            AtomicLong acknowledged = new AtomicLong(), failed = new AtomicLong(), non200 = new AtomicLong();
-            long[] next = new long[trainers];
-            inFlight = new boolean[trainers];
-            ScheduledExecutorService ticks = Executors.newScheduledThreadPool(4);
+            // the trainers: their own process (TrainerFarm), as a trainer never shares the server's JVM
+            Path idsFile = runs.resolveSibling(runs.getFileName() + "-trainers.txt"), farmOut = runs.resolveSibling(runs.getFileName() + "-farm.json");
+            StringBuilder lines = new StringBuilder();
+            for (int i = 0; i < trainers; i++) lines.append(ids[i]).append(' ').append(keys[i]).append('\n');
+            Files.writeString(idsFile, lines);
             String load0 = loadAverage();
             long[] maxFds = {0};
             ScheduledExecutorService fdSampler = Executors.newSingleThreadScheduledExecutor();
             fdSampler.scheduleAtFixedRate(() -> maxFds[0] = Math.max(maxFds[0], openFds()), 0, 1, TimeUnit.SECONDS);
             long cpu0 = cpu(), wall0 = System.nanoTime();
-            for (int i = 0; i < trainers; i++) {
-                int k = i;
-                ticks.scheduleAtFixedRate(() -> send(http, base, ids[k], keys[k], next, k, acknowledged, failed, non200),
-                        (long) (1000.0 * i / trainers), 1000, TimeUnit.MILLISECONDS);
+            Process farm = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx2g",
+                    // with 2 cores the common pool has parallelism 1 and CompletableFuture starts a thread per reply
+                    "-Djava.util.concurrent.ForkJoinPool.common.parallelism=2",
+                    "-cp", System.getProperty("java.class.path"), TrainerFarm.class.getName(),
+                    base, idsFile.toString(), Integer.toString(seconds), Integer.toString(warmup), farmOut.toString()).inheritIO().start();
+            if (!farm.waitFor(seconds + warmup + 180L, TimeUnit.SECONDS)) {
+                farm.destroyForcibly();
+                throw new AssertionError("the trainer farm did not finish");
             }
-            Thread.sleep(seconds * 1000L);
-            ticks.shutdown();
-            ticks.awaitTermination(60, TimeUnit.SECONDS);
-            long settle = System.nanoTime() + 60_000_000_000L;
-            while (System.nanoTime() < settle) {
-                boolean any = false;
-                synchronized (next) {
-                    for (boolean f : inFlight) any |= f;
-                }
-                if (!any) break;
-                Thread.sleep(50);
-            }
+            if (farm.exitValue() != 0) throw new AssertionError("the trainer farm failed: exit " + farm.exitValue());
+            JsonNode f = Json.tree(Files.readString(farmOut));
             long cpu1 = cpu(), wall1 = System.nanoTime();
             fdSampler.shutdownNow();
             String load1 = loadAverage();
@@ -110,24 +107,33 @@ class IngestBench {
                         HttpResponse.BodyHandlers.ofString()).body());
                 long total = s.path("total").asLong(0);
                 stored += total;
-                synchronized (next) {
-                    lost += Math.max(0, next[i] - total);
-                }
+                lost += Math.max(0, f.get("next").get(i).asLong() - total);
             }
             sockets.forEach(WebSocket::abort);
-            List<Long> lat = new ArrayList<>(latencies);
+            long measureFrom = f.get("measure_from_ms").asLong();
+            List<Long> lat = new ArrayList<>(), latAll = new ArrayList<>();
+            for (long[] l : latencies) {
+                latAll.add(l[1]);
+                if (l[0] >= measureFrom) lat.add(l[1]);
+            }
             Collections.sort(lat);
+            Collections.sort(latAll);
             double cores = (cpu1 - cpu0) / (double) (wall1 - wall0);
             String out = String.format(Locale.ROOT,
-                    "trainers=%d seconds=%d: steps offered=%d acknowledged=%d stored=%d lost=%d; batches skipped (trainer behind)=%d failed=%d non-200=%d; "
-                            + "ingest->browser latency over %d watched runs (%d messages): p50=%d ms p95=%d ms p99=%d ms max=%d ms; "
-                            + "heap after GC=%d MB; process CPU=%.2f cores (trainers and WebSocket readers included); 5xx=%d (503=%d, internal errors=%d); "
+                    "trainers=%d seconds=%d after a %d s warm-up: steps offered=%d acknowledged=%d stored=%d lost=%d; batches skipped (trainer behind)=%d failed=%d non-200=%d; "
+                            + "ingest->browser latency over %d watched runs (%d messages): p50=%d ms p95=%d ms p99=%d ms max=%d ms (warm-up included: p95=%d ms); "
+                            + "batch sent -> reply (%d batches): p50=%d ms p95=%d ms p99=%d ms (warm-up included: p95=%d ms); heap after GC=%d MB; "
+                            + "server process CPU=%.2f cores (20 WebSocket readers included), trainer process CPU=%.2f cores; 5xx=%d (503=%d, internal errors=%d); "
                             + "open fds max=%d at end=%d (limit %d); load average before: %s after: %s",
-                    trainers, seconds, 10L * trainers * seconds, acknowledged.get(), stored, lost, skipped.get(), failed.get(), non200.get(), watched, lat.size(),
-                    pct(lat, 50), pct(lat, 95), pct(lat, 99), lat.isEmpty() ? -1 : lat.get(lat.size() - 1), heap >> 20, cores,
+                    trainers, seconds, warmup, 10L * trainers * (seconds + warmup), f.get("acknowledged").asLong(), stored, lost, f.get("skipped").asLong(), f.get("failed").asLong(),
+                    f.get("non200").asLong(), watched, lat.size(),
+                    pct(lat, 50), pct(lat, 95), pct(lat, 99), lat.isEmpty() ? -1 : lat.get(lat.size() - 1), pct(latAll, 95),
+                    f.get("replies").asLong(), f.get("reply_p50_ms").asLong(), f.get("reply_p95_ms").asLong(), f.get("reply_p99_ms").asLong(),
+                    f.get("reply_all_p95_ms").asLong(), heap >> 20, cores,
+                    f.get("cpu_cores").asDouble(),
                     server.stats.count(500, 600), server.stats.count(503, 504), server.stats.internalErrors(), maxFds[0], fdsAtEnd, maxFds(),
                     load0, load1);
-            System.out.println("\n===== RESULTS =====\n" + out);
+            System.out.println("\n===== RESULTS =====\n" + out + "\nreply p95 by second sent: " + f.get("reply_p95_by_second").asText());
         } finally {
             if (jfr != null) {
                 jfr.stop();
@@ -136,48 +142,7 @@ class IngestBench {
         }
     }
 
-    /** One second of a trainer: 10 steps of 10 tags, stamped with the send time (latency = receipt - this). */
-    private static final AtomicLong skipped = new AtomicLong();
-    private static boolean[] inFlight;
-
-    private static void send(HttpClient http, String base, String id, String key, long[] next, int k, AtomicLong acknowledged,
-                             AtomicLong failed, AtomicLong non200) {
-        long first;
-        synchronized (next) {
-            first = next[k];
-        }
-        long now = System.currentTimeMillis();
-        StringBuilder sb = new StringBuilder("{\"seq\":").append(first).append(",\"records\":[");
-        for (int s = 0; s < 10; s++) {
-            if (s > 0) sb.append(',');
-            sb.append("{\"type\":\"scalars\",\"step\":").append(first + s).append(",\"t\":").append(now).append(",\"values\":{");
-            for (int t = 0; t < 10; t++) sb.append(t == 0 ? "" : ",").append("\"t").append(t).append("\":").append(Math.sin(first + s + t));
-            sb.append("}}");
-        }
-        sb.append("]}");
-        synchronized (next) {
-            if (inFlight[k]) {
-                skipped.incrementAndGet(); // the previous second's batch has no reply yet: this trainer falls behind
-                return;
-            }
-            inFlight[k] = true;
-        }
-        http.sendAsync(json(base + "/api/ingest/runs/" + id + "/records", key, sb.toString()), HttpResponse.BodyHandlers.ofString())
-                .whenComplete((r, e) -> {
-                    synchronized (next) {
-                        inFlight[k] = false;
-                        if (e != null) failed.incrementAndGet();
-                        else if (r.statusCode() != 200) non200.incrementAndGet();
-                        else {
-                            long n = Json.tree(r.body()).get("next").asLong();
-                            acknowledged.addAndGet(n - next[k]);
-                            next[k] = n;
-                        }
-                    }
-                });
-    }
-
-    private static WebSocket watch(HttpClient http, String base, String id, ConcurrentLinkedQueue<Long> latencies) throws Exception {
+    private static WebSocket watch(HttpClient http, String base, String id, ConcurrentLinkedQueue<long[]> latencies) throws Exception {
         return http.newWebSocketBuilder().buildAsync(URI.create(base.replace("http", "ws") + "/api/runs/" + id + "/live"), new WebSocket.Listener() {
             final StringBuilder part = new StringBuilder();
 
@@ -192,7 +157,8 @@ class IngestBench {
                         Matcher m = T.matcher(msg);
                         if (m.find()) {
                             String[] ts = m.group(1).split(",");
-                            latencies.add(now - Long.parseLong(ts[ts.length - 1].trim()));
+                            long sent = Long.parseLong(ts[ts.length - 1].trim());
+                            latencies.add(new long[] {sent, now - sent});
                         }
                     }
                 }
@@ -202,7 +168,7 @@ class IngestBench {
         }).get(30, TimeUnit.SECONDS);
     }
 
-    private static HttpRequest json(String url, String key, String body) {
+    static HttpRequest json(String url, String key, String body) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (key != null) b.header("Authorization", "Bearer " + key);
@@ -230,7 +196,7 @@ class IngestBench {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
-    private static long pct(List<Long> sorted, int p) {
+    static long pct(List<Long> sorted, int p) {
         if (sorted.isEmpty()) return -1;
         return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
     }

@@ -122,7 +122,10 @@ final class RunFeed {
             if (e instanceof StatusChange s) status = s.status();
             if (e instanceof CheckResult c) checksSeen.add(key(c));
         }
-        for (Frame f : Wire.frames(fresh, limits.maxPerMessage())) broadcast(f);
+        // a run watched for its alerts alone (a live trainer, no page open) is not encoded: with a thousand remote
+        // runs and a few pages, encoding every batch was most of the tailer's work; a page joining later resumes
+        // from the ring, which keeps the events themselves
+        if (!clients.isEmpty()) for (Frame f : Wire.frames(fresh, limits.maxPerMessage())) broadcast(f);
         for (RunEvent e : fresh) {
             if (e instanceof Alert a) {
                 try {
