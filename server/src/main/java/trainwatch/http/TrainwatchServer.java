@@ -37,6 +37,7 @@ import trainwatch.team.TeamService;
 
 /** Wires store, supervisor, runs service, live hub and web app together; `serve` and the tests start it the same way. */
 public final class TrainwatchServer implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TrainwatchServer.class);
     /**
      * launcher null = child JVMs of this class path; webhook null = none; webDir null = the jar's web/.
      * Build from {@link #defaults()} and name what differs: {@code defaults().withPort(0).withRuns(dir)}.
@@ -207,6 +208,7 @@ public final class TrainwatchServer implements AutoCloseable {
         list.start(LIST_TICK_MS);
         app.start(); // answers first: with thousands of runs, recovery reads every status.json
         index.scanInBackground(); // the list fills in while the server already answers
+        finishInterruptedDeletes();
         ingest.start(); // before the supervisor's first look: remote runs are known as such
         if (executor == supervisor) {
             supervisor.start();
@@ -217,6 +219,16 @@ public final class TrainwatchServer implements AutoCloseable {
         sweeps.start(SweepService.TICK_MS); // after the supervisor: running sweeps continue with their trial runs recovered
         ensembles.start();
         return this;
+    }
+
+    /** Run and sweep directories a crash or a lack of descriptors left half-deleted: removed in the background. */
+    private void finishInterruptedDeletes() {
+        Thread t = new Thread(() -> {
+            int n = RunStore.removeInterruptedDeletes(store.root()) + RunStore.removeInterruptedDeletes(store.root().resolve(SweepStore.DIR));
+            if (n > 0) LOG.info("finished {} interrupted deletes", n);
+        }, "trainwatch-leftovers");
+        t.setDaemon(true);
+        t.start();
     }
 
     /** What /metrics reads: runs from the index, starts from the supervisor and the ingest service, the web app's counts. */

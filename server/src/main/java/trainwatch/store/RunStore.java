@@ -20,6 +20,9 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import trainwatch.event.RunStatus;
 
 /**
@@ -33,6 +36,7 @@ public final class RunStore {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
     private final Path root;
+    private static final Logger LOG = LoggerFactory.getLogger(RunStore.class);
     private final Clock clock;
     private volatile FileOps ops;
     private final SecureRandom random = new SecureRandom();
@@ -291,6 +295,30 @@ public final class RunStore {
             throw IoErrors.unchecked(e, root, ops);
         }
         deleteTree(gone);
+    }
+
+    /**
+     * Finishes deletes that a crash or a lack of file descriptors interrupted under {@code dir} (the runs root or the
+     * sweeps directory): their directories were renamed to {@code .deleting-*}, so nothing lists them, but they still
+     * hold disk space. Returns how many were removed; one that still cannot be removed is left for the next start.
+     */
+    public static int removeInterruptedDeletes(Path dir) {
+        int removed = 0;
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, ".deleting-*")) {
+            for (Path gone : s) {
+                try {
+                    deleteTree(gone);
+                    removed++;
+                } catch (UncheckedIOException e) {
+                    LOG.warn("could not finish deleting {}: {}", gone, e.getCause().toString());
+                }
+            }
+        } catch (NoSuchFileException e) {
+            return 0;
+        } catch (IOException e) {
+            LOG.warn("could not look for interrupted deletes in {}: {}", dir, e.toString());
+        }
+        return removed;
     }
 
     private RunPaths existing(String id) {

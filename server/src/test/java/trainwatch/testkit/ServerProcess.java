@@ -28,6 +28,7 @@ public final class ServerProcess implements AutoCloseable {
     private int port;
     private Process process;
     private String maxHeap = "512m";
+    private boolean packaged;
 
     /** {@code extraArgs} go after {@code serve --runs DIR}, e.g. "--max-parallel", "1". */
     public ServerProcess(Path runs, String... extraArgs) {
@@ -39,6 +40,15 @@ public final class ServerProcess implements AutoCloseable {
     /** The server JVM's -Xmx (default 512m), e.g. "64m" to show a route holds little memory. */
     public ServerProcess maxHeap(String xmx) {
         this.maxHeap = xmx;
+        return this;
+    }
+
+    /**
+     * The server's own classes from one jar, as users run it, instead of target/classes: a class loaded from a
+     * directory opens its file, so a process out of descriptors could not load the classes of its own error paths.
+     */
+    public ServerProcess packaged() {
+        this.packaged = true;
         return this;
     }
 
@@ -65,6 +75,7 @@ public final class ServerProcess implements AutoCloseable {
         long from = Files.exists(log) ? Files.size(log) : 0;
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        if (packaged) cp = ClassesJar.replaceClassesDir(cp);
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + maxHeap, "-cp", cp, "trainwatch.Main", "serve",
                 "--port", String.valueOf(port), "--host", "127.0.0.1", "--runs", runs.toString()));
         cmd.addAll(extraArgs);
