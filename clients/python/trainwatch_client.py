@@ -284,9 +284,7 @@ class Run:
         if status == 201:
             j = json.loads(text)
             self._key, self._id = j["key"], j["id"]
-        elif status >= 500 or status == 429:
-            raise OSError("server answered %d" % status)
-        else:
+        else:  # 5xx and 429 never get here: _post raises RetryLater for them
             self.error = "the server refused to create the run: %d %s" % (status, text)
 
     def _send_batch(self, batch):
@@ -301,8 +299,6 @@ class Run:
             self._acked = int(json.loads(text)["expected"])  # resend from where the server is
         elif status == 413 and len(batch) > 1:
             self.max_batch = max(1, len(batch) // 2)
-        elif status >= 500 or status == 429:
-            raise OSError("server answered %d" % status)
         else:
             self.error = "the server refused records %d..%d: %d %s" % (batch[0][0], batch[-1][0], status, text)
             sys.stderr.write("trainwatch: %s\n" % self.error)
