@@ -188,6 +188,21 @@ class KubernetesExecutorTest {
     }
 
     @Test
+    void a_failed_jobs_reason_waits_for_its_pods_exit_code_when_the_pod_update_comes_second() throws Exception {
+        String id = api.createRun("{\"dataset\":\"spiral\"}");
+        awaitJob(id);
+        Pod p = createPod(id);
+        // the two informers have no order between them: here the Job's failure is written before the pod's exit
+        jobCondition(id, "Failed", "BackoffLimitExceeded", "Job has reached the specified backoff limit");
+        p.getStatus().setPhase("Failed");
+        p.getStatus().setContainerStatuses(List.of(new ContainerStatusBuilder().withName("trainer").withNewState().withNewTerminated()
+                .withExitCode(3).withReason("Error").withMessage("error: out of disk").endTerminated().endState().build()));
+        updatePod(p);
+        awaitStatus(id, "failed", "BackoffLimitExceeded");
+        assertTrue(reason(id).contains("exited with code 3") && reason(id).contains("out of disk"), reason(id));
+    }
+
+    @Test
     void an_evicted_pod_reads_interrupted_with_the_eviction_message_even_after_the_trainer_said_stopped() throws Exception {
         String id = api.createRun("{\"dataset\":\"spiral\"}");
         awaitJob(id);
