@@ -175,6 +175,19 @@ class KubernetesChecksTest {
     }
 
     @Test
+    void a_failed_check_jobs_summary_waits_for_its_pods_exit_code_when_the_pod_update_comes_second() throws Exception {
+        String id = k8s.createRun(SMALL);
+        Job job = startCheck(id, "gradients");
+        Pod p = k8s.createPod(job.getMetadata().getName());
+        // the Job's failure is written before the pod's exit: the check is not settled without the exit code
+        k8s.jobFailed(job.getMetadata().getName());
+        k8s.exited(p, "check", 1, "Error", "error: no space left on device");
+        awaitCheck(id, "gradients", "fail", "BackoffLimitExceeded");
+        String summary = check(id, "gradients").path("summary").asText();
+        assertTrue(summary.contains("exited with code 1") && summary.contains("no space left on device"), summary);
+    }
+
+    @Test
     void a_check_job_the_api_refuses_reads_fail_with_kubernetes_message_and_may_be_started_again() throws Exception {
         String id = k8s.createRun(SMALL);
         k8s.server.expect().post().withPath("/apis/batch/v1/namespaces/" + NS + "/jobs")
