@@ -204,6 +204,7 @@ public final class CheckJobs implements RemoteChecks, AutoCloseable {
         else if (!t.jobSeen) return; // not created yet, or not in the cache yet
         List<Pod> mine = podsOf(t.job);
         CheckVerdict v = CheckVerdict.of(t.check, t.job, job, mine);
+        if (v != null && v.exitUnseen() && job != null && !t.done() && t.exitWait.holdBack(worker, () -> safely(t, () -> reconcile(t)))) return;
         boolean jobOver = job == null || (v != null && v.ended());
         if (jobOver && !t.logSaved && !mine.isEmpty()) t.logSaved = saveLog(t, mine.get(0));
         if (v != null && !t.done()) {

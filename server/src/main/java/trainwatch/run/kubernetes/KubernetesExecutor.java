@@ -82,12 +82,19 @@ public final class KubernetesExecutor implements Executor {
 
     /** What this executor knows of one run; changed on the worker thread only (stop flags also from callers). */
     private static final class Tracked {
+        /** The API has its Job (created here, or found): a stop deletes it rather than settling the run itself. */
+        volatile boolean jobCreated;
+        /**
+         * The informer's cache has had its Job: only from then on does a Job missing from the cache mean it was deleted.
+         * The Job's own event can come after a pod's (two watches), so creating it is not enough.
+         */
         volatile boolean jobSeen;
         volatile boolean stopRequested;
         volatile StopRequest stopAs;
         String lastReason;
         RunStatus lastStatus;
         boolean logSaved;
+        final ExitWait exitWait = new ExitWait();
     }
 
     public KubernetesExecutor(KubernetesClient client, JobSpecs.Template template, RunStore store, Supervisor local, Clock clock) {
@@ -166,7 +173,9 @@ public final class KubernetesExecutor implements Executor {
         for (Job j : jobs.getStore().list()) {
             String id = JobSpecs.runOf(j.getMetadata());
             if (id == null || !RunStore.validId(id) || !store.exists(id)) continue;
-            tracked.computeIfAbsent(id, k -> new Tracked()).jobSeen = true;
+            Tracked t = tracked.computeIfAbsent(id, k -> new Tracked());
+            t.jobCreated = true;
+            t.jobSeen = true;
             safely(id, () -> reconcile(id));
         }
         for (String id : store.names()) {
@@ -203,6 +212,7 @@ public final class KubernetesExecutor implements Executor {
         Tracked t = tracked.get(id);
         if (t == null || !store.exists(id)) return;
         if (jobs.getStore().getByKey(cluster.namespace() + "/" + jobOf(id)) != null) { // there already: never a second one
+            t.jobCreated = true;
             t.jobSeen = true;
             reconcile(id);
             return;
@@ -217,7 +227,7 @@ public final class KubernetesExecutor implements Executor {
                     : JobSpecs.job(template, id, resources(id)));
         } catch (KubernetesClientException e) {
             if (Cluster.alreadyExists(e)) {
-                t.jobSeen = true;
+                t.jobCreated = true;
                 return; // the informer reports it
             }
             if (Cluster.refused(e)) {
@@ -229,7 +239,7 @@ public final class KubernetesExecutor implements Executor {
             worker.schedule(() -> safely(id, () -> create(id)), RETRY_MS, TimeUnit.MILLISECONDS);
             return;
         }
-        t.jobSeen = true;
+        t.jobCreated = true;
         try {
             String config = Files.readString(store.dir(id).resolve("config.json"));
             cluster.createSecret(created.getMetadata().getName().equals(JobSpecs.jobName(id)) ? JobSpecs.secret(template, id, key, config, created)
@@ -262,10 +272,11 @@ public final class KubernetesExecutor implements Executor {
         List<Pod> mine = podsOf(id);
         Verdict v;
         if (job != null) {
+            t.jobCreated = true;
             t.jobSeen = true;
             v = Verdict.of(job, mine);
         } else {
-            if (!t.jobSeen) return; // not created yet, or not in the cache yet
+            if (!t.jobSeen && !t.stopRequested) return; // not created yet, or not in the cache yet
             Verdict outside = Verdict.of(null, mine);
             StopRequest as = t.stopAs;
             v = outside != null ? outside
@@ -274,6 +285,7 @@ public final class KubernetesExecutor implements Executor {
                     : Verdict.of(RunStatus.INTERRUPTED, "its Kubernetes Job " + jobOf(id) + " was deleted outside trainwatch");
         }
         if (v == null) return;
+        if (v.exitUnseen() && job != null && t.exitWait.holdBack(worker, () -> safely(id, () -> reconcile(id)))) return;
         RunStatus status = v.status();
         String reason = v.reason();
         if (v.trainerOwn()) {
@@ -319,7 +331,7 @@ public final class KubernetesExecutor implements Executor {
         if (t == null) throw RunException.conflict("run " + id + " has no Kubernetes Job this server knows of (status " + state.status().wire() + ")");
         t.stopAs = as;
         t.stopRequested = true;
-        if (!t.jobSeen) { // its Job is not created yet: it never will be
+        if (!t.jobCreated) { // its Job is not created yet: it never will be
             tracked.remove(id);
             StatusRecord end = as == null ? new StatusRecord(RunStatus.STOPPED, "stopped before it started", clock.millis(), 0, state.createdMs())
                     : new StatusRecord(as.status(), as.reason(), clock.millis(), 0, state.createdMs());

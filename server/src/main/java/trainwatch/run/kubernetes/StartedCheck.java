@@ -32,6 +32,8 @@ final class StartedCheck {
     boolean jobSeen;
     /** Its Job's pod log is in runs/&lt;id&gt;/check-&lt;name&gt;.log (or could not be had). Worker thread only. */
     boolean logSaved;
+    /** A failed Job waits a moment for its pod's exit before the check is settled. Worker thread only. */
+    final ExitWait exitWait = new ExitWait();
     private boolean reported;
     private boolean done;
     private boolean deleted;

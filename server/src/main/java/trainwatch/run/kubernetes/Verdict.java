@@ -18,13 +18,15 @@ import trainwatch.event.RunStatus;
  * What a run's Job and pods say about the run (docs/kubernetes.md, "Status mapping"). Pure: the executor
  * records it unless the trainer has already reported a final status of its own, which always wins.
  * {@code status} null with {@code trainerOwn} = the Job succeeded: the trainer's own final status stands.
+ * {@code exitUnseen}: the Job failed but none of its pods shows yet how it ended (the pod's update can trail the
+ * Job's); the reason then lacks the exit code and message, and a caller waits a moment for them ({@link ExitWait}).
  */
-public record Verdict(RunStatus status, String reason, boolean trainerOwn) {
+public record Verdict(RunStatus status, String reason, boolean trainerOwn, boolean exitUnseen) {
     /** Waiting reasons a pod never leaves by itself: the run fails with them and its Job is deleted. */
     static final Set<String> HOPELESS = Set.of("ErrImagePull", "ImagePullBackOff", "InvalidImageName", "CreateContainerError");
 
     static Verdict of(RunStatus s, String reason) {
-        return new Verdict(s, reason, false);
+        return new Verdict(s, reason, false, false);
     }
 
     /**
@@ -44,10 +46,10 @@ public record Verdict(RunStatus status, String reason, boolean trainerOwn) {
         if (failed != null) {
             String why = "Kubernetes: Job failed" + detail(failed.getReason(), failed.getMessage());
             String container = newestFirst.stream().map(Verdict::terminated).filter(t -> t != null).findFirst().orElse("");
-            return of(RunStatus.FAILED, why + container);
+            return new Verdict(RunStatus.FAILED, why + container, false, newestFirst.stream().noneMatch(Verdict::ended));
         }
         if (condition(job, "Complete") != null || condition(job, "SuccessCriteriaMet") != null)
-            return new Verdict(null, "the trainer's Job succeeded", true);
+            return new Verdict(null, "the trainer's Job succeeded", true, false);
         for (Pod p : newestFirst) {
             String phase = p.getStatus() == null ? null : p.getStatus().getPhase();
             if ("Running".equals(phase))
@@ -101,6 +103,12 @@ public record Verdict(RunStatus status, String reason, boolean trainerOwn) {
                     + (msg.isEmpty() ? "" : ": " + msg.replaceAll("\\s*\\n\\s*", " | "));
         }
         return null;
+    }
+
+    /** The pod has ended as far as its status shows: a terminated container, or a final phase. */
+    private static boolean ended(Pod p) {
+        String phase = p.getStatus() == null ? null : p.getStatus().getPhase();
+        return terminated(p) != null || "Failed".equals(phase) || "Succeeded".equals(phase);
     }
 
     private static String limit(Pod p) {
