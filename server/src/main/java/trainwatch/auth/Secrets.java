@@ -7,23 +7,26 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
 
-/** 256-bit random secrets (tokens, session ids) and their SHA-256, compared in constant time. */
-final class Secrets {
+/**
+ * 256-bit random secrets (tokens, session ids, run ingest keys, check keys) and their SHA-256, compared in
+ * constant time: only the digest is ever stored, so neither the disk nor response timing gives a secret away.
+ */
+public final class Secrets {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private Secrets() {}
 
-    static String random(String prefix) {
+    public static String random(String prefix) {
         byte[] b = new byte[32];
         RANDOM.nextBytes(b);
         return prefix + Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
-    static String sha256Hex(String secret) {
+    public static String sha256Hex(String secret) {
         return HexFormat.of().formatHex(sha256(secret));
     }
 
-    static boolean matches(String presented, String storedHex) {
+    public static boolean matches(String presented, String storedHex) {
         if (presented == null || storedHex == null) return false;
         try {
             return MessageDigest.isEqual(sha256(presented), HexFormat.of().parseHex(storedHex));

@@ -461,12 +461,7 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
      */
     @Override
     public void stop(String id, StopRequest as) {
-        RemoteRun r;
-        try {
-            r = remote(id);
-        } catch (IngestException e) {
-            throw RunException.notFound("no remote run with id " + id);
-        }
+        RemoteRun r = remoteForRunApi(id);
         synchronized (r) {
             if (r.status != null && r.status.isFinal())
                 throw RunException.conflict("run " + id + " is not running (status " + r.status.wire() + ")");
@@ -474,6 +469,15 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
             store.requestStop(id, req);
             r.stopAs = req;
             r.stopRequested = true;
+        }
+    }
+
+    /** The remote run, for the run API's calls (stop, resume): an unknown id is that API's 404. */
+    private RemoteRun remoteForRunApi(String id) {
+        try {
+            return remote(id);
+        } catch (IngestException e) {
+            throw RunException.notFound("no remote run with id " + id);
         }
     }
 
@@ -515,12 +519,7 @@ public final class IngestService implements RemoteRuns, AutoCloseable {
      */
     @Override
     public void resume(String id, long fromStep) {
-        RemoteRun r;
-        try {
-            r = remote(id);
-        } catch (IngestException e) {
-            throw RunException.notFound("no remote run with id " + id);
-        }
+        RemoteRun r = remoteForRunApi(id);
         synchronized (r) {
             if (r.status != RunStatus.INTERRUPTED && r.status != RunStatus.STOPPED)
                 throw RunException.conflict("run " + id + " is " + (r.status == null ? "unknown" : r.status.wire())
