@@ -17,6 +17,7 @@ import trainwatch.config.ConfigException;
 import trainwatch.config.ConfigParser;
 import trainwatch.config.DatasetCatalog;
 import trainwatch.config.RunConfig;
+import trainwatch.config.StoredConfig;
 import trainwatch.data.Dataset;
 import trainwatch.data.DatasetException;
 import trainwatch.data.Datasets;
@@ -181,7 +182,7 @@ public final class CheckCommand {
         Map<String, Object> details;
         try {
             if (configJson == null) throw new IOException("the run's config.json could not be read");
-            RunConfig config = ConfigParser.parse(configJson, dataDir);
+            RunConfig config = ConfigParser.parse(StoredConfig.trainerPart(configJson), dataDir); // a remote run's too
             Dataset data = Datasets.load(config, dataDir);
             NativeThreads.capUnlessSet(System.getenv(), err);
             LabChecks.Outcome o = runCheck(check, config, data, maxIterations);

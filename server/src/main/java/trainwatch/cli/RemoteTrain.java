@@ -22,6 +22,7 @@ import trainwatch.client.TrainwatchClient;
 import trainwatch.config.ConfigException;
 import trainwatch.config.ConfigParser;
 import trainwatch.config.RunConfig;
+import trainwatch.config.StoredConfig;
 import trainwatch.data.Dataset;
 import trainwatch.data.DatasetException;
 import trainwatch.data.Datasets;
@@ -50,8 +51,6 @@ final class RemoteTrain {
     static final String RESUME_ENV = "TRAINWATCH_RESUME_FROM";
     /** How long a trainer keeps sending its last checkpoints after training ended. */
     static final long UPLOAD_FINISH_MS = 120_000;
-    /** Keys a remote run's stored config adds to the trainer's own (docs/api.md "Ingest"). */
-    private static final String[] INGEST_KEYS = {"remote", "classes", "description", "origin"};
 
     private final Training training;
     private final PrintStream out;
@@ -187,9 +186,7 @@ final class RemoteTrain {
         if (r.statusCode() != 200) throw new IOException("the server answered " + r.statusCode());
         JsonNode config = Json.tree(r.body()).path("config");
         if (!config.isObject()) throw new IOException("the server sent no config for run " + id);
-        ObjectNode c = (ObjectNode) config;
-        for (String k : INGEST_KEYS) c.remove(k);
-        return Json.write(c);
+        return Json.write(StoredConfig.trainerPart((ObjectNode) config));
     }
 
     private int fail(int code, String message) {

@@ -17,6 +17,7 @@ import trainwatch.config.ConfigException;
 import trainwatch.config.ConfigParser;
 import trainwatch.config.DatasetCatalog;
 import trainwatch.config.RunConfig;
+import trainwatch.config.StoredConfig;
 import trainwatch.data.Dataset;
 import trainwatch.data.Datasets;
 import trainwatch.data.Idx;
@@ -164,7 +165,7 @@ public final class EnsembleEvaluator {
 
     private static RunConfig config(Members.Resolved m, Path dataDir, int index) {
         try {
-            return ConfigParser.parse(m.configJson(), dataDir);
+            return ConfigParser.parse(StoredConfig.trainerPart(m.configJson()), dataDir);
         } catch (ConfigException e) {
             throw RunException.invalid("members[" + index + "]", "run " + m.ref().run() + "'s config.json is not usable: " + e.getMessage());
         }

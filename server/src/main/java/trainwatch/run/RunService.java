@@ -19,6 +19,7 @@ import trainwatch.config.ConfigException;
 import trainwatch.config.ConfigParser;
 import trainwatch.config.FieldError;
 import trainwatch.config.RunConfig;
+import trainwatch.config.StoredConfig;
 import trainwatch.event.FilterSnapshot;
 import trainwatch.event.RunStatus;
 import trainwatch.json.AlertView;
@@ -315,10 +316,35 @@ public final class RunService {
     public void startCheck(String id, String check) {
         requireRun(id);
         if (!CHECKS.contains(check)) throw RunException.notFound("no check named " + check + " (overfit, gradients)");
+        requireTrainerConfig(id, "the " + check + " check");
         try {
             supervisor.startCheck(id, check);
         } catch (RunNotFoundException e) {
             throw gone(id);
+        }
+    }
+
+    /**
+     * Refuses (409, saying why) what trains trainwatch's model from a run's config when the run is a remote run whose
+     * client sent a config of its own (a PyTorch loop's hyperparameters): there is no trainer config to train from.
+     * A remote run trained by `train --remote` has one under the keys the server added (StoredConfig).
+     */
+    private void requireTrainerConfig(String id, String what) {
+        com.fasterxml.jackson.databind.JsonNode stored;
+        try {
+            stored = trainwatch.json.Json.tree(Files.readString(store.dir(id).resolve("config.json")));
+        } catch (IOException | RuntimeException e) {
+            return; // an unreadable config is the check's own failure to report, as for any run
+        }
+        if (!StoredConfig.isRemote(stored) || !(stored instanceof com.fasterxml.jackson.databind.node.ObjectNode o)) return;
+        try {
+            ConfigParser.parse(StoredConfig.trainerPart(o).toString());
+        } catch (ConfigException e) {
+            List<String> first = new ArrayList<>();
+            for (FieldError fe : e.errors().subList(0, Math.min(3, e.errors().size())))
+                first.add((fe.field().isEmpty() ? "" : fe.field() + ": ") + fe.message());
+            throw RunException.conflict("run " + id + " is a remote run whose client sent a config of its own, not a trainwatch run config ("
+                    + String.join("; ", first) + "): " + what + " trains trainwatch's model from a trainwatch run config");
         }
     }
 

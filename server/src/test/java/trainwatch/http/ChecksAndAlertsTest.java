@@ -106,4 +106,41 @@ class ChecksAndAlertsTest {
         live.abort();
         assertEquals(404, api.post("/api/runs/" + id + "/checks/nonsense", "").status());
     }
+
+    @Test
+    void a_remote_run_trained_by_train_remote_takes_checks_and_seeds_from_its_trainer_config() {
+        // what `train CONFIG.json --remote URL` creates: a trainwatch config, plus the keys the server adds (remote, classes, origin)
+        Ingest run = Ingest.create(api, "{\"name\": \"remote-spiral\", \"classes\": 3, \"config\": {\"dataset\": \"spiral\", \"epochs\": 2}}");
+        Api.Res r = api.post("/api/runs/" + run.id + "/checks/overfit", "");
+        assertEquals(202, r.status(), r.body());
+        Api.await("the check result", Duration.ofSeconds(240), () -> {
+            for (JsonNode c : api.get("/api/runs/" + run.id).json().get("checks"))
+                if (c.get("check").asText().equals("overfit") && !c.get("outcome").asText().equals("running")) return true;
+            return false;
+        });
+        for (JsonNode c : api.get("/api/runs/" + run.id).json().get("checks"))
+            if (c.get("check").asText().equals("overfit"))
+                assertTrue(!c.get("summary").asText().startsWith("bad config"), "trained from the trainer part of the stored config: " + c);
+        Api.Res seeds = api.post("/api/ensembles", "{\"seeds\": 2, \"run\": \"" + run.id + "\"}");
+        assertEquals(201, seeds.status(), seeds.body());
+        JsonNode started = seeds.json().get("runs");
+        assertEquals(2, started.size(), seeds.body());
+        for (JsonNode id : started) {
+            JsonNode config = api.get("/api/runs/" + id.asText()).json().get("config");
+            assertEquals("spiral", config.get("dataset").asText(), config.toString());
+            assertTrue(!config.has("remote") && !config.has("origin"), "a seed run is a local run of the trainer config: " + config);
+        }
+    }
+
+    @Test
+    void a_remote_run_with_its_clients_own_config_refuses_checks_and_seeds_saying_why() {
+        Ingest run = Ingest.create(api, "{\"name\": \"pytorch\", \"config\": {\"lr\": 0.1, \"momentum\": 0.9}}");
+        Api.Res r = api.post("/api/runs/" + run.id + "/checks/overfit", "");
+        assertEquals(409, r.status(), r.body());
+        assertTrue(r.json().get("error").asText().contains("not a trainwatch run config"), r.body());
+        assertTrue(api.get("/api/runs/" + run.id).json().get("checks").isEmpty(), "no check was started");
+        Api.Res seeds = api.post("/api/ensembles", "{\"seeds\": 2, \"run\": \"" + run.id + "\"}");
+        assertEquals(400, seeds.status(), seeds.body());
+        assertTrue(seeds.body().contains("not a trainwatch run config"), seeds.body());
+    }
 }

@@ -1,0 +1,42 @@
+package trainwatch.config;
+
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * A run's config.json as stored, which for a remote run is more than a trainer config: the ingest service adds
+ * what it knows about the run (docs/api.md "Ingest"). Whatever trains from a stored config (a check, a seeds
+ * ensemble, an ensemble member, a resumed remote trainer) reads its trainer part; a remote run whose client sent
+ * a config of its own (a PyTorch loop's hyperparameters) has no trainer part at all.
+ */
+public final class StoredConfig {
+    /** Keys POST /api/ingest/runs adds to a remote run's config: none of them is a trainer setting. */
+    public static final List<String> REMOTE_KEYS = List.of("remote", "classes", "description", "origin");
+
+    private StoredConfig() {}
+
+    /** The stored config without the keys the server added; a copy (the argument is not changed). */
+    public static ObjectNode trainerPart(ObjectNode stored) {
+        ObjectNode c = stored.deepCopy();
+        for (String k : REMOTE_KEYS) c.remove(k);
+        return c;
+    }
+
+    /** As {@link #trainerPart(ObjectNode)} for config.json's text; text that is no JSON object is returned as it is (the parser reports it). */
+    public static String trainerPart(String storedJson) {
+        JsonNode n;
+        try {
+            n = ConfigParser.JSON.readTree(storedJson);
+        } catch (Exception e) {
+            return storedJson;
+        }
+        return n instanceof ObjectNode o ? trainerPart(o).toString() : storedJson;
+    }
+
+    /** True when the stored config is a remote run's (its trainer part may be anything its client sent). */
+    public static boolean isRemote(JsonNode stored) {
+        return stored != null && stored.path("remote").asBoolean(false);
+    }
+}
