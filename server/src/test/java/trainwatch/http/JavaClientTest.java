@@ -124,8 +124,10 @@ class JavaClientTest {
             for (int b = 0; b < batches.perEpoch(); b++) {
                 net.fit(batches.batch(b).data());
                 steps++;
-                if (live == null && tw.client().runId() != null)
+                if (live == null) { // after the first step: the client creates its run in the background, training goes on meanwhile
+                    Api.await("the remote run created", Duration.ofSeconds(60), () -> tw.client().runId() != null);
                     live = WsProbe.open(fixture.api.base, "/api/runs/" + tw.client().runId() + "/live?after=0", true);
+                }
             }
         }
         assertTrue(tw.finish(), "delivered: " + tw.client().error());

@@ -126,8 +126,11 @@ class ManyRunsBrowserTest {
                 browser.driver.findElement(By.id("runs-summary")).getText());
         for (int k = 0; k < 4; k++) {
             int before = rows().size();
-            browser.js("window.scrollTo(0, document.body.scrollHeight)");
-            browser.await("more rows after scrolling", d -> rows().size() > before);
+            // scrolled again on every try: a scroll that lands while the list re-renders loads nothing by itself
+            browser.await("more rows after scrolling", d -> {
+                browser.js("window.scrollTo(0, document.body.scrollHeight)");
+                return rows().size() > before;
+            });
         }
         List<String> ids = rowIds();
         assertEquals(ids.size(), new HashSet<>(ids).size(), "no run twice");

@@ -18,7 +18,7 @@ import trainwatch.testkit.ServerProcess;
  */
 class ResumeBrowserTest {
     static final String SPIRAL = "{\"dataset\":\"spiral\",\"model\":{\"type\":\"mlp\",\"hidden\":[16]},\"batchSize\":30,"
-            + "\"epochs\":100000,\"maxIterations\":3000,\"evalEvery\":50}";
+            + "\"epochs\":100000,\"maxIterations\":5000000,\"evalEvery\":50}"; // runs until the test stops it: never finished before the stop lands
     static ServerProcess server;
     static Api api;
 
