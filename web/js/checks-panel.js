@@ -21,6 +21,13 @@ export class ChecksPanel {
     this.render();
   }
 
+  /** A remote run whose config is its client's own has nothing these checks could train: no buttons, and why. */
+  setTrainable(trainable) {
+    this.untrainable = !trainable;
+    for (const b of this.buttons) b.hidden = this.untrainable;
+    if (this.untrainable) setText(this.msg, "this run's config came from its own client, not a trainwatch config: the overfit and gradient checks have no model to train");
+  }
+
   set(checks) {
     this.checks = (checks || []).map(normalize);
     this.settle();
@@ -38,7 +45,7 @@ export class ChecksPanel {
   /** A check stops waiting once a result different from the one before it started shows up. */
   settle() {
     for (const c of this.checks) if (this.waiting.has(c.check) && this.waiting.get(c.check) !== c.sig) this.waiting.delete(c.check);
-    if (!this.waiting.size) setText(this.msg, '');   // "check started" is done saying once its result is here
+    if (!this.waiting.size && !this.untrainable) setText(this.msg, '');   // "check started" is done saying once its result is here
   }
 
   async start(kind) {

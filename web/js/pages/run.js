@@ -93,11 +93,12 @@ export function runPage(root, id, params = new URLSearchParams()) {
       } catch (e) { setText(message, e.message); }
       seedsBtn.disabled = false;
     } } }, 'Repeat with seeds');
+  const seedsAction = h('span.seeds-action#seeds-action', seedsInput, seedsBtn);
 
   mount(root,
     h('div.run-header',
       h('div.title-row', h('a.back', { href: '#/' }, '← runs'), title, remoteEl, statusEl, reasonEl, resumedEl, resumeBtn, h('span.spacer'), indicator,
-        h('span.run-actions', cloneBtn, h('span.seeds-action', seedsInput, seedsBtn), stopBtn)),
+        h('span.run-actions', cloneBtn, seedsAction, stopBtn)),
       tagEditor.el,
       h('div.progress-row', h('div.bar.wide', bar), progressText),
       stats, summary),
@@ -183,6 +184,10 @@ export function runPage(root, id, params = new URLSearchParams()) {
     st.latest = Object.assign({}, run.latest, st.latest);
     setAlerts(run.alerts);
     checks.set(run.checks);
+    checks.setTrainable(run.trainable !== false);
+    // a remote run with its client's own config (a PyTorch loop's) cannot be cloned or repeated by trainwatch's trainer
+    cloneBtn.hidden = run.trainable === false;
+    seedsAction.hidden = run.trainable === false;
     setText(resumedEl, run.resumed_at.length ? 'resumed at step ' + run.resumed_at.map(fmtInt).join(', ') : '');
     const remote = remoteLabel(run.remote);
     remoteEl.hidden = !remote;

@@ -35,6 +35,24 @@ public final class StoredConfig {
         return n instanceof ObjectNode o ? trainerPart(o).toString() : storedJson;
     }
 
+    /**
+     * Why trainwatch's trainer cannot train from this stored config (its checks, Repeat with seeds, Clone); empty when
+     * it can. Only a remote run's can fail: one whose client sent a config of its own (a PyTorch loop's hyperparameters)
+     * or none, told by a trainer part that names no dataset or has keys a trainwatch config does not know. A trainer
+     * config the parser refuses for another reason (a dataset not set up here) is still one: the check reports that.
+     */
+    public static List<FieldError> untrainable(JsonNode stored) {
+        if (!isRemote(stored) || !(stored instanceof ObjectNode o)) return List.of();
+        ObjectNode trainer = trainerPart(o);
+        if (!trainer.has("dataset")) return List.of(new FieldError("dataset", "missing: the client sent no trainwatch run config"));
+        try {
+            ConfigParser.parse(trainer.toString());
+            return List.of();
+        } catch (ConfigException e) {
+            return e.errors().stream().filter(fe -> fe.message().startsWith(FieldError.UNKNOWN_KEY)).toList();
+        }
+    }
+
     /** True when the stored config is a remote run's (its trainer part may be anything its client sent). */
     public static boolean isRemote(JsonNode stored) {
         return stored != null && stored.path("remote").asBoolean(false);

@@ -37,7 +37,9 @@ public record RunDetail(
         boolean hasLog,
         RemoteOrigin remote,
         /* who started it (token or proxy user name), null when nobody was known */
-        String owner) {
+        String owner,
+        /* trainwatch's trainer can train its config (checks, seeds, clone): false for a remote run with its client's own config */
+        boolean trainable) {
 
     /** total = planned iterations when the config tells them, else null. */
     public record Progress(long step, Long total) {}

@@ -15,6 +15,8 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import trainwatch.config.ConfigException;
 import trainwatch.config.ConfigParser;
 import trainwatch.config.FieldError;
@@ -330,22 +332,18 @@ public final class RunService {
      * A remote run trained by `train --remote` has one under the keys the server added (StoredConfig).
      */
     private void requireTrainerConfig(String id, String what) {
-        com.fasterxml.jackson.databind.JsonNode stored;
+        JsonNode stored;
         try {
             stored = trainwatch.json.Json.tree(Files.readString(store.dir(id).resolve("config.json")));
         } catch (IOException | RuntimeException e) {
             return; // an unreadable config is the check's own failure to report, as for any run
         }
-        if (!StoredConfig.isRemote(stored) || !(stored instanceof com.fasterxml.jackson.databind.node.ObjectNode o)) return;
-        try {
-            ConfigParser.parse(StoredConfig.trainerPart(o).toString());
-        } catch (ConfigException e) {
-            List<String> first = new ArrayList<>();
-            for (FieldError fe : e.errors().subList(0, Math.min(3, e.errors().size())))
-                first.add((fe.field().isEmpty() ? "" : fe.field() + ": ") + fe.message());
-            throw RunException.conflict("run " + id + " is a remote run whose client sent a config of its own, not a trainwatch run config ("
-                    + String.join("; ", first) + "): " + what + " trains trainwatch's model from a trainwatch run config");
-        }
+        List<FieldError> why = StoredConfig.untrainable(stored);
+        if (why.isEmpty()) return;
+        List<String> first = new ArrayList<>();
+        for (FieldError fe : why.subList(0, Math.min(3, why.size()))) first.add((fe.field().isEmpty() ? "" : fe.field() + ": ") + fe.message());
+        throw RunException.conflict("run " + id + " is a remote run whose client sent a config of its own, not a trainwatch run config ("
+                + String.join("; ", first) + "): " + what + " trains trainwatch's model from a trainwatch run config");
     }
 
     /** A run the live hub can stream: one whose status.json cannot be read has nothing to say (it is listed as failed). */

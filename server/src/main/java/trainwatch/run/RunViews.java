@@ -41,7 +41,8 @@ final class RunViews {
         return new RunDetail(id, sum.name(), sum.status(), sum.reason(), sum.created(), sum.updated(), s.pid(), sum.seq(), config,
                 new RunDetail.Progress(sum.step(), totalSteps(config)), values, sum.bestValAcc(), sum.bestValAccStep(), r.tags(),
                 r.filterSteps().size(), checks(r.checks()), alerts(r.alerts()), diskBytes,
-                r.resumes().stream().map(Resumed::fromStep).toList(), hasLog, RemoteOrigin.of(config), owner);
+                r.resumes().stream().map(Resumed::fromStep).toList(), hasLog, RemoteOrigin.of(config), owner,
+                trainwatch.config.StoredConfig.untrainable(config).isEmpty());
     }
 
     static List<AlertView> alerts(List<Alert> alerts) {

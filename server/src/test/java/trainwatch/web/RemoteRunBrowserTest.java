@@ -79,4 +79,34 @@ class RemoteRunBrowserTest {
             assertTrue(browser.consoleErrors().isEmpty(), browser.consoleErrors().toString());
         }
     }
+
+    @Test
+    void a_remote_run_with_its_clients_own_config_offers_no_checks_clone_or_seeds_and_says_why() throws Exception {
+        Path spool = Files.createTempDirectory("tw-web-remote-spool");
+        try (TrainwatchClient pytorch = TrainwatchClient.builder(server.url(), "pytorch-loop").config(Map.of("lr", 0.1, "momentum", 0.9))
+                .spoolDir(spool).flushIntervalMs(50).start();
+             TrainwatchClient trainer = TrainwatchClient.builder(server.url(), "trainwatch-config").config(Map.of("dataset", "spiral", "epochs", 2))
+                .spoolDir(spool).flushIntervalMs(50).start();
+             Browser browser = new Browser()) {
+            for (TrainwatchClient c : new TrainwatchClient[] {pytorch, trainer}) {
+                c.log(0, Map.of("loss", 1.0));
+                assertTrue(c.awaitDelivered(60_000), "delivered: " + c.error());
+            }
+            browser.driver.get(server.url() + "#/run/" + pytorch.runId());
+            String why = browser.await("the checks panel to say why it has no buttons", d -> {
+                String msg = d.findElement(By.cssSelector("#checks .check-actions .small")).getText();
+                return msg.contains("not a trainwatch config") ? msg : null;
+            });
+            assertTrue(why.contains("no model to train"), why);
+            browser.await("check, clone and seeds hidden", d -> !d.findElement(By.id("check-overfit")).isDisplayed()
+                    && !d.findElement(By.id("check-gradients")).isDisplayed() && !d.findElement(By.id("clone-run")).isDisplayed()
+                    && !d.findElement(By.id("seeds-action")).isDisplayed() ? true : null);
+
+            browser.driver.get(server.url() + "#/run/" + trainer.runId());
+            browser.await("a remote run with a trainwatch config keeps them", d -> d.findElement(By.cssSelector(".run-name")).getText().equals("trainwatch-config")
+                    && d.findElement(By.id("check-overfit")).isDisplayed() && d.findElement(By.id("clone-run")).isDisplayed()
+                    && d.findElement(By.id("seeds-action")).isDisplayed() ? true : null);
+            assertTrue(browser.consoleErrors().isEmpty(), browser.consoleErrors().toString());
+        }
+    }
 }
