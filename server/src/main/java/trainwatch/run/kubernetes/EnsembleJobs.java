@@ -43,6 +43,8 @@ public final class EnsembleJobs implements RemoteEvaluations, AutoCloseable {
     /** Evaluations this server started: the informer having seen the Job, or why it could not be made. */
     private final Map<String, Boolean> seen = new ConcurrentHashMap<>();
     private final Map<String, String> refused = new ConcurrentHashMap<>();
+    /** When each failed Job was first seen without its pod's exit (ExitWait: the pod's update can trail the Job's). */
+    private final Map<String, Long> exitUnseenSince = new ConcurrentHashMap<>();
     private SharedIndexInformer<Job> jobs;
     private SharedIndexInformer<Pod> pods;
 
@@ -78,6 +80,7 @@ public final class EnsembleJobs implements RemoteEvaluations, AutoCloseable {
     public void delete(String id) {
         seen.remove(id);
         refused.remove(id);
+        exitUnseenSince.remove(id);
         try {
             cluster.deleteJob(EnsembleJobSpecs.jobName(id), template.graceSeconds());
         } catch (KubernetesClientException e) {
@@ -97,8 +100,12 @@ public final class EnsembleJobs implements RemoteEvaluations, AutoCloseable {
         Verdict v = Verdict.of(job, mine);
         if (v == null) return Boolean.TRUE.equals(seen.get(id)) ? "its Kubernetes Job " + EnsembleJobSpecs.jobName(id) + " was deleted before it reported" : null;
         if (v.trainerOwn()) return "the evaluation's Job succeeded but its result never arrived";
-        if (v.status() == RunStatus.FAILED || v.status() == RunStatus.INTERRUPTED) return v.reason();
-        return null;
+        if (v.status() != RunStatus.FAILED && v.status() != RunStatus.INTERRUPTED) return null;
+        if (v.exitUnseen()) { // polled by the ensemble service: answered "not yet" until the pod's exit shows or ExitWait.MS passed
+            long since = exitUnseenSince.computeIfAbsent(id, k -> System.currentTimeMillis());
+            if (System.currentTimeMillis() - since < ExitWait.MS) return null;
+        }
+        return v.reason();
     }
 
     @Override
