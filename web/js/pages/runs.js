@@ -67,6 +67,7 @@ export function runsPage(root, params) {
   /** Loads the first rows again (at least as many as are shown, so live updates keep the scroll position). */
   async function reload(keep = false) {
     const gen = ++st.gen;
+    st.reloading = true;   // more() waits: its cursor belongs to the rows this replaces
     disk.refresh();
     replaceViewUrl(hashOf(f));
     const want = keep ? Math.min(1000, Math.max(PAGE, st.rows.length)) : PAGE;
@@ -83,24 +84,30 @@ export function runsPage(root, params) {
     } catch (e) {
       if (gen === st.gen) setText(message, 'Could not load runs: ' + e.message);
     }
+    if (gen !== st.gen) return;   // the newer reload draws
+    st.reloading = false;
     draw();
     if (st.indexing) reloadSoon(1000, true);   // the server is still reading run directories: the list fills in
+    // the observer only reports changes: a reader already at the bottom (whose page of rows a reload replaced) would wait forever
+    if (st.loaded && isVisible(sentinel)) more();
   }
 
   async function more() {
-    if (st.loading || !st.cursor) return;
+    if (st.loading || st.reloading || !st.cursor) return;
     st.loading = true;
     const gen = st.gen;
     try {
       const page = await listPage(query(), { limit: PAGE * 2, cursor: st.cursor });
-      if (gen !== st.gen) return;
-      const fresh = page.runs.map(normalizeRun).filter((r) => !st.byId.has(r.id));
-      st.rows.push(...fresh);
-      st.cursor = page.next_cursor;
-      st.total = page.total;
-      appendRows(fresh);
+      if (gen === st.gen) {   // else a reload went out meanwhile: its rows stand, and the bottom is checked again below
+        const fresh = page.runs.map(normalizeRun).filter((r) => !st.byId.has(r.id));
+        st.rows.push(...fresh);
+        st.cursor = page.next_cursor;
+        st.total = page.total;
+        appendRows(fresh);
+      }
     } catch (e) {
       setText(message, 'Could not load more runs: ' + e.message);
+      return;   // the next scroll tries again, not a loop of failing requests
     } finally {
       st.loading = false;
     }
