@@ -1,6 +1,5 @@
 package trainwatch.bench;
 
-import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -99,7 +98,7 @@ public final class TrainerFarm {
         for (int c = 0; c < (n + PER_CLIENT - 1) / PER_CLIENT; c++)
             clients.add(HttpClient.newBuilder().executor(Executors.newFixedThreadPool(1)).connectTimeout(Duration.ofSeconds(10)).build());
         ScheduledExecutorService ticks = Executors.newScheduledThreadPool(2);
-        long cpu0 = cpu();
+        long cpu0 = IngestBench.cpu();
         startNs = System.nanoTime();
         long measureFromMs = System.currentTimeMillis() + warmup * 1000L;
         for (int i = 0; i < n; i++) {
@@ -112,7 +111,7 @@ public final class TrainerFarm {
         ticks.awaitTermination(60, TimeUnit.SECONDS);
         long settle = System.nanoTime() + 60_000_000_000L;
         while (System.nanoTime() < settle && anyInFlight()) Thread.sleep(50);
-        double cores = (cpu() - cpu0) / (double) (System.nanoTime() - wall0);
+        double cores = (IngestBench.cpu() - cpu0) / (double) (System.nanoTime() - wall0);
         List<Long> all = new ArrayList<>(), replies = new ArrayList<>();
         for (long[] e : timeline) {
             all.add(e[1]);
@@ -188,9 +187,5 @@ public final class TrainerFarm {
                         }
                     }
                 });
-    }
-
-    private static long cpu() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 }

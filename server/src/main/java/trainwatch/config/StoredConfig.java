@@ -1,5 +1,6 @@
 package trainwatch.config;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -51,6 +52,19 @@ public final class StoredConfig {
         } catch (ConfigException e) {
             return e.errors().stream().filter(fe -> fe.message().startsWith(FieldError.UNKNOWN_KEY)).toList();
         }
+    }
+
+    /**
+     * Why {@code what} (e.g. "the overfit check") cannot train from this stored config, in words for the 4xx that
+     * refuses it (the first three reasons), or null when it can: the one wording for the checks, seeds and the page.
+     */
+    public static String refusal(JsonNode stored, String what) {
+        List<FieldError> why = untrainable(stored);
+        if (why.isEmpty()) return null;
+        List<String> first = new ArrayList<>();
+        for (FieldError fe : why.subList(0, Math.min(3, why.size()))) first.add((fe.field().isEmpty() ? "" : fe.field() + ": ") + fe.message());
+        return "a remote run whose client sent a config of its own, not a trainwatch run config (" + String.join("; ", first) + "): "
+                + what + " trains trainwatch's model from a trainwatch run config";
     }
 
     /** True when the stored config is a remote run's (its trainer part may be anything its client sent). */

@@ -368,6 +368,8 @@ public final class EnsembleService implements AutoCloseable {
                 throw RunException.invalid("run", "no run " + req.run());
             }
             if (d.config() == null || !d.config().isObject()) throw RunException.invalid("run", "run " + req.run() + " has no readable config");
+            String no = StoredConfig.refusal(d.config(), "repeating it with seeds");
+            if (no != null) throw RunException.invalid("run", "run " + req.run() + " is " + no);
             base = StoredConfig.trainerPart((ObjectNode) d.config()); // a remote run trained by `train --remote` too
             first = base.path("seed").asLong(42) + 1;
             fieldPrefix = "run";
@@ -380,9 +382,6 @@ public final class EnsembleService implements AutoCloseable {
         try {
             baseName = ConfigParser.parse(base.toString()).name();
         } catch (ConfigException e) {
-            if (req.run() != null && StoredConfig.isRemote(runs.get(req.run()).config()))
-                throw RunException.invalid("run", "run " + req.run() + " is a remote run whose client sent a config of its own, not a trainwatch run config"
-                        + " (" + e.getMessage() + "): seeds retrain trainwatch's model from a trainwatch run config");
             List<Problem> problems = new ArrayList<>();
             for (FieldError fe : e.errors())
                 problems.add(new Problem(fe.field().isEmpty() ? fieldPrefix : fieldPrefix + "." + fe.field(), fe.message()));

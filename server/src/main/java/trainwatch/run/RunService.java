@@ -25,6 +25,7 @@ import trainwatch.config.StoredConfig;
 import trainwatch.event.FilterSnapshot;
 import trainwatch.event.RunStatus;
 import trainwatch.json.AlertView;
+import trainwatch.json.Json;
 import trainwatch.store.DiskSpace;
 import trainwatch.store.RunBusyException;
 import trainwatch.store.RunNotFoundException;
@@ -334,16 +335,12 @@ public final class RunService {
     private void requireTrainerConfig(String id, String what) {
         JsonNode stored;
         try {
-            stored = trainwatch.json.Json.tree(Files.readString(store.dir(id).resolve("config.json")));
+            stored = Json.tree(Files.readString(store.dir(id).resolve("config.json")));
         } catch (IOException | RuntimeException e) {
             return; // an unreadable config is the check's own failure to report, as for any run
         }
-        List<FieldError> why = StoredConfig.untrainable(stored);
-        if (why.isEmpty()) return;
-        List<String> first = new ArrayList<>();
-        for (FieldError fe : why.subList(0, Math.min(3, why.size()))) first.add((fe.field().isEmpty() ? "" : fe.field() + ": ") + fe.message());
-        throw RunException.conflict("run " + id + " is a remote run whose client sent a config of its own, not a trainwatch run config ("
-                + String.join("; ", first) + "): " + what + " trains trainwatch's model from a trainwatch run config");
+        String no = StoredConfig.refusal(stored, what);
+        if (no != null) throw RunException.conflict("run " + id + " is " + no);
     }
 
     /** A run the live hub can stream: one whose status.json cannot be read has nothing to say (it is listed as failed). */
